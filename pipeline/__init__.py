@@ -1,0 +1,1 @@
+"""The site generator: load → validate → tables → charts → render → write."""

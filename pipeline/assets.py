@@ -1,0 +1,33 @@
+"""Static files under content-hashed names, so they can be cached forever."""
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import plotly
+
+# plotly.js ships inside the plotly Python package: self-hosted, no CDN.
+PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+
+
+@dataclass(frozen=True)
+class Asset:
+    """A file to publish under /assets/ with a name that changes when its content does."""
+
+    name: str      # logical name used by templates, e.g. "style.css"
+    url: str       # e.g. "/assets/style.3f2a9c1d.css"
+    content: bytes
+
+
+def hashed_name(name: str, content: bytes) -> str:
+    """style.css → style.<first 10 hex digits of sha256>.css"""
+    stem, dot, suffix = name.rpartition(".")
+    digest = hashlib.sha256(content).hexdigest()[:10]
+    return f"{stem}.{digest}.{suffix}" if dot else f"{name}.{digest}"
+
+
+def collect_assets(assets_dir: Path) -> dict[str, Asset]:
+    """Every file of assets/ plus plotly.js, keyed by logical name."""
+    files = {p.relative_to(assets_dir).as_posix(): p.read_bytes()
+             for p in sorted(assets_dir.rglob("*")) if p.is_file()}
+    files["plotly.min.js"] = PLOTLY_JS.read_bytes()
+    return {name: Asset(name, "/assets/" + hashed_name(name, content), content) for name, content in files.items()}

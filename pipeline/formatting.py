@@ -1,0 +1,148 @@
+"""How figures read on the page: 1.8万人 and 700亿元 in Chinese, 18,000 people and CNY 70 billion in English.
+
+The one place numbers are formatted; templates reach it through Jinja filters
+and charts call it for labels and hover text.
+"""
+from decimal import Decimal
+
+NOT_STATED = {"zh": "所引文件未提及", "en": "Not stated in the sourced documents"}
+
+KIND = {
+    ("target", "zh"): "目标",
+    ("target", "en"): "Target",
+    ("actual", "zh"): "结果",
+    ("actual", "en"): "Result",
+}
+PERIOD = {
+    ("2025", "zh"): "2025年全年",
+    ("2025", "en"): "Full year 2025",
+    ("2025-H1", "zh"): "2025年上半年",
+    ("2025-H1", "en"): "First half of 2025",
+    ("2025-H2", "zh"): "2025年下半年",
+    ("2025-H2", "en"): "Second half of 2025",
+}
+ESTIMATE = {"zh": "预计", "en": "estimate"}
+
+SYMBOLS = {"exact": "", "about": "≈", "at_least": "≥", "more_than": ">", "at_most": "≤", "nearly": "近"}
+SYMBOLS_EN = dict(SYMBOLS, nearly="nearly ")
+
+# (divisor, suffix) pairs tried from the largest; None means "no 万/亿 scaling".
+ZH_UNITS = {
+    "percent": [(1, "%")],
+    "percentage_point": [(1, "个百分点")],
+    "yuan": [(10**8, "亿元"), (10**4, "万元"), (1, "元")],
+    "people": [(10**4, "万人"), (1, "人")],
+    "person_time": [(10**4, "万人次"), (1, "人次")],
+    "household": [(10**4, "万户"), (1, "户")],
+    "housing_unit": [(10**4, "万套"), (1, "套")],
+    "sqm": [(10**4, "万平方米"), (1, "平方米")],
+    "hectare": [(1, "公顷")],
+    "metre": [(1000, "公里"), (1, "米")],
+    "pflops": [(1, "P")],
+}
+EN_UNITS = {
+    "percent": ("%", "%"),
+    "percentage_point": (" percentage point", " percentage points"),
+    "people": (" person", " people"),
+    "person_time": (" person-time", " person-times"),
+    "household": (" household", " households"),
+    "housing_unit": (" home", " homes"),
+    "sqm": (" m²", " m²"),
+    "hectare": (" ha", " ha"),
+    "pflops": (" PFLOPS", " PFLOPS"),
+    "count": ("", ""),
+}
+
+
+def plain_number(value: float | Decimal, max_decimals: int = 4) -> str:
+    """12.40 → '12.4', 18000.0 → '18000': no float noise, no trailing zeros."""
+    text = f"{Decimal(str(value)):.{max_decimals}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _grouped(value: float | Decimal) -> str:
+    text = plain_number(value)
+    whole, _, fraction = text.partition(".")
+    sign = "-" if whole.startswith("-") else ""
+    whole = f"{int(whole.lstrip('-')):,}"
+    return sign + whole + (f".{fraction}" if fraction else "")
+
+
+def _fits(value: Decimal, divisor: int, decimals: int) -> bool:
+    """Whether value/divisor is written with at most `decimals` decimals (1.07万 yes, 1.2575万 no)."""
+    scaled = value / divisor
+    return scaled >= 1 and scaled == round(scaled, decimals)
+
+
+def number_zh(value: float, unit: str, counter: str | None = None) -> str:
+    """A value in Chinese style: 1.8万人, 700亿元, 5.5%, 8000支."""
+    exact = Decimal(str(value))
+    if unit == "count":
+        if _fits(exact, 10**4, 2):
+            return f"{plain_number(exact / 10**4)}万{counter or '个'}"
+        return f"{plain_number(exact)}{counter or '个'}"
+    for divisor, suffix in ZH_UNITS[unit]:
+        decimals = 4 if unit == "yuan" else 2
+        if divisor == 1 or _fits(exact, divisor, decimals):
+            return f"{plain_number(exact / divisor)}{suffix}"
+    raise ValueError(f"no Chinese format for unit {unit}")
+
+
+def number_en(value: float, unit: str) -> str:
+    """A value in English style: 18,000 people, CNY 70 billion, 5.5%, 12.4 km."""
+    exact = Decimal(str(value))
+    if unit == "yuan":
+        for divisor, word in ((10**9, "billion"), (10**6, "million")):
+            if exact >= divisor:
+                return f"CNY {plain_number(exact / divisor)} {word}"
+        return f"CNY {_grouped(exact)}"
+    if unit == "metre":
+        return f"{plain_number(exact / 1000)} km" if exact >= 1000 else f"{_grouped(exact)} m"
+    if unit == "sqm" and exact >= 10**6 and _fits(exact, 10**6, 4):
+        return f"{plain_number(exact / 10**6)} million m²"
+    singular, plural = EN_UNITS[unit]
+    return f"{_grouped(exact)}{singular if exact == 1 else plural}"
+
+
+def figure_text(value, unit, bound, lang, value_high=None, counter=None) -> str:
+    """A figure with its bound in words: 超8000支 / more than 8,000; 5%左右 / about 5%."""
+    if value is None:
+        return NOT_STATED[lang]
+    if lang == "zh":
+        shown = number_zh(value, unit, counter)
+        if bound == "range":
+            return f"{plain_number(value)}–{number_zh(value_high, unit, counter)}"
+        return {
+            "exact": shown,
+            "about": f"{shown}左右",
+            "at_least": f"{shown}以上",
+            "more_than": f"超{shown}",
+            "at_most": f"不超过{shown}",
+            "nearly": f"近{shown}",
+        }[bound]
+    shown = number_en(value, unit)
+    if bound == "range":
+        return f"{_grouped(value)}–{number_en(value_high, unit)}"
+    prefix = {"exact": "", "about": "about ", "at_least": "at least ", "more_than": "more than ",
+              "at_most": "at most ", "nearly": "nearly "}[bound]
+    return prefix + shown
+
+
+def figure_short(value, unit, bound, lang, value_high=None, counter=None) -> str:
+    """A figure with its bound as a symbol, for chart labels: ≥10%, >30个, ≈5%."""
+    if value is None:
+        return NOT_STATED[lang]
+    if bound == "range":
+        return figure_text(value, unit, bound, lang, value_high, counter)
+    shown = number_zh(value, unit, counter) if lang == "zh" else number_en(value, unit)
+    symbols = SYMBOLS if lang == "zh" else SYMBOLS_EN
+    return symbols[bound] + shown
+
+
+def kind_label(kind: str, period: str, estimate: bool, lang: str) -> str:
+    """'2025年上半年结果（预计）' / 'Result, first half of 2025 (estimate)'."""
+    if lang == "zh":
+        text = f"{PERIOD[(period, 'zh')]}{KIND[(kind, 'zh')]}"
+        return text + "（预计）" if estimate else text
+    text = f"{KIND[(kind, 'en')]}, {PERIOD[(period, 'en')][0].lower()}{PERIOD[(period, 'en')][1:]}"
+    return text + " (estimate)" if estimate else text

@@ -1,0 +1,183 @@
+"""Stage 1: read the YAML files, remembering where every value was written.
+
+PyYAML's own loader silently keeps the last of two duplicate keys and reads
+`no` as false, `2025-07-11` as a date and `010` as 8. Editors lose data that
+way, so we compose the node tree ourselves and refuse those forms, reporting
+each with its line and column.
+"""
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import DataError
+
+Path_ = tuple[str | int, ...]
+
+PLAIN_INT = re.compile(r"-?(?:0|[1-9][0-9]*)")
+PLAIN_FLOAT = re.compile(r"-?(?:0|[1-9][0-9]*)\.[0-9]+")
+TRUE_FALSE = {"true": True, "false": False}
+
+STR_TAG = "tag:yaml.org,2002:str"
+INT_TAG = "tag:yaml.org,2002:int"
+FLOAT_TAG = "tag:yaml.org,2002:float"
+BOOL_TAG = "tag:yaml.org,2002:bool"
+NULL_TAG = "tag:yaml.org,2002:null"
+TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+
+
+@dataclass
+class LoadedFile:
+    """The plain data of one YAML file and the position of each value and key in it."""
+
+    file: str
+    data: Any = None
+    positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    key_positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    errors: list[DataError] = field(default_factory=list)
+
+    def position(self, path: Path_, *, of_key: bool = False) -> tuple[int, int]:
+        """Line and column for a path, falling back to its nearest written ancestor."""
+        table = self.key_positions if of_key else self.positions
+        for end in range(len(path), -1, -1):
+            prefix = tuple(path[:end])
+            if prefix in table:
+                return table[prefix]
+            if prefix in self.positions:
+                return self.positions[prefix]
+        return (1, 1)
+
+
+def _mark(node: yaml.Node) -> tuple[int, int]:
+    return (node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def dotted(path: Path_) -> str:
+    """records[3].value — the way a field is named in error messages."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+class _Composer:
+    def __init__(self, loaded: LoadedFile):
+        self.loaded = loaded
+
+    def error(self, node: yaml.Node, path: Path_, message: str, hint: str = "") -> None:
+        line, column = _mark(node)
+        self.loaded.errors.append(DataError(self.loaded.file, line, column, dotted(path), message, hint))
+
+    def value(self, node: yaml.Node, path: Path_) -> Any:
+        self.loaded.positions[path] = _mark(node)
+        if isinstance(node, yaml.MappingNode):
+            return self.mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.value(item, path + (i,)) for i, item in enumerate(node.value)]
+        return self.scalar(node, path)
+
+    def mapping(self, node: yaml.MappingNode, path: Path_) -> dict:
+        result: dict[str, Any] = {}
+        first_seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != STR_TAG:
+                self.error(key_node, path, "a key must be a plain name", "write the field name as text")
+                continue
+            key = key_node.value
+            if key in first_seen:
+                self.error(
+                    key_node,
+                    path + (key,),
+                    f"duplicate key (first written on line {first_seen[key]})",
+                    "keep one of the two: YAML would silently drop the first",
+                )
+                continue
+            first_seen[key] = _mark(key_node)[0]
+            self.loaded.key_positions[path + (key,)] = _mark(key_node)
+            result[key] = self.value(value_node, path + (key,))
+        return result
+
+    def scalar(self, node: yaml.ScalarNode, path: Path_) -> Any:
+        text = node.value
+        if node.style is not None or node.tag == STR_TAG:
+            return text  # quoted or block text is always a string
+        if node.tag == NULL_TAG:
+            return None
+        if node.tag == BOOL_TAG:
+            if text in TRUE_FALSE:
+                return TRUE_FALSE[text]
+            self.error(node, path, f"'{text}' would be read as a yes/no value", "write true or false, or put text in quotes")
+            return text
+        if node.tag == INT_TAG:
+            if PLAIN_INT.fullmatch(text):
+                return int(text)
+            self.error(node, path, f"'{text}' is an ambiguous number (YAML reads it as octal, hex or base 60)",
+                       "write a plain decimal number such as 8, or put text in quotes")
+            return text
+        if node.tag == FLOAT_TAG:
+            if PLAIN_FLOAT.fullmatch(text):
+                return float(text)
+            self.error(node, path, f"'{text}' is not a plain decimal number", "write digits with one decimal point, such as 5.5")
+            return text
+        if node.tag == TIMESTAMP_TAG:
+            self.error(node, path, f"'{text}' would be read as a date object", f'write the date in quotes: "{text}"')
+            return text
+        return text
+
+
+def load_yaml(text: str, file: str) -> LoadedFile:
+    """Parse one YAML document; syntax problems and YAML traps become DataErrors."""
+    loaded = LoadedFile(file=file)
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = exc.problem or "the file is not valid YAML"
+        loaded.errors.append(DataError(file, line, column, "", f"YAML syntax error: {problem}",
+                                       "check indentation and quotes on this line and the one before"))
+        return loaded
+    except yaml.YAMLError as exc:
+        loaded.errors.append(DataError(file, 1, 1, "", f"YAML error: {exc}"))
+        return loaded
+    if node is None:
+        loaded.errors.append(DataError(file, 1, 1, "", "the file is empty"))
+        return loaded
+    loaded.data = _Composer(loaded).value(node, ())
+    return loaded
+
+
+def load_file(path: Path, display_name: str) -> LoadedFile:
+    """Read and parse a YAML file; an unreadable file is an error, not a crash."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return LoadedFile(file=display_name, errors=[DataError(display_name, 1, 1, "", f"cannot read the file: {exc}")])
+    return load_yaml(text, display_name)
+
+
+@dataclass
+class RawProject:
+    """Every input file, parsed but not yet validated."""
+
+    topics: LoadedFile
+    sources: LoadedFile
+    districts: list[LoadedFile]
+    archives: dict[str, str]  # archived source text by file name
+
+
+def load_project(paths) -> RawProject:
+    """Gather every data file of the project before anything is checked or written."""
+    archives = {}
+    if paths.sources.is_dir():
+        for text_file in sorted(paths.sources.glob("*.txt")):
+            archives[text_file.name] = text_file.read_text(encoding="utf-8")
+    district_files = sorted(paths.districts.glob("*.yaml")) if paths.districts.is_dir() else []
+    return RawProject(
+        topics=load_file(paths.data / "topics.yaml", paths.display(paths.data / "topics.yaml")),
+        sources=load_file(paths.data / "sources.yaml", paths.display(paths.data / "sources.yaml")),
+        districts=[load_file(p, paths.display(p)) for p in district_files],
+        archives=archives,
+    )

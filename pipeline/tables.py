@@ -1,0 +1,104 @@
+"""Stage 3: derive the tables every page and chart reads from the validated dataset.
+
+Rows are sorted by fixed keys (district order, topic order, record id) so two
+builds of the same data give the same pages byte for byte.
+"""
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .chinese_numbers import matching_figure
+from .models import Dataset
+
+RECORD_COLUMNS = [
+    "id", "district", "topic", "tags", "kind", "period", "estimate", "metric", "measure",
+    "value", "value_high", "unit", "bound", "counter", "label_zh", "label_en", "summary_en",
+    "quote", "source", "task_no", "lead_units", "district_order", "topic_order",
+]
+
+# The series a comparison shows, in legend order: targets before results.
+SERIES_ORDER = [("target", "2025"), ("target", "2025-H2"), ("actual", "2025-H1")]
+
+# What a district says on a topic, strongest first.
+COVERAGE_LEVELS = ["target", "actual", "commitment", "not-stated"]
+
+
+@dataclass(frozen=True)
+class Tables:
+    """The derived tables of one build."""
+
+    records: pd.DataFrame        # one row per record
+    comparisons: dict[str, pd.DataFrame]  # metric key → one row per district and series
+    coverage: pd.DataFrame       # topic × district → coverage level
+
+
+def records_table(dataset: Dataset) -> pd.DataFrame:
+    """Every record as one row, with its district and the measure word its quote uses."""
+    topic_order = {t.id: i for i, t in enumerate(dataset.topics)}
+    rows = []
+    for district_order, district in enumerate(dataset.districts):
+        for record in district.records:
+            row = record.model_dump()
+            figure = (matching_figure(record.quote, record.value, record.unit, record.bound, record.value_high)
+                      if record.has_figure else None)
+            row.update(
+                district=district.id,
+                district_order=district_order,
+                topic_order=topic_order[record.topic],
+                counter=figure.counter if figure else None,
+            )
+            rows.append(row)
+    table = pd.DataFrame(rows, columns=RECORD_COLUMNS)
+    table = table.astype({"value": "float64", "value_high": "float64", "task_no": "Int64"})
+    return table.sort_values(["district_order", "topic_order", "id"], kind="stable").reset_index(drop=True)
+
+
+def comparison_metrics(records: pd.DataFrame) -> list[str]:
+    """Metric keys with figures from at least two districts: the ones worth a side-by-side chart."""
+    with_figures = records[records["metric"].notna() & records["value"].notna()]
+    spread = with_figures.groupby("metric")["district"].nunique()
+    return sorted(spread[spread >= 2].index)
+
+
+def comparison_table(records: pd.DataFrame, metric: str, district_ids: list[str]) -> pd.DataFrame:
+    """One row per district and series (kind, period) for a metric; a district with no figure gets a row with no value."""
+    rows = records[(records["metric"] == metric) & records["value"].notna()]
+    frames = []
+    for district_id in district_ids:
+        own = rows[rows["district"] == district_id]
+        if own.empty:
+            frames.append(pd.DataFrame([{"district": district_id, "stated": False}]))
+        else:
+            frames.append(own.assign(stated=True))
+    table = pd.concat(frames, ignore_index=True)
+    return table[["district", "stated", "id", "kind", "period", "estimate", "measure", "value", "value_high",
+                  "unit", "bound", "counter", "topic"]]
+
+
+def coverage_table(records: pd.DataFrame, topic_ids: list[str], district_ids: list[str]) -> pd.DataFrame:
+    """For each topic and district: a quantified target, a result only, a commitment only, or not stated."""
+    def level(subset: pd.DataFrame) -> str:
+        figures = subset[subset["value"].notna()]
+        if (figures["kind"] == "target").any():
+            return "target"
+        if not figures.empty:
+            return "actual"
+        return "commitment" if not subset.empty else "not-stated"
+
+    grid = {
+        district_id: [level(records[(records["topic"] == t) & (records["district"] == district_id)])
+                      for t in topic_ids]
+        for district_id in district_ids
+    }
+    return pd.DataFrame(grid, index=pd.Index(topic_ids, name="topic"))
+
+
+def derive_tables(dataset: Dataset) -> Tables:
+    """All tables of one build."""
+    records = records_table(dataset)
+    district_ids = [d.id for d in dataset.districts]
+    return Tables(
+        records=records,
+        comparisons={m: comparison_table(records, m, district_ids) for m in comparison_metrics(records)},
+        coverage=coverage_table(records, [t.id for t in dataset.topics], district_ids),
+    )

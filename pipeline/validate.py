@@ -1,0 +1,222 @@
+"""Stage 2: turn the loaded YAML into validated models, or into a list of every problem.
+
+Each problem names file:line:column, the field and what was expected. Checks
+that span files (unknown ids, a quote missing from its source, a figure that
+disagrees with its quote) run here too, so nothing later has to doubt the data.
+"""
+import difflib
+import re
+from collections import defaultdict
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from .chinese_numbers import matching_figure
+from .errors import DataError, DataErrors
+from .load import LoadedFile, RawProject, dotted
+from .models import Dataset, District, Record, Source, Topic
+
+WHITESPACE = re.compile(r"\s+")
+
+
+def without_whitespace(text: str) -> str:
+    """Source texts carry stray spaces and line breaks from PDF extraction; quotes ignore them."""
+    return WHITESPACE.sub("", text)
+
+
+class _Report:
+    """Collects errors against the files they belong to."""
+
+    def __init__(self):
+        self.errors: list[DataError] = []
+
+    def add(self, loaded: LoadedFile, path: tuple, message: str, hint: str = "", *, of_key: bool = False) -> None:
+        line, column = loaded.position(path, of_key=of_key)
+        self.errors.append(DataError(loaded.file, line, column, dotted(path), message, hint))
+
+    def pydantic(self, exc: ValidationError, loaded: LoadedFile, base: tuple, model: type[BaseModel]) -> None:
+        for err in exc.errors():
+            path = base + tuple(err["loc"])
+            message, hint = _explain(err, model)
+            self.add(loaded, path, message, hint, of_key=err["type"] == "extra_forbidden")
+
+
+def _explain(err: dict, model: type[BaseModel]) -> tuple[str, str]:
+    """An editor-facing message and what to do, for one pydantic error."""
+    kind, given = err["type"], err.get("input")
+    if kind == "extra_forbidden":
+        name = str(err["loc"][-1])
+        close = difflib.get_close_matches(name, list(model.model_fields), n=1)
+        hint = f"did you mean '{close[0]}'?" if close else "allowed fields: " + ", ".join(model.model_fields)
+        return f"unknown field '{name}'", hint
+    if kind == "missing":
+        return "this required field is missing", f"add '{err['loc'][-1]}: …'"
+    if kind in ("float_type", "int_type") and isinstance(given, str):
+        return f"expected a number, got the text '{given}'", \
+            "write the bare number in base units, without quotes, % or unit words (5.5, 18000, 70000000000)"
+    if kind == "literal_error":
+        hint = err["msg"].replace("Input should be", "expected")
+        if isinstance(given, (int, float)) and not isinstance(given, bool):
+            hint += f'; write it in quotes: "{given}"'
+        return f"'{given}' is not allowed here", hint
+    if kind == "string_pattern_mismatch":
+        return f"'{given}' is not in the expected form", \
+            "ids use lower-case letters, digits and hyphens (haizhu-t01-gdp-growth); URLs start with http(s)://"
+    if kind == "value_error":
+        return err["msg"].removeprefix("Value error, "), ""
+    return err["msg"], ""
+
+
+def _validate_list(report: _Report, loaded: LoadedFile, model: type[BaseModel]) -> list:
+    if loaded.errors:
+        return []
+    if not isinstance(loaded.data, list):
+        report.add(loaded, (), f"expected a list of {model.__name__.lower()} entries", "start each entry with '- id: …'")
+        return []
+    valid = []
+    for i, item in enumerate(loaded.data):
+        try:
+            valid.append((i, model.model_validate(item)))
+        except ValidationError as exc:
+            report.pydantic(exc, loaded, (i,), model)
+    return valid
+
+
+def _validate_district(report: _Report, loaded: LoadedFile) -> tuple[District | None, list[tuple[int, Record]]]:
+    """The district's own fields and each record apart, so one bad record hides no other."""
+    if loaded.errors:
+        return None, []
+    if not isinstance(loaded.data, dict):
+        report.add(loaded, (), "expected the district's fields (id, name_zh, name_en, records)")
+        return None, []
+    fields = dict(loaded.data)
+    raw_records = fields.pop("records", [])
+    district = None
+    try:
+        district = District.model_validate(fields)
+    except ValidationError as exc:
+        report.pydantic(exc, loaded, (), District)
+    if not isinstance(raw_records, list):
+        report.add(loaded, ("records",), "expected a list of records", "start each record with '- id: …'")
+        return district, []
+    records = []
+    for i, item in enumerate(raw_records):
+        try:
+            records.append((i, Record.model_validate(item)))
+        except ValidationError as exc:
+            report.pydantic(exc, loaded, ("records", i), Record)
+    return district, records
+
+
+def _check_unique_ids(report: _Report, entries) -> None:
+    """entries: (loaded file, path of the entry, id) in reading order."""
+    first: dict[str, str] = {}
+    for loaded, path, entry_id in entries:
+        if entry_id in first:
+            report.add(loaded, path + ("id",), f"duplicate id '{entry_id}' (first used in {first[entry_id]})",
+                       "give every entry its own id")
+        else:
+            line, _ = loaded.position(path + ("id",))
+            first[entry_id] = f"{loaded.file}:{line}"
+
+
+def _check_record(report, loaded, path, record, district_id, topics, sources, archives_flat) -> None:
+    if not record.id.startswith(district_id + "-"):
+        report.add(loaded, path + ("id",), f"'{record.id}' does not start with the district id",
+                   f"ids in this file start with '{district_id}-'")
+    for field, topic_id in [("topic", record.topic)] + [(("tags", i), t) for i, t in enumerate(record.tags)]:
+        if topic_id not in topics:
+            where = path + (field if isinstance(field, str) else field)
+            close = difflib.get_close_matches(topic_id, list(topics), n=1)
+            report.add(loaded, where, f"unknown topic '{topic_id}'",
+                       f"did you mean '{close[0]}'?" if close else "use an id from data/topics.yaml")
+    source = sources.get(record.source)
+    if source is None:
+        report.add(loaded, path + ("source",), f"unknown source '{record.source}'",
+                   "use an id from data/sources.yaml: " + ", ".join(sorted(sources)))
+        return
+    if source.district != district_id:
+        report.add(loaded, path + ("source",), f"source '{source.id}' belongs to district '{source.district}'",
+                   f"cite a source of '{district_id}'")
+    text = archives_flat.get(source.archive)
+    if text is None:
+        return  # reported once against the source itself
+    if without_whitespace(record.quote) not in text:
+        report.add(loaded, path + ("quote",), f"the quote is not in the text of '{source.id}'",
+                   f"copy it exactly from data/sources/{source.archive} (white space may differ)")
+    elif record.has_figure and matching_figure(record.quote, record.value, record.unit, record.bound,
+                                               record.value_high) is None:
+        shown = f"{record.value:g} {record.unit} ({record.bound})"
+        report.add(loaded, path + ("value",), f"the quote does not contain the figure {shown}",
+                   "make value, unit and bound say what the quote says (e.g. 1.8万人 → 18000 people exact)")
+
+
+def _check_metrics(report: _Report, located_records) -> None:
+    """Records sharing a metric key must measure the same thing in the same unit."""
+    first: dict[str, tuple[Record, str]] = {}
+    for loaded, path, record in located_records:
+        if record.metric is None:
+            continue
+        if record.metric not in first:
+            first[record.metric] = (record, record.id)
+            continue
+        other, other_id = first[record.metric]
+        if record.has_figure and other.has_figure and (record.unit, record.measure) != (other.unit, other.measure):
+            report.add(loaded, path + ("metric",),
+                       f"metric '{record.metric}' is {other.measure} in {other.unit} on '{other_id}', "
+                       f"but {record.measure} in {record.unit} here",
+                       "records that share a metric must share unit and measure; use another metric key")
+
+
+def validate(raw: RawProject) -> Dataset:
+    """Return the validated dataset, or raise DataErrors listing every problem."""
+    report = _Report()
+    for loaded in [raw.topics, raw.sources, *raw.districts]:
+        report.errors.extend(loaded.errors)
+
+    topic_entries = _validate_list(report, raw.topics, Topic)
+    source_entries = _validate_list(report, raw.sources, Source)
+    _check_unique_ids(report, [(raw.topics, (i,), t.id) for i, t in topic_entries])
+    _check_unique_ids(report, [(raw.sources, (i,), s.id) for i, s in source_entries])
+    topics = {t.id: t for _, t in topic_entries}
+    sources = {s.id: s for _, s in source_entries}
+
+    districts: list[District] = []
+    located_records = []
+    for loaded in raw.districts:
+        district, records = _validate_district(report, loaded)
+        if district is None:
+            continue
+        stem = loaded.file.rsplit("/", 1)[-1].removesuffix(".yaml")
+        if district.id != stem:
+            report.add(loaded, ("id",), f"district id '{district.id}' does not match the file name",
+                       f"rename the file to {district.id}.yaml or set id: {stem}")
+        districts.append(district.model_copy(update={"records": tuple(r for _, r in records)}))
+        located_records.extend((loaded, ("records", i), r) for i, r in records)
+    _check_unique_ids(report, [(d_file, (), d.id) for d_file, d in zip(
+        [f for f in raw.districts if not f.errors], districts)])
+
+    district_ids = {d.id for d in districts}
+    for i, source in source_entries:
+        if source.district not in district_ids:
+            report.add(raw.sources, (i, "district"), f"unknown district '{source.district}'",
+                       "use the id of a file in data/districts/")
+        if source.archive not in raw.archives:
+            report.add(raw.sources, (i, "archive"), f"no archived text data/sources/{source.archive}",
+                       "add the document's full text under data/sources/")
+
+    archives_flat = {name: without_whitespace(text) for name, text in raw.archives.items()}
+    _check_unique_ids(report, [(loaded, path, r.id) for loaded, path, r in located_records])
+    district_of = {id(r): d.id for d in districts for r in d.records}
+    for loaded, path, record in located_records:
+        district_id = district_of.get(id(record), loaded.file.rsplit("/", 1)[-1].removesuffix(".yaml"))
+        _check_record(report, loaded, path, record, district_id, topics, sources, archives_flat)
+    _check_metrics(report, located_records)
+
+    if report.errors:
+        raise DataErrors(report.errors)
+    return Dataset(
+        topics=tuple(t for _, t in topic_entries),
+        sources=tuple(s for _, s in source_entries),
+        districts=tuple(sorted(districts, key=lambda d: (d.order, d.id))),
+        source_texts={s.id: raw.archives[s.archive] for s in sources.values()},
+    )

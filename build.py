@@ -2,25 +2,29 @@
 """Command line for the site: build (default), serve, check."""
 import argparse
 import sys
+from pathlib import Path
 
 from pipeline.builder import build_site, check_data
 from pipeline.errors import DataErrors
-from pipeline.paths import ProjectPaths
+from pipeline.paths import ROOT, ProjectPaths
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Build the Guangzhou district targets site.")
+    parser.add_argument("--project", type=Path, default=ROOT,
+                        help="project folder holding data/, content/, templates/ and assets/ (default: this repository)")
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("build", help="validate the data and write site/ (the default)")
     serve_parser = commands.add_parser("serve", help="build, serve on localhost and rebuild on every edit")
     serve_parser.add_argument("--port", type=int, default=8000)
+    serve_parser.add_argument("--host", default="127.0.0.1")
     commands.add_parser("check", help="validate the data only; write nothing")
     args = parser.parse_args(argv)
-    paths = ProjectPaths()
+    paths = ProjectPaths(args.project)
 
     if args.command == "serve":
         from pipeline.serve import serve  # livereload is only needed here
-        serve(paths, port=args.port)
+        serve(paths, host=args.host, port=args.port)
         return 0
     try:
         if args.command == "check":

@@ -30,7 +30,7 @@ UNIT_WORDS: dict[str, tuple[str, Decimal]] = {
     "米": ("metre", Decimal(1)),
     "P": ("pflops", Decimal(1)),
 }
-COUNTERS = "个家支项场宗条栋处台对所座批间片件"
+COUNTERS = "个家支项场宗条栋处台对所座批间片件大"  # 大 as in 6 大主导产业
 for _counter in COUNTERS:
     UNIT_WORDS[_counter] = ("count", Decimal(1))
 
@@ -43,8 +43,9 @@ PREFIX_BOUNDS = {
     "不超过": "at_most",
     "不高于": "at_most",
     "近": "nearly",
-    "约": "about",
+    "约": "about",  # but not the 约 that ends 签约, 预约, 履约: see ABOUT_NOT_AFTER
 }
+ABOUT_NOT_AFTER = "签预履节制合公"
 SUFFIX_BOUNDS = {"以上": "at_least", "左右": "about", "以下": "at_most", "以内": "at_most"}
 
 CHINESE_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -55,7 +56,7 @@ def _alternation(words) -> str:
 
 
 ARABIC_FIGURE = re.compile(
-    rf"(?P<prefix>{_alternation(PREFIX_BOUNDS)})?\s*"
+    rf"(?P<prefix>{_alternation(set(PREFIX_BOUNDS) - {'约'})}|(?<![{ABOUT_NOT_AFTER}])约)?\s*"
     r"(?<![\d.])(?P<low>\d+(?:\.\d+)?)(?:\s*-\s*(?P<high>\d+(?:\.\d+)?))?\s*"
     rf"(?P<magnitude>{_alternation(MAGNITUDES)})?\s*"
     r"(?P<more>余|多)?\s*"
@@ -65,7 +66,7 @@ ARABIC_FIGURE = re.compile(
 # 七成 (70%); the Yuexiu report writes 近七层 for 近七成.
 TENTHS_FIGURE = re.compile(r"(?P<prefix>近|约)?(?P<digit>[一二两三四五六七八九])[成层]")
 # Small counts in Chinese numerals: 两大美丽单元, 三大产业组团, 四个“友好型”.
-CHINESE_COUNT = re.compile(r"(?P<numeral>[一二两三四五六七八九十]{1,3})(?P<counter>[个大项条家场])")
+CHINESE_COUNT = re.compile(r"(?P<numeral>[一二两三四五六七八九十]{1,3})(?P<counter>[个大项条家场件])")
 
 
 @dataclass(frozen=True)

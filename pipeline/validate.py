@@ -151,20 +151,25 @@ def _check_record(report, loaded, path, record, district_id, topics, sources, ar
 
 
 def _check_metrics(report: _Report, located_records) -> None:
-    """Records sharing a metric key must measure the same thing in the same unit."""
-    first: dict[str, tuple[Record, str]] = {}
-    for loaded, path, record in located_records:
-        if record.metric is None:
+    """Records of different districts sharing a metric are charted on one axis: same unit and measure.
+
+    Within one district a metric may pair different units (a share of the year's
+    investment done in H1 against the year's floor in yuan): that is a progress
+    pair, shown side by side but never drawn on one axis.
+    """
+    first: dict[str, tuple[str, Record]] = {}
+    for loaded, path, record, district_id in located_records:
+        if record.metric is None or not record.has_figure:
             continue
         if record.metric not in first:
-            first[record.metric] = (record, record.id)
+            first[record.metric] = (district_id, record)
             continue
-        other, other_id = first[record.metric]
-        if record.has_figure and other.has_figure and (record.unit, record.measure) != (other.unit, other.measure):
+        other_district, other = first[record.metric]
+        if other_district != district_id and (record.unit, record.measure) != (other.unit, other.measure):
             report.add(loaded, path + ("metric",),
-                       f"metric '{record.metric}' is {other.measure} in {other.unit} on '{other_id}', "
+                       f"metric '{record.metric}' is {other.measure} in {other.unit} on '{other.id}', "
                        f"but {record.measure} in {record.unit} here",
-                       "records that share a metric must share unit and measure; use another metric key")
+                       "records of different districts that share a metric must share unit and measure")
 
 
 def validate(raw: RawProject) -> Dataset:
@@ -186,14 +191,13 @@ def validate(raw: RawProject) -> Dataset:
         district, records = _validate_district(report, loaded)
         if district is None:
             continue
+        # File names are unique, so matching them also keeps district ids unique.
         stem = loaded.file.rsplit("/", 1)[-1].removesuffix(".yaml")
         if district.id != stem:
             report.add(loaded, ("id",), f"district id '{district.id}' does not match the file name",
                        f"rename the file to {district.id}.yaml or set id: {stem}")
         districts.append(district.model_copy(update={"records": tuple(r for _, r in records)}))
-        located_records.extend((loaded, ("records", i), r) for i, r in records)
-    _check_unique_ids(report, [(d_file, (), d.id) for d_file, d in zip(
-        [f for f in raw.districts if not f.errors], districts)])
+        located_records.extend((loaded, ("records", i), r, district.id) for i, r in records)
 
     district_ids = {d.id for d in districts}
     for i, source in source_entries:
@@ -205,10 +209,8 @@ def validate(raw: RawProject) -> Dataset:
                        "add the document's full text under data/sources/")
 
     archives_flat = {name: without_whitespace(text) for name, text in raw.archives.items()}
-    _check_unique_ids(report, [(loaded, path, r.id) for loaded, path, r in located_records])
-    district_of = {id(r): d.id for d in districts for r in d.records}
-    for loaded, path, record in located_records:
-        district_id = district_of.get(id(record), loaded.file.rsplit("/", 1)[-1].removesuffix(".yaml"))
+    _check_unique_ids(report, [(loaded, path, r.id) for loaded, path, r, _ in located_records])
+    for loaded, path, record, district_id in located_records:
         _check_record(report, loaded, path, record, district_id, topics, sources, archives_flat)
     _check_metrics(report, located_records)
 

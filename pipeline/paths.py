@@ -7,7 +7,7 @@ ROOT = Path(__file__).resolve().parent.parent
 class ProjectPaths:
     """Where a project's inputs and output live; tests point it at a scratch copy."""
 
-    def __init__(self, root: Path = ROOT):
+    def __init__(self, root: Path = ROOT, site: Path | None = None):
         self.root = Path(root)
         self.data = self.root / "data"
         self.districts = self.data / "districts"
@@ -15,7 +15,7 @@ class ProjectPaths:
         self.content = self.root / "content"
         self.templates = self.root / "templates"
         self.assets = self.root / "assets"
-        self.site = self.root / "site"
+        self.site = Path(site) if site else self.root / "site"
 
     def display(self, path: Path) -> str:
         """A path as an editor would type it: relative to the project root."""

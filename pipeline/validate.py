@@ -34,8 +34,11 @@ class _Report:
         self.errors.append(DataError(loaded.file, line, column, dotted(path), message, hint))
 
     def pydantic(self, exc: ValidationError, loaded: LoadedFile, base: tuple, model: type[BaseModel]) -> None:
+        already_reported = {e.field for e in loaded.errors}
         for err in exc.errors():
             path = base + tuple(err["loc"])
+            if dotted(path) in already_reported:
+                continue  # the loader has said what is wrong with this value
             message, hint = _explain(err, model)
             self.add(loaded, path, message, hint, of_key=err["type"] == "extra_forbidden")
 
@@ -67,8 +70,8 @@ def _explain(err: dict, model: type[BaseModel]) -> tuple[str, str]:
 
 
 def _validate_list(report: _Report, loaded: LoadedFile, model: type[BaseModel]) -> list:
-    if loaded.errors:
-        return []
+    if loaded.data is None:
+        return []  # unreadable: its error is already reported
     if not isinstance(loaded.data, list):
         report.add(loaded, (), f"expected a list of {model.__name__.lower()} entries", "start each entry with '- id: …'")
         return []
@@ -83,7 +86,7 @@ def _validate_list(report: _Report, loaded: LoadedFile, model: type[BaseModel]) 
 
 def _validate_district(report: _Report, loaded: LoadedFile) -> tuple[District | None, list[tuple[int, Record]]]:
     """The district's own fields and each record apart, so one bad record hides no other."""
-    if loaded.errors:
+    if loaded.data is None:
         return None, []
     if not isinstance(loaded.data, dict):
         report.add(loaded, (), "expected the district's fields (id, name_zh, name_en, records)")
@@ -119,17 +122,18 @@ def _check_unique_ids(report: _Report, entries) -> None:
             first[entry_id] = f"{loaded.file}:{line}"
 
 
-def _check_record(report, loaded, path, record, district_id, topics, sources, archives_flat) -> None:
+def _check_record(report, loaded, path, record, district_id, topics, sources, archives_flat, written_ids) -> None:
     if not record.id.startswith(district_id + "-"):
         report.add(loaded, path + ("id",), f"'{record.id}' does not start with the district id",
                    f"ids in this file start with '{district_id}-'")
-    for field, topic_id in [("topic", record.topic)] + [(("tags", i), t) for i, t in enumerate(record.tags)]:
-        if topic_id not in topics:
-            where = path + (field if isinstance(field, str) else field)
+    for where, topic_id in [(("topic",), record.topic)] + [(("tags", i), t) for i, t in enumerate(record.tags)]:
+        if topic_id not in topics and topic_id not in written_ids:
             close = difflib.get_close_matches(topic_id, list(topics), n=1)
-            report.add(loaded, where, f"unknown topic '{topic_id}'",
+            report.add(loaded, path + where, f"unknown topic '{topic_id}'",
                        f"did you mean '{close[0]}'?" if close else "use an id from data/topics.yaml")
     source = sources.get(record.source)
+    if source is None and record.source in written_ids:
+        return
     if source is None:
         report.add(loaded, path + ("source",), f"unknown source '{record.source}'",
                    "use an id from data/sources.yaml: " + ", ".join(sorted(sources)))
@@ -172,6 +176,16 @@ def _check_metrics(report: _Report, located_records) -> None:
                        "records of different districts that share a metric must share unit and measure")
 
 
+def _raw_ids(loaded: LoadedFile) -> set[str]:
+    """Ids written in a list file, valid entries or not: a broken entry is reported once, not by every user."""
+    entries = loaded.data if isinstance(loaded.data, list) else []
+    return {e["id"] for e in entries if isinstance(e, dict) and isinstance(e.get("id"), str)}
+
+
+def _file_stem(loaded: LoadedFile) -> str:
+    return loaded.file.rsplit("/", 1)[-1].removesuffix(".yaml")
+
+
 def validate(raw: RawProject) -> Dataset:
     """Return the validated dataset, or raise DataErrors listing every problem."""
     report = _Report()
@@ -192,14 +206,16 @@ def validate(raw: RawProject) -> Dataset:
         if district is None:
             continue
         # File names are unique, so matching them also keeps district ids unique.
-        stem = loaded.file.rsplit("/", 1)[-1].removesuffix(".yaml")
+        stem = _file_stem(loaded)
         if district.id != stem:
             report.add(loaded, ("id",), f"district id '{district.id}' does not match the file name",
                        f"rename the file to {district.id}.yaml or set id: {stem}")
         districts.append(district.model_copy(update={"records": tuple(r for _, r in records)}))
         located_records.extend((loaded, ("records", i), r, district.id) for i, r in records)
 
-    district_ids = {d.id for d in districts}
+    # A district file that cannot be parsed still exists: name it by its file so
+    # one syntax error does not cascade into "unknown district" elsewhere.
+    district_ids = {d.id for d in districts} | {_file_stem(f) for f in raw.districts}
     for i, source in source_entries:
         if source.district not in district_ids:
             report.add(raw.sources, (i, "district"), f"unknown district '{source.district}'",
@@ -210,8 +226,11 @@ def validate(raw: RawProject) -> Dataset:
 
     archives_flat = {name: without_whitespace(text) for name, text in raw.archives.items()}
     _check_unique_ids(report, [(loaded, path, r.id) for loaded, path, r, _ in located_records])
-    for loaded, path, record, district_id in located_records:
-        _check_record(report, loaded, path, record, district_id, topics, sources, archives_flat)
+    # Cross-references wait until the files they point into can be read.
+    if raw.topics.data is not None and raw.sources.data is not None:
+        for loaded, path, record, district_id in located_records:
+            _check_record(report, loaded, path, record, district_id, topics, sources, archives_flat,
+                          _raw_ids(raw.topics) | _raw_ids(raw.sources))
     _check_metrics(report, located_records)
 
     if report.errors:

@@ -1,0 +1,162 @@
+"""A small scratch project in tmp_path, written with textwrap.dedent, for tests that need bad input."""
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from pipeline.paths import ROOT, ProjectPaths
+
+TOPICS = """\
+    - id: gdp
+      name_zh: 地区生产总值
+      name_en: GDP
+      description_zh: 地区生产总值增长。
+      description_en: GDP growth.
+      headline: true
+    - id: employment
+      name_zh: 就业
+      name_en: Employment
+      description_zh: 城镇新增就业。
+      description_en: New urban jobs.
+      headline: true
+    - id: ai
+      name_zh: 人工智能
+      name_en: Artificial intelligence
+      description_zh: 人工智能。
+      description_en: AI.
+    """
+
+SOURCES = """\
+    - id: alpha-tasks
+      district: alpha
+      kind: task-list
+      title_zh: 甲区2025年重点工作
+      title_en: Alpha district key tasks for 2025
+      issuer_zh: 区政府
+      issuer_en: The district government
+      date: null
+      period_zh: 2025年目标
+      period_en: Targets for 2025
+      archive: alpha-tasks.txt
+    - id: beta-report
+      district: beta
+      kind: midyear-report
+      title_zh: 乙区上半年工作报告
+      title_en: Beta district mid-year report
+      date: "2025-07-11"
+      period_zh: 2025年上半年
+      period_en: First half of 2025
+      archive: beta-report.txt
+    """
+
+ALPHA_TEXT = "甲区2025年重点工作\n1\t地区生产总值增长5.5%。\n2\t力争城镇新增就业1.8万人。\n3\t建设人工智能\n  应用示范区。\n"
+BETA_TEXT = "乙区报告\n预计上半年地区生产总值增长 2%，新增就业 1.08 万人。\n"
+
+ALPHA = """\
+    id: alpha
+    name_zh: 甲区
+    name_en: Alpha District
+    order: 1
+    records:
+      - id: alpha-gdp-growth
+        topic: gdp
+        kind: target
+        period: "2025"
+        metric: gdp-growth
+        measure: growth
+        value: 5.5
+        unit: percent
+        bound: exact
+        label_zh: 地区生产总值增长
+        label_en: GDP growth
+        summary_en: Grow GDP by 5.5%.
+        quote: 地区生产总值增长5.5%。
+        source: alpha-tasks
+        task_no: 1
+        lead_units: [区发改局]
+      - id: alpha-new-jobs
+        topic: employment
+        kind: target
+        period: "2025"
+        metric: new-urban-jobs
+        value: 18000
+        unit: people
+        bound: exact
+        label_zh: 城镇新增就业
+        label_en: New urban jobs
+        summary_en: Create 18,000 new urban jobs.
+        quote: 力争城镇新增就业1.8万人。
+        source: alpha-tasks
+        task_no: 2
+      - id: alpha-ai-zone
+        topic: ai
+        kind: target
+        period: "2025"
+        label_zh: 人工智能应用示范区
+        label_en: AI application zone
+        summary_en: Build an AI application demonstration zone.
+        quote: 建设人工智能应用示范区。
+        source: alpha-tasks
+        task_no: 3
+    """
+
+BETA = """\
+    id: beta
+    name_zh: 乙区
+    name_en: Beta District
+    order: 2
+    records:
+      - id: beta-h1-gdp-growth
+        topic: gdp
+        kind: actual
+        period: "2025-H1"
+        estimate: true
+        metric: gdp-growth
+        measure: growth
+        value: 2
+        unit: percent
+        bound: exact
+        label_zh: 上半年地区生产总值增长
+        label_en: GDP growth in the first half
+        summary_en: GDP grew by an estimated 2% in the first half.
+        quote: 预计上半年地区生产总值增长 2%
+        source: beta-report
+    """
+
+
+class ScratchProject:
+    """A copy of the site's templates, content and assets with test data of our choosing."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        for folder in ("templates", "content", "assets"):
+            shutil.copytree(ROOT / folder, root / folder)
+        self.write("data/topics.yaml", TOPICS)
+        self.write("data/sources.yaml", SOURCES)
+        self.write("data/sources/alpha-tasks.txt", ALPHA_TEXT, dedent=False)
+        self.write("data/sources/beta-report.txt", BETA_TEXT, dedent=False)
+        self.write("data/districts/alpha.yaml", ALPHA)
+        self.write("data/districts/beta.yaml", BETA)
+
+    @property
+    def paths(self) -> ProjectPaths:
+        return ProjectPaths(self.root)
+
+    def write(self, relative: str, text: str, dedent: bool = True) -> Path:
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text) if dedent else text, encoding="utf-8")
+        return path
+
+    def edit(self, relative: str, old: str, new: str) -> None:
+        """Replace one exact piece of a file; fails loudly if the piece is not there."""
+        path = self.root / relative
+        text = path.read_text(encoding="utf-8")
+        assert text.count(old) == 1, f"{old!r} should occur once in {relative}"
+        path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+@pytest.fixture
+def project(tmp_path) -> ScratchProject:
+    return ScratchProject(tmp_path / "project")

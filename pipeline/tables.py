@@ -53,11 +53,18 @@ def records_table(dataset: Dataset) -> pd.DataFrame:
     return table.sort_values(["district_order", "topic_order", "id"], kind="stable").reset_index(drop=True)
 
 
-def comparison_metrics(records: pd.DataFrame) -> list[str]:
-    """Metric keys with figures from at least two districts: the ones worth a side-by-side chart."""
+def comparison_metrics(records: pd.DataFrame, headline_topics: set[str]) -> list[str]:
+    """Metric keys worth a side-by-side chart: figures in one unit, from two or more districts
+    or on a headline topic (where even one district's figure is compared with the others' silence).
+
+    A metric whose figures mix units is a progress pair within a district, never one axis.
+    """
     with_figures = records[records["metric"].notna() & records["value"].notna()]
-    spread = with_figures.groupby("metric")["district"].nunique()
-    return sorted(spread[spread >= 2].index)
+    by_metric = with_figures.groupby("metric").agg(
+        districts=("district", "nunique"), units=("unit", "nunique"), topic=("topic", "first"))
+    chosen = by_metric[(by_metric["units"] == 1)
+                       & ((by_metric["districts"] >= 2) | by_metric["topic"].isin(headline_topics))]
+    return sorted(chosen.index)
 
 
 def comparison_table(records: pd.DataFrame, metric: str, district_ids: list[str]) -> pd.DataFrame:
@@ -99,6 +106,7 @@ def derive_tables(dataset: Dataset) -> Tables:
     district_ids = [d.id for d in dataset.districts]
     return Tables(
         records=records,
-        comparisons={m: comparison_table(records, m, district_ids) for m in comparison_metrics(records)},
+        comparisons={m: comparison_table(records, m, district_ids)
+                     for m in comparison_metrics(records, {t.id for t in dataset.topics if t.headline})},
         coverage=coverage_table(records, [t.id for t in dataset.topics], district_ids),
     )

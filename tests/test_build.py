@@ -1,0 +1,130 @@
+"""The whole build on a scratch project: pages, honesty rules, determinism and all-or-nothing output."""
+import json
+import re
+
+import pytest
+
+from pipeline.builder import build_site
+from pipeline.errors import DataErrors
+
+
+def read(site, relative: str) -> str:
+    return (site / relative).read_text(encoding="utf-8")
+
+
+def chart_spec(html: str, chart_id: str) -> dict:
+    match = re.search(rf'<script type="application/json" id="chart-data-{chart_id}">(.*?)</script>', html, re.S)
+    return json.loads(match.group(1))
+
+
+def test_builds_every_page_in_both_languages(project):
+    build_site(project.paths)
+    site = project.paths.site
+    for prefix in ("", "en/"):
+        for page in ("index.html", "about/index.html", "topics/gdp/index.html", "topics/ai/index.html",
+                     "districts/alpha/index.html", "districts/beta/index.html",
+                     "sources/alpha-tasks/index.html", "sources/beta-report/index.html"):
+            assert (site / prefix / page).is_file(), prefix + page
+    assert (site / "404.html").is_file()
+    assert '<html lang="zh-Hans">' in read(site, "index.html")
+    assert '<html lang="en">' in read(site, "en/index.html")
+
+
+def test_language_switch_keeps_the_reader_on_the_same_page(project):
+    build_site(project.paths)
+    zh = read(project.paths.site, "topics/gdp/index.html")
+    en = read(project.paths.site, "en/topics/gdp/index.html")
+    assert 'class="lang-switch" href="/en/topics/gdp/"' in zh
+    assert 'class="lang-switch" href="/topics/gdp/"' in en
+
+
+def test_figures_are_formatted_per_language(project):
+    build_site(project.paths)
+    assert "1.8万人" in read(project.paths.site, "topics/employment/index.html")
+    assert "18,000 people" in read(project.paths.site, "en/topics/employment/index.html")
+
+
+def test_a_district_without_a_figure_is_not_stated_never_zero(project):
+    build_site(project.paths)
+    html = read(project.paths.site, "topics/employment/index.html")
+    spec = chart_spec(html, "new-urban-jobs")
+    # Beta states nothing on jobs: no bar for it, a "not stated" note instead.
+    assert [trace["x"] for trace in spec["data"]] == [["甲区"]]
+    assert [a["x"] for a in spec["layout"]["annotations"]] == ["乙区"]
+    assert "所引文件未提及" in spec["layout"]["annotations"][0]["text"]
+    table = html[html.index('<table class="chart-table">'):html.index("</table>")]
+    assert re.search(r"乙区</th>\s*<td><span class=\"not-stated\">未提及</span>", table)
+    en = read(project.paths.site, "en/topics/ai/index.html")
+    assert "The sourced documents say nothing on this topic." in en  # beta has no AI record
+
+
+def test_a_first_half_result_is_never_shown_as_a_target(project):
+    build_site(project.paths)
+    spec = chart_spec(read(project.paths.site, "topics/gdp/index.html"), "gdp-growth")
+    series = {trace["name"]: trace["x"] for trace in spec["data"]}
+    assert series == {"2025年全年目标": ["甲区"], "2025年上半年结果": ["乙区"]}
+    hatched = [t["name"] for t in spec["data"] if t["marker"]["pattern"]["shape"] == "/"]
+    assert hatched == ["2025年上半年结果"]
+    labels = {trace["name"]: trace["text"] for trace in spec["data"]}
+    assert labels["2025年上半年结果"] == ["2%（预计）"]
+
+
+def test_charts_do_not_capture_the_page_scroll(project):
+    build_site(project.paths)
+    spec = chart_spec(read(project.paths.site, "en/topics/gdp/index.html"), "gdp-growth")
+    assert spec["layout"]["dragmode"] is False
+    assert spec["layout"]["xaxis"]["fixedrange"] and spec["layout"]["yaxis"]["fixedrange"]
+    assert spec["config"]["scrollZoom"] is False
+    assert spec["data"][0]["hovertemplate"] == "%{customdata}<extra></extra>"
+    assert spec["data"][0]["customdata"] == ["Alpha District · Target, full year 2025<br>5.5%"]
+
+
+def test_every_quote_links_to_its_highlighted_passage(project):
+    build_site(project.paths)
+    district = read(project.paths.site, "districts/alpha/index.html")
+    assert 'href="/sources/alpha-tasks/#q-alpha-new-jobs"' in district
+    source = read(project.paths.site, "sources/alpha-tasks/index.html")
+    assert '<span id="q-alpha-new-jobs"></span>' in source
+    # The highlighted passage spans the line break of the archived text.
+    assert re.search(r'<a class="quoted" href="/districts/alpha/#alpha-ai-zone"><mark>建设人工智能\n  应用示范区。</mark></a>',
+                     source)
+
+
+def test_assets_are_self_hosted_under_hashed_names(project):
+    build_site(project.paths)
+    site = project.paths.site
+    html = read(site, "topics/gdp/index.html")
+    for url in re.findall(r'(?:src|href|data-plotly)="(/assets/[^"]+)"', html):
+        assert re.fullmatch(r"/assets/[a-z.]+\.[0-9a-f]{10}\.(js|css)", url)
+        assert (site / url.lstrip("/")).is_file()
+    assert not re.search(r'(?:src|href)="(?:https?:)?//', html)
+
+
+def test_hostile_text_in_data_stays_inert(project):
+    project.edit("data/districts/alpha.yaml", "label_en: GDP growth", "label_en: GDP </script><script>alert(1)</script>")
+    build_site(project.paths)
+    html = read(project.paths.site, "en/topics/gdp/index.html")
+    assert "<script>alert(1)" not in html
+    assert "&lt;/script&gt;&lt;script&gt;alert(1)" in html  # in the page text
+    assert "\\u003c/script\\u003e\\u003cscript\\u003ealert(1)" in html  # in the chart JSON
+
+
+def test_two_builds_are_byte_identical(project, tmp_path):
+    build_site(project.paths)
+    first = {p.relative_to(project.paths.site): p.read_bytes() for p in project.paths.site.rglob("*") if p.is_file()}
+    build_site(project.paths)
+    second = {p.relative_to(project.paths.site): p.read_bytes() for p in project.paths.site.rglob("*") if p.is_file()}
+    assert first.keys() == second.keys()
+    assert [name for name in first if first[name] != second[name]] == []
+
+
+def test_a_failed_build_leaves_the_previous_site_untouched(project):
+    build_site(project.paths)
+    site = project.paths.site
+    before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    project.edit("data/districts/alpha.yaml", "    value: 18000\n", "    value: 1.8万\n")
+    with pytest.raises(DataErrors):
+        build_site(project.paths)
+    assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
+    # No staging or retired folder is left beside site/.
+    assert sorted(p.name for p in site.parent.iterdir()) == ["assets", "content", "data", "site", "templates"]

@@ -1,0 +1,49 @@
+"""build.py as an editor runs it: exit codes, messages on stderr, nothing written on error."""
+import subprocess
+import sys
+
+from pipeline.paths import ROOT
+
+
+def run(*args):
+    return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], capture_output=True, text=True,
+                          timeout=300)
+
+
+def test_check_passes_and_writes_nothing(project):
+    result = run("--project", str(project.root), "check")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok: 4 records in 2 districts, 2 sources"
+    assert not project.paths.site.exists()
+
+
+def test_check_on_broken_yaml_prints_every_problem_and_exits_non_zero(project):
+    project.edit("data/districts/alpha.yaml", "    value: 5.5\n", "    value: 5.5%\n")
+    project.edit("data/districts/alpha.yaml", "    unit: people\n", "    unit: people\n    unit: people\n")
+    result = run("--project", str(project.root), "check")
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "data/districts/alpha.yaml:12:12: records[0].value: expected a number, got the text '5.5%'"
+        " — write the bare number in base units, without quotes, % or unit words (5.5, 18000, 70000000000)",
+        "data/districts/alpha.yaml:29:5: records[1].unit: duplicate key (first written on line 28)"
+        " — keep one of the two: YAML would silently drop the first",
+        "2 problem(s) found; nothing was written.",
+    ]
+    assert not project.paths.site.exists()
+
+
+def test_build_is_the_default_command(project):
+    result = run("--project", str(project.root))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("built ")
+    assert (project.paths.site / "index.html").is_file()
+
+
+def test_failed_build_keeps_the_previous_site(project):
+    assert run("--project", str(project.root), "build").returncode == 0
+    before = (project.paths.site / "index.html").read_bytes()
+    project.edit("data/districts/beta.yaml", "source: beta-report", "source: beta-reports")
+    result = run("--project", str(project.root), "build")
+    assert result.returncode == 1
+    assert "unknown source 'beta-reports'" in result.stderr
+    assert (project.paths.site / "index.html").read_bytes() == before

@@ -1,0 +1,50 @@
+"""Display of figures: Chinese style on zh pages, English style on en pages."""
+import pytest
+
+from pipeline.formatting import NOT_STATED, figure_short, figure_text, kind_label
+
+
+@pytest.mark.parametrize("value, unit, bound, counter, zh, en", [
+    (18000, "people", "exact", None, "1.8万人", "18,000 people"),
+    (70_000_000_000, "yuan", "at_least", None, "700亿元以上", "at least CNY 70 billion"),
+    (5, "percent", "about", None, "5%左右", "about 5%"),
+    (8000, "count", "more_than", "支", "超8000支", "more than 8,000"),
+    (10700, "housing_unit", "exact", None, "1.07万套", "10,700 homes"),
+    (12575, "household", "exact", None, "12575户", "12,575 households"),
+    (1, "household", "exact", None, "1户", "1 household"),
+    (32_929_500, "yuan", "exact", None, "3292.95万元", "CNY 32.9295 million"),
+    (4_070_000_000, "yuan", "at_least", None, "40.7亿元以上", "at least CNY 4.07 billion"),
+    (12400, "metre", "exact", None, "12.4公里", "12.4 km"),
+    (12_000_000, "sqm", "more_than", None, "超1200万平方米", "more than 12 million m²"),
+    (350_000, "sqm", "exact", None, "35万平方米", "350,000 m²"),
+    (27.5, "percentage_point", "exact", None, "27.5个百分点", "27.5 percentage points"),
+    (70, "percent", "nearly", None, "近70%", "nearly 70%"),
+    (6000, "pflops", "exact", None, "6000P", "6,000 PFLOPS"),
+    (14300, "person_time", "exact", None, "1.43万人次", "14,300 person-times"),
+    (100, "count", "at_most", "家", "不超过100家", "at most 100"),
+])
+def test_figure_text(value, unit, bound, counter, zh, en):
+    assert figure_text(value, unit, bound, "zh", counter=counter) == zh
+    assert figure_text(value, unit, bound, "en", counter=counter) == en
+
+
+def test_range():
+    assert figure_text(1, "count", "range", "zh", value_high=2, counter="家") == "1–2家"
+    assert figure_text(1, "count", "range", "en", value_high=2) == "1–2"
+
+
+def test_short_form_shows_the_bound_as_a_symbol():
+    assert figure_short(10, "percent", "at_least", "zh") == "≥10%"
+    assert figure_short(30, "count", "more_than", "en") == ">30"
+    assert figure_short(5, "percent", "about", "en") == "≈5%"
+
+
+def test_missing_figure_is_not_stated_never_zero():
+    assert figure_text(None, None, None, "zh") == NOT_STATED["zh"] == "所引文件未提及"
+    assert figure_text(None, None, None, "en") == "Not stated in the sourced documents"
+
+
+def test_kind_and_period():
+    assert kind_label("actual", "2025-H1", True, "zh") == "2025年上半年结果（预计）"
+    assert kind_label("actual", "2025-H1", True, "en") == "Result, first half of 2025 (estimate)"
+    assert kind_label("target", "2025", False, "en") == "Target, full year 2025"

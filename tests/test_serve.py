@@ -1,0 +1,68 @@
+"""`build.py serve`: a real livereload server that rebuilds on edits and survives bad ones."""
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from pipeline.paths import ROOT
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.read().decode("utf-8")
+
+
+def wait_for(condition, seconds: float = 30):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if condition():
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError("condition not met in time")
+
+
+@pytest.fixture
+def server(project, tmp_path):
+    port = free_port()
+    log = open(tmp_path / "serve.log", "w+", encoding="utf-8")
+    process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--project", str(project.root), "serve",
+                                "--port", str(port)], stdout=log, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(lambda: "甲区" in fetch(base + "/districts/alpha/"))
+        yield base, tmp_path / "serve.log"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        log.close()
+
+
+def test_serves_the_site_with_live_reload(server):
+    base, _ = server
+    html = fetch(base + "/")
+    # The reload client is injected, and loaded from this same server, not another host.
+    assert 'window.location.hostname+":"+port+ "/livereload.js?port="' in html
+    assert "LiveReload" in fetch(base + "/livereload.js")
+
+
+def test_an_edit_rebuilds_and_a_broken_edit_keeps_the_last_good_site(server, project):
+    base, log = server
+    project.edit("data/districts/alpha.yaml", "label_zh: 城镇新增就业", "label_zh: 城镇新增就业岗位")
+    wait_for(lambda: "城镇新增就业岗位" in fetch(base + "/districts/alpha/"))
+
+    project.edit("data/districts/alpha.yaml", "    value: 18000\n", "    value: 1.8万\n")
+    wait_for(lambda: "still serving the last good site" in log.read_text(encoding="utf-8"))
+    assert "data/districts/alpha.yaml:27:12: records[1].value: expected a number" in log.read_text(encoding="utf-8")
+    assert "城镇新增就业岗位" in fetch(base + "/districts/alpha/")

@@ -225,6 +225,9 @@ class SiteRenderer:
             "about.html",
             **self._common(lang, ("about",), self.ui["about_title"][lang], self.ui["about_description"][lang]),
             body=markdown_html(self.content[f"about.{lang}.md"]),
+            counts=[{"topic": self.topics[topic_id], "cells": list(row)} for topic_id, row in self.tables.counts.iterrows()],
+            count_kinds=list(self.tables.counts.columns.get_level_values("kind").unique()),
+            count_totals=list(self.tables.counts.sum()),
         )
 
     def not_found(self) -> bytes:

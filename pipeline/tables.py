@@ -30,6 +30,7 @@ class Tables:
     records: pd.DataFrame        # one row per record
     comparisons: dict[str, pd.DataFrame]  # metric key → one row per district and series
     coverage: pd.DataFrame       # topic × district → coverage level
+    counts: pd.DataFrame         # topic × (district, kind) → number of records
 
 
 def records_table(dataset: Dataset) -> pd.DataFrame:
@@ -100,6 +101,16 @@ def coverage_table(records: pd.DataFrame, topic_ids: list[str], district_ids: li
     return pd.DataFrame(grid, index=pd.Index(topic_ids, name="topic"))
 
 
+def counts_table(records: pd.DataFrame, topic_ids: list[str], district_ids: list[str]) -> pd.DataFrame:
+    """Records per topic, district and kind (target with a figure, result with a figure, no figure), every cell present."""
+    kinds = ["target", "actual", "no-figure"]
+    labelled = records.assign(kind_shown=records["kind"].where(records["value"].notna(), "no-figure"))
+    counts = labelled.groupby(["topic", "district", "kind_shown"]).size()
+    columns = pd.MultiIndex.from_product([district_ids, kinds], names=["district", "kind"])
+    return (counts.unstack(["district", "kind_shown"])
+            .reindex(index=topic_ids, columns=columns, fill_value=0).fillna(0).astype(int))
+
+
 def derive_tables(dataset: Dataset) -> Tables:
     """All tables of one build."""
     records = records_table(dataset)
@@ -109,4 +120,5 @@ def derive_tables(dataset: Dataset) -> Tables:
         comparisons={m: comparison_table(records, m, district_ids)
                      for m in comparison_metrics(records, {t.id for t in dataset.topics if t.headline})},
         coverage=coverage_table(records, [t.id for t in dataset.topics], district_ids),
+        counts=counts_table(records, [t.id for t in dataset.topics], district_ids),
     )

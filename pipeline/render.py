@@ -130,6 +130,7 @@ class SiteRenderer:
             "other_html_lang": HTML_LANG[other],
             "asset": lambda name: self.assets[name].url,
             "page_url": lambda *p: page_url(lang, *p),
+            "record_url": lambda row: page_url(lang, "districts", row["district"]) + "#" + row["id"],
             "topics": self.dataset.topics,
             "districts": self.dataset.districts,
             "sources": self.dataset.sources,

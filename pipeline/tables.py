@@ -54,18 +54,16 @@ def records_table(dataset: Dataset) -> pd.DataFrame:
     return table.sort_values(["district_order", "topic_order", "id"], kind="stable").reset_index(drop=True)
 
 
-def comparison_metrics(records: pd.DataFrame, headline_topics: set[str]) -> list[str]:
-    """Metric keys worth a side-by-side chart: figures in one unit, from two or more districts
-    or on a headline topic (where even one district's figure is compared with the others' silence).
+def comparison_metrics(records: pd.DataFrame, district_ids: list[str]) -> list[str]:
+    """Metric keys worth a side-by-side chart: cross-district keys whose figures share one unit.
 
-    A metric whose figures mix units is a progress pair within a district, never one axis.
+    A key that starts with a district id (yuexiu-…) pairs a result with its target
+    inside that district; it is shown beside its pair, never as a comparison of districts.
     """
     with_figures = records[records["metric"].notna() & records["value"].notna()]
-    by_metric = with_figures.groupby("metric").agg(
-        districts=("district", "nunique"), units=("unit", "nunique"), topic=("topic", "first"))
-    chosen = by_metric[(by_metric["units"] == 1)
-                       & ((by_metric["districts"] >= 2) | by_metric["topic"].isin(headline_topics))]
-    return sorted(chosen.index)
+    local = tuple(f"{d}-" for d in district_ids)
+    units = with_figures.groupby("metric")["unit"].nunique()
+    return sorted(m for m, n in units.items() if n == 1 and not m.startswith(local))
 
 
 def comparison_table(records: pd.DataFrame, metric: str, district_ids: list[str]) -> pd.DataFrame:
@@ -117,8 +115,7 @@ def derive_tables(dataset: Dataset) -> Tables:
     district_ids = [d.id for d in dataset.districts]
     return Tables(
         records=records,
-        comparisons={m: comparison_table(records, m, district_ids)
-                     for m in comparison_metrics(records, {t.id for t in dataset.topics if t.headline})},
+        comparisons={m: comparison_table(records, m, district_ids) for m in comparison_metrics(records, district_ids)},
         coverage=coverage_table(records, [t.id for t in dataset.topics], district_ids),
         counts=counts_table(records, [t.id for t in dataset.topics], district_ids),
     )

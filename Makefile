@@ -24,7 +24,7 @@ check: $(STAMP)
 	$(BIN)/python build.py check
 
 test: $(STAMP)
-	scripts/ensure-test-tools
+	.ci/ensure-test-tools
 	$(BIN)/python -m pytest
 
 clean:

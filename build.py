@@ -19,12 +19,20 @@ def main(argv: list[str] | None = None) -> int:
     serve_parser.add_argument("--port", type=int, default=8000)
     serve_parser.add_argument("--host", default="127.0.0.1")
     commands.add_parser("check", help="validate the data only; write nothing")
+    preview_parser = commands.add_parser("preview", help="serve the built site/ as Netlify would (headers, gzip)")
+    preview_parser.add_argument("--port", type=int, default=8000)
     args = parser.parse_args(argv)
     paths = ProjectPaths(args.project)
 
     if args.command == "serve":
         from pipeline.serve import serve  # livereload is only needed here
         serve(paths, host=args.host, port=args.port)
+        return 0
+    if args.command == "preview":
+        from pipeline.netlify import SiteServer
+        server = SiteServer(paths.site, paths.root / "netlify.toml", port=args.port)
+        print(f"serving site/ with netlify.toml's headers at {server.url}/ (Ctrl-C stops)")
+        server.serve_forever()
         return 0
     try:
         if args.command == "check":

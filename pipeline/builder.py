@@ -5,6 +5,7 @@ import yaml
 
 from .assets import collect_assets
 from .charts import build_charts
+from .downloads import download_files
 from .load import load_project
 from .paths import ProjectPaths
 from .render import SiteRenderer
@@ -44,6 +45,7 @@ def build_site(paths: ProjectPaths) -> BuildSummary:
     content, ui = read_content(paths)
     pages = SiteRenderer(paths.templates, dataset, tables, charts, assets, content, ui).pages()
     files = dict(pages)
+    files.update(download_files(dataset, tables))
     files.update({asset.url.lstrip("/"): asset.content for asset in assets.values()})
     write_site(files, paths.site)
     return BuildSummary(pages=len(pages), records=len(tables.records), files=len(files))

@@ -25,9 +25,14 @@ def hashed_name(name: str, content: bytes) -> str:
     return f"{stem}.{digest}.{suffix}" if dot else f"{name}.{digest}"
 
 
+# Files other sites link to by name keep that name forever (the embed code's script).
+STABLE_URLS = {"embed.js": "/embed.js"}
+
+
 def collect_assets(assets_dir: Path) -> dict[str, Asset]:
     """Every file of assets/ plus plotly.js, keyed by logical name."""
     files = {p.relative_to(assets_dir).as_posix(): p.read_bytes()
              for p in sorted(assets_dir.rglob("*")) if p.is_file()}
     files["plotly.min.js"] = PLOTLY_JS.read_bytes()
-    return {name: Asset(name, "/assets/" + hashed_name(name, content), content) for name, content in files.items()}
+    return {name: Asset(name, STABLE_URLS.get(name) or "/assets/" + hashed_name(name, content), content)
+            for name, content in files.items()}

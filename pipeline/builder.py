@@ -1,15 +1,17 @@
 """The build, stage by stage: gather and check everything first, then write once."""
 from dataclasses import dataclass
 
+import os
+
 import yaml
 
 from .assets import collect_assets
 from .charts import build_charts
 from .downloads import download_files
-from .load import load_project
+from .load import data_last_changed, load_project
 from .paths import ProjectPaths
-from .render import SiteRenderer
-from .tables import derive_tables
+from .render import LANGS, SiteRenderer
+from .tables import ITEM_KINDS, derive_tables
 from .validate import validate
 from .write import write_site
 
@@ -35,17 +37,31 @@ def read_content(paths: ProjectPaths) -> tuple[dict[str, str], dict]:
     return pages, ui
 
 
+def site_url() -> str:
+    """The site's own address for absolute links (sitemap, embed code, citations).
+
+    SITE_URL wins; on Netlify, its URL variable names the production address.
+    """
+    return os.environ.get("SITE_URL") or os.environ.get("URL") or "http://127.0.0.1:8000"
+
+
 def build_site(paths: ProjectPaths) -> BuildSummary:
     """Build the whole site into paths.site; on any error nothing is written."""
     dataset = check_data(paths)
     tables = derive_tables(dataset)
-    names = {lang: {d.id: getattr(d, f"name_{lang}") for d in dataset.districts} for lang in ("zh", "en")}
-    charts = build_charts(tables, names)
-    assets = collect_assets(paths.assets)
     content, ui = read_content(paths)
-    pages = SiteRenderer(paths.templates, dataset, tables, charts, assets, content, ui).pages()
+    names = {lang: {d.id: getattr(d, f"name_{lang}") for d in dataset.districts} for lang in LANGS}
+    charts = build_charts(
+        tables, names, dataset.topics,
+        item_titles={lang: ui["items_chart_title"][lang] for lang in LANGS},
+        kind_names={lang: {k: ui[f"item_kind_{k}"][lang] for k in ITEM_KINDS} for lang in LANGS},
+    )
+    assets = collect_assets(paths.assets)
+    renderer = SiteRenderer(paths.templates, dataset, tables, charts, assets, content, ui,
+                            site_url=site_url(), data_updated=data_last_changed(paths))
+    pages = renderer.pages()
     files = dict(pages)
-    files.update(download_files(dataset, tables))
+    files.update(download_files(dataset, tables, charts))
     files.update({asset.url.lstrip("/"): asset.content for asset in assets.values()})
     write_site(files, paths.site)
     return BuildSummary(pages=len(pages), records=len(tables.records), files=len(files))

@@ -9,13 +9,15 @@ would emit, without its validation cost per build. Rules they follow:
 - the chart never takes the page's scroll or drag on a phone.
 """
 import math
+from dataclasses import dataclass
 from decimal import Decimal
 
 import pandas as pd
 
-from .tables import SERIES_ORDER
+from .tables import ITEM_KINDS, SERIES_ORDER
 from .formatting import NOT_STATED, figure_short, figure_text, kind_label, number_en, number_zh
 
+LANGS = ("zh", "en")
 FONT = ('-apple-system, "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", '
         '"Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", sans-serif')
 TARGET_COLOUR = "#1f4e79"
@@ -107,27 +109,94 @@ def comparison_chart(chart_id: str, table: pd.DataFrame, district_names: dict[st
         "paper_bgcolor": "#ffffff",
         "plot_bgcolor": "#ffffff",
     }
-    config = {
+    return {"data": traces, "layout": layout, "config": _config(chart_id, lang)}
+
+
+ITEM_STYLE = {
+    "target": {"color": TARGET_COLOUR, "line": {"color": TARGET_COLOUR, "width": 1}},
+    "actual": {"color": "#ffffff", "line": {"color": ACTUAL_COLOUR, "width": 2},
+               "pattern": {"shape": "/", "fgcolor": ACTUAL_COLOUR, "size": 6}},
+    "no-figure": {"color": "#c9ced6", "line": {"color": "#8a93a0", "width": 1}},
+}
+
+
+def items_chart(chart_id: str, counts: pd.Series, district_names: dict[str, str], lang: str, title: str,
+                kind_names: dict[str, str]) -> dict:
+    """How many items each district's documents hold on a topic, by kind: a count of statements,
+    for topics whose figures measure different things and cannot share an axis."""
+    districts = list(dict.fromkeys(counts.index.get_level_values("district")))
+    names = [district_names[d] for d in districts]
+    unit_word = "条" if lang == "zh" else ""
+    traces = []
+    for kind in ITEM_KINDS:
+        values = [int(counts[(d, kind)]) for d in districts]
+        traces.append({
+            "type": "bar", "orientation": "h", "name": kind_names[kind],
+            "y": names, "x": values,
+            "text": [str(v) if v else "" for v in values], "textposition": "inside", "insidetextanchor": "middle",
+            "customdata": [f"{n} · {kind_names[kind]}: {v}{unit_word}" for n, v in zip(names, values)],
+            "hovertemplate": "%{customdata}<extra></extra>",
+            "marker": ITEM_STYLE[kind],
+        })
+    layout = {
+        "title": {"text": title, "font": {"size": 16}, "x": 0, "xanchor": "left"},
+        "font": {"family": FONT, "size": 13, "color": "#1a1a1a"},
+        "barmode": "stack", "height": 260,
+        "margin": {"l": 72, "r": 16, "t": 48, "b": 64},
+        "legend": {"orientation": "h", "x": 0, "y": -0.2, "yanchor": "top"},
+        "xaxis": {"fixedrange": True, "rangemode": "tozero", "gridcolor": "#e5e5e5", "tickformat": "d"},
+        "yaxis": {"fixedrange": True, "autorange": "reversed", "categoryorder": "array", "categoryarray": names},
+        "dragmode": False, "hovermode": "closest",
+        "paper_bgcolor": "#ffffff", "plot_bgcolor": "#ffffff",
+    }
+    return {"data": traces, "layout": layout, "config": _config(chart_id, lang)}
+
+
+def _config(chart_id: str, lang: str) -> dict:
+    # The page's scroll is never captured: no scroll zoom, fixed axes, dragmode off.
+    return {
         "responsive": True,
         "scrollZoom": False,
         "displaylogo": False,
         "modeBarButtons": [["toImage"]],
-        "toImageButtonOptions": {"filename": f"{chart_id}-{lang}", "format": "png"},
+        "toImageButtonOptions": {"filename": f"guangzhou-district-targets-2025-{chart_id}-{lang}", "format": "png"},
     }
-    return {"data": traces, "layout": layout, "config": config}
 
 
-def build_charts(tables, district_names: dict[str, dict[str, str]]) -> dict[str, dict[str, dict]]:
-    """Every comparison chart, by chart id (its metric key) and language.
+@dataclass(frozen=True)
+class Chart:
+    """One chart in both languages; its id is stable (a metric key, or '<topic>--items')."""
 
-    The title is the label of the metric's first record in district order, so it
-    reads as the documents word it.
+    id: str
+    kind: str                      # "comparison" or "items"
+    topic: str
+    titles: dict[str, str]
+    figures: dict[str, dict]
+
+
+def items_chart_id(topic_id: str) -> str:
+    """'ai' → 'ai--items'; the double hyphen cannot occur in a metric key, so ids never collide."""
+    return f"{topic_id}--items"
+
+
+def build_charts(tables, district_names: dict[str, dict[str, str]], topics, item_titles: dict[str, str],
+                 kind_names: dict[str, dict[str, str]]) -> dict[str, Chart]:
+    """Every chart by id: one per cross-district metric, and one count of items per topic.
+
+    A metric chart's title is the label of the metric's first record in district
+    order, so it reads as the documents word it.
     """
-    charts: dict[str, dict[str, dict]] = {}
+    charts: dict[str, Chart] = {}
     for metric, table in tables.comparisons.items():
         first = tables.records[tables.records["metric"] == metric].iloc[0]
-        charts[metric] = {
-            lang: comparison_chart(metric, table, district_names[lang], lang, first[f"label_{lang}"])
-            for lang in ("zh", "en")
-        }
-    return charts
+        titles = {lang: first[f"label_{lang}"] for lang in LANGS}
+        charts[metric] = Chart(metric, "comparison", first["topic"], titles, {
+            lang: comparison_chart(metric, table, district_names[lang], lang, titles[lang]) for lang in LANGS})
+    for topic in topics:
+        chart_id = items_chart_id(topic.id)
+        titles = {lang: item_titles[lang].format(topic=getattr(topic, f"name_{lang}")) for lang in LANGS}
+        counts = tables.counts.loc[topic.id]
+        charts[chart_id] = Chart(chart_id, "items", topic.id, titles, {
+            lang: items_chart(chart_id, counts, district_names[lang], lang, titles[lang], kind_names[lang])
+            for lang in LANGS})
+    return dict(sorted(charts.items()))

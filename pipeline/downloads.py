@@ -113,6 +113,22 @@ def chart_rows(dataset: Dataset, table: pd.DataFrame) -> list[dict]:
             for row in table.to_dict("records")]
 
 
+ITEM_FIELDS = [
+    ("district", "string", "District slug"),
+    ("district_zh", "string", "District name in Chinese"),
+    ("district_en", "string", "District name in English"),
+    ("kind", "string", "target (with a figure), actual (with a figure) or no-figure"),
+    ("items", "integer", "Number of records of this kind on the topic"),
+]
+
+
+def item_rows(dataset: Dataset, counts: pd.Series) -> list[dict]:
+    """The counts behind a topic's items chart, one row per district and kind."""
+    return [{"district": d.id, "district_zh": d.name_zh, "district_en": d.name_en, "kind": kind,
+             "items": int(counts[(d.id, kind)])}
+            for d in dataset.districts for kind in counts.loc[d.id].index]
+
+
 def _schema(fields, primary_key=None) -> dict:
     schema = {"fields": [{"name": n, "type": t, "description": d} for n, t, d in fields],
               "missingValues": [""]}
@@ -121,7 +137,7 @@ def _schema(fields, primary_key=None) -> dict:
     return schema
 
 
-def datapackage(dataset: Dataset, chart_ids: list[str]) -> dict:
+def datapackage(dataset: Dataset, charts: dict) -> dict:
     """A Frictionless Data Package describing the CSV downloads."""
     dialect = {"header": True, "delimiter": ","}
     resources = [{
@@ -129,11 +145,12 @@ def datapackage(dataset: Dataset, chart_ids: list[str]) -> dict:
         "encoding": "utf-8-sig", "dialect": dialect, "schema": _schema(TARGET_FIELDS, ["id"]),
         "title": "Every target and result, one row per record",
     }]
-    for chart_id in chart_ids:
+    for chart_id, chart in charts.items():
         resources.append({
             "name": f"chart-{chart_id}", "path": f"charts/{chart_id}.csv", "format": "csv",
             "mediatype": "text/csv", "encoding": "utf-8-sig", "dialect": dialect,
-            "schema": _schema(CHART_FIELDS), "title": f"Figures of the chart {chart_id}",
+            "schema": _schema(CHART_FIELDS if chart.kind == "comparison" else ITEM_FIELDS),
+            "title": f"Figures of the chart “{chart.titles['en']}”",
         })
     return {
         "name": "guangzhou-district-targets-2025",
@@ -146,7 +163,7 @@ def datapackage(dataset: Dataset, chart_ids: list[str]) -> dict:
     }
 
 
-def download_files(dataset: Dataset, tables: Tables) -> dict[str, bytes]:
+def download_files(dataset: Dataset, tables: Tables, charts: dict) -> dict[str, bytes]:
     """Every file under /data/: relative path → bytes."""
     rows = target_rows(dataset, tables)
     files = {
@@ -155,8 +172,12 @@ def download_files(dataset: Dataset, tables: Tables) -> dict[str, bytes]:
             [{name: _json_value(row.get(name)) for name, _, _ in TARGET_FIELDS} for row in rows],
             ensure_ascii=False, indent=1).encode("utf-8"),
     }
-    for chart_id, table in tables.comparisons.items():
-        files[f"data/charts/{chart_id}.csv"] = csv_bytes(chart_rows(dataset, table), CHART_FIELDS)
-    package = datapackage(dataset, sorted(tables.comparisons))
+    for chart_id, chart in charts.items():
+        if chart.kind == "comparison":
+            content = csv_bytes(chart_rows(dataset, tables.comparisons[chart_id]), CHART_FIELDS)
+        else:
+            content = csv_bytes(item_rows(dataset, tables.counts.loc[chart.topic]), ITEM_FIELDS)
+        files[f"data/charts/{chart_id}.csv"] = content
+    package = datapackage(dataset, charts)
     files["data/datapackage.json"] = json.dumps(package, ensure_ascii=False, indent=1).encode("utf-8")
     return files

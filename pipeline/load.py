@@ -6,6 +6,7 @@ way, so we compose the node tree ourselves and refuse those forms, reporting
 each with its line and column.
 """
 import re
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -181,3 +182,16 @@ def load_project(paths) -> RawProject:
         districts=[load_file(p, paths.display(p)) for p in district_files],
         archives=archives,
     )
+
+
+def data_last_changed(paths) -> str | None:
+    """The date (YYYY-MM-DD) of the last commit that changed data/, or None outside a git checkout.
+
+    Taken from git rather than the clock so that two builds of one commit are identical.
+    """
+    try:
+        result = subprocess.run(["git", "log", "-1", "--format=%cs", "--", "data"], cwd=paths.root,
+                                capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return result.stdout.strip() or None if result.returncode == 0 else None

@@ -38,62 +38,124 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
+class Facet(Model):
+    """A strand of a topic (large models, computing power …), recognised by keywords in quotes."""
+
+    id: Slug = Field(description="Facet id, unique within its topic (large-models).")
+    name_zh: Text = Field(description="The facet's name in Chinese, as the topic page shows it.")
+    name_en: Text = Field(description="The facet's name in English, as the topic page shows it.")
+    keywords: Annotated[tuple[Text, ...], Field(strict=False, min_length=1)] = Field(
+        description="Words that place a record of the topic in this facet when its quote contains one of them.")
+
+
 class Topic(Model):
     """A subject the districts set targets on (GDP, AI, housing …)."""
 
-    id: Slug
-    name_zh: Text
-    name_en: Text
-    description_zh: Text
-    description_en: Text
-    headline: bool = False
+    id: Slug = Field(
+        description=(
+            "Topic id: lower-case letters, digits and hyphens (gdp, low-altitude). Records name it in "
+            "`topic` and `tags`."))
+    name_zh: Text = Field(description="The topic's name in Chinese.")
+    name_en: Text = Field(description="The topic's name in English.")
+    description_zh: Text = Field(description="What the topic covers, in Chinese: one sentence, shown on its page.")
+    description_en: Text = Field(description="What the topic covers, in English: one sentence, shown on its page.")
+    headline: bool = Field(False, description="`true` for a headline topic, shown first on the home page.")
+    facets: Annotated[tuple[Facet, ...], Field(strict=False)] = Field(
+        (), description=(
+            "Strands of the topic (large models, computing power …); the topic page groups its records "
+            "by them."))
 
 
 class Source(Model):
     """A source document; its full text is archived under data/sources/."""
 
-    id: Slug
-    district: Slug
-    kind: SourceKind
-    title_zh: Text
-    title_en: Text
-    issuer_zh: Text | None = None
-    issuer_en: Text | None = None
+    id: Slug = Field(
+        description=(
+            "Source id: lower-case letters, digits and hyphens, starting with the district id "
+            "(haizhu-2025-key-tasks). Records cite it in `source`."))
+    district: Slug = Field(description="The id of the district the document belongs to (a file in data/districts/).")
+    kind: SourceKind = Field(
+        description="What the document is: `task-list`, `midyear-report`, `work-report` or `news-summary`.")
+    title_zh: Text = Field(description="The document's title, exactly as written.")
+    title_en: Text = Field(description="Our English translation of the title.")
+    issuer_zh: Text | None = Field(
+        None, description="Who issued the document, as written; null when it does not say.")
+    issuer_en: Text | None = Field(
+        None, description="Who issued the document, in English; null when it does not say.")
     # Written as a quoted "YYYY-MM-DD" string: the loader refuses bare YAML dates.
-    date: Annotated[datetime.date | None, Field(strict=False)] = None
-    occasion_zh: Text | None = None
-    occasion_en: Text | None = None
-    period_zh: Text
-    period_en: Text
-    note_zh: Text | None = None
-    note_en: Text | None = None
-    archive: Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]+\.txt$")]
-    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None
+    date: Annotated[datetime.date | None, Field(strict=False)] = Field(
+        None, description='The date of the document, in quotes: "2025-07-11"; null when it gives none.')
+    occasion_zh: Text | None = Field(
+        None, description="The meeting or occasion the document was presented at, as written; null if none.")
+    occasion_en: Text | None = Field(None, description="The meeting or occasion, in English; null if none.")
+    period_zh: Text = Field(description="What period the document's figures cover, in Chinese (2025年目标).")
+    period_en: Text = Field(description="What period the document's figures cover, in English (Targets for 2025).")
+    note_zh: Text | None = Field(
+        None, description=(
+            "What a reader should know about the document (how its district was identified, what it "
+            "leaves out), in Chinese; or null."))
+    note_en: Text | None = Field(None, description="The same note in English; or null.")
+    archive: Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]+\.txt$")] = Field(
+        description="File name of the document's full text under data/sources/: `<id>.txt`, archived byte for byte.")
+    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = Field(
+        None, description="Where the document is published (http:// or https://); null when no address is known.")
 
 
 class Record(Model):
     """One figure (a target or a reported result), or one commitment without a figure."""
 
-    id: Slug
-    topic: Slug
+    id: Slug = Field(
+        description=(
+            "Stable id, unique across all districts: lower-case letters, digits and hyphens, starting with "
+            "the district id (haizhu-t09-llm-projects). Never change an id once published: pages and embeds "
+            "link to it."))
+    topic: Slug = Field(description="The one primary topic, an id from topics.yaml.")
     # YAML gives lists; they are kept as tuples so records stay immutable.
-    tags: Annotated[tuple[Slug, ...], Field(strict=False)] = ()
-    kind: Kind
-    period: Period
-    estimate: bool = False
-    metric: Slug | None = None
-    measure: Measure = "level"
-    value: float | None = None
-    value_high: float | None = None
-    unit: Unit | None = None
-    bound: Bound | None = None
-    label_zh: Text
-    label_en: Text
-    summary_en: Text
-    quote: Text
-    source: Slug
-    task_no: Annotated[int, Field(ge=1)] | None = None
-    lead_units: Annotated[tuple[Text, ...], Field(strict=False)] = ()
+    tags: Annotated[tuple[Slug, ...], Field(strict=False)] = Field(
+        (), description="Further topic ids the record also belongs to.")
+    kind: Kind = Field(
+        description="`target` (what the district commits to) or `actual` (a result the document reports).")
+    period: Period = Field(
+        description='"2025" (the whole year), "2025-H1" (first half) or "2025-H2" (second half). Always in quotes.')
+    estimate: bool = Field(False, description="`true` when the document marks the figure as an estimate (预计).")
+    metric: Slug | None = Field(
+        None, description=(
+            "A key shared by records that measure the same thing, so pages can put them side by side. "
+            "A key without a district prefix compares districts (gdp-growth, new-urban-jobs): its "
+            "figures must share one unit and measure, and it gets a chart. A key that starts with a "
+            "district id pairs a result with its target inside that district "
+            "(yuexiu-yaotai-households-signed); the figures may differ in unit and are never drawn on "
+            "one axis."))
+    measure: Measure = Field(
+        "level", description=(
+            "`growth` for a year-on-year growth rate, `level` (the default) for an amount, a count "
+            "or a share. Growth rates and levels are never drawn on one axis."))
+    value: float | None = Field(
+        None, description=(
+            "The figure in base units, as a plain number: 18000 for 1.8万人, 70000000000 for 700亿元, 5.5 "
+            "for 5.5%. Leave out for a commitment without a figure. Never a string, never 0 for “not "
+            "stated”."))
+    value_high: float | None = Field(
+        None, description=(
+            "With `bound: range`: the upper end of a range such as 1-2家; `value` is then the lower "
+            "end."))
+    unit: Unit | None = Field(
+        None, description="With `value`: the unit of the figure in base units (people for 1.8万人, yuan for 700亿元).")
+    bound: Bound | None = Field(
+        None, description=(
+            "With `value`: how the document qualifies the figure: `exact`; `about` (左右/约); `at_least` "
+            "(以上/不少于/不低于/迈上); `more_than` (超/超过); `at_most` (以下/以内/不超过); `nearly` (近); `range` (1-2)."))
+    label_zh: Text = Field(description="A short name, in Chinese, of what is measured or promised.")
+    label_en: Text = Field(description="A short name, in English, of what is measured or promised.")
+    summary_en: Text = Field(description="Our English rendering of the quote's meaning, with the same figures.")
+    quote: Text = Field(
+        description=(
+            "The shortest complete clause or sentence of the source that holds the figure, copied exactly "
+            "(white space may differ)."))
+    source: Slug = Field(description="A source id from sources.yaml.")
+    task_no: Annotated[int, Field(ge=1)] | None = Field(None, description="The task number (序号) in a task list.")
+    lead_units: Annotated[tuple[Text, ...], Field(strict=False)] = Field(
+        (), description="The lead unit(s) (牵头单位) the document names.")
 
     @model_validator(mode="after")
     def _figure_is_complete(self):
@@ -114,11 +176,16 @@ class Record(Model):
 class District(Model):
     """A district and every record curated from its documents."""
 
-    id: Slug
-    name_zh: Text
-    name_en: Text
-    order: Annotated[int, Field(ge=1)] = 100  # position on the site: Haizhu, Yuexiu, Liwan
-    records: Annotated[tuple[Record, ...], Field(strict=False)] = ()
+    id: Slug = Field(
+        description=(
+            "The district id, the same as the file name (haizhu for haizhu.yaml); its record ids start with "
+            "it."))
+    name_zh: Text = Field(description="The district's name in Chinese (海珠区).")
+    name_en: Text = Field(description="The district's name in English (Haizhu District).")
+    order: Annotated[int, Field(ge=1)] = Field(
+        100, description="The district's position on the site, 1 first (Haizhu, Yuexiu, Liwan); without it, last.")
+    records: Annotated[tuple[Record, ...], Field(strict=False)] = Field(
+        (), description="The district's records: one per figure, or per commitment without a figure.")
 
 
 class Dataset(Model):

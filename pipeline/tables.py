@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .chinese_numbers import matching_figure
-from .models import Dataset
+from .models import Dataset, Topic
 
 RECORD_COLUMNS = [
     "id", "district", "topic", "tags", "kind", "period", "estimate", "metric", "measure",
@@ -18,6 +18,9 @@ RECORD_COLUMNS = [
 
 # The series a comparison shows, in legend order: targets before results.
 SERIES_ORDER = [("target", "2025"), ("target", "2025-H2"), ("actual", "2025-H1")]
+
+# How the about page and the items charts count records: with a figure (by kind) or without.
+ITEM_KINDS = ["target", "actual", "no-figure"]
 
 # What a district says on a topic, strongest first.
 COVERAGE_LEVELS = ["target", "actual", "commitment", "not-stated"]
@@ -31,6 +34,8 @@ class Tables:
     comparisons: dict[str, pd.DataFrame]  # metric key → one row per district and series
     coverage: pd.DataFrame       # topic × district → coverage level
     counts: pd.DataFrame         # topic × (district, kind) → number of records
+    facets: dict[str, pd.DataFrame]  # topic → facet × district → record ids
+    progress: dict[str, tuple[str, ...]]  # record id → ids of its result/target partners
 
 
 def records_table(dataset: Dataset) -> pd.DataFrame:
@@ -101,12 +106,40 @@ def coverage_table(records: pd.DataFrame, topic_ids: list[str], district_ids: li
 
 def counts_table(records: pd.DataFrame, topic_ids: list[str], district_ids: list[str]) -> pd.DataFrame:
     """Records per topic, district and kind (target with a figure, result with a figure, no figure), every cell present."""
-    kinds = ["target", "actual", "no-figure"]
     labelled = records.assign(kind_shown=records["kind"].where(records["value"].notna(), "no-figure"))
     counts = labelled.groupby(["topic", "district", "kind_shown"]).size()
-    columns = pd.MultiIndex.from_product([district_ids, kinds], names=["district", "kind"])
+    columns = pd.MultiIndex.from_product([district_ids, ITEM_KINDS], names=["district", "kind"])
     return (counts.unstack(["district", "kind_shown"])
             .reindex(index=topic_ids, columns=columns, fill_value=0).fillna(0).astype(int))
+
+
+def facet_table(records: pd.DataFrame, topic: Topic, district_ids: list[str]) -> pd.DataFrame:
+    """For a topic's facets: the ids of each district's records whose quote names a facet keyword."""
+    on_topic = records[(records["topic"] == topic.id) | records["tags"].map(lambda tags: topic.id in tags)]
+    cells = {}
+    for district_id in district_ids:
+        own = on_topic[on_topic["district"] == district_id]
+        cells[district_id] = [
+            tuple(own.loc[own["quote"].map(lambda q, f=facet: any(k in q for k in f.keywords)), "id"])
+            for facet in topic.facets
+        ]
+    return pd.DataFrame(cells, index=pd.Index([f.id for f in topic.facets], name="facet"))
+
+
+def progress_pairs(records: pd.DataFrame, district_ids: list[str]) -> dict[str, tuple[str, ...]]:
+    """Record id → the ids of its partners: a result and a target under one district-prefixed metric key.
+
+    Only pairs the documents themselves make are linked; no progress figure is computed.
+    """
+    local = records[records["metric"].notna()
+                    & records["metric"].str.startswith(tuple(f"{d}-" for d in district_ids), na=False)]
+    pairs: dict[str, tuple[str, ...]] = {}
+    for _, group in local.groupby("metric", sort=True):
+        if group["kind"].nunique() < 2:
+            continue
+        for row in group.itertuples():
+            pairs[row.id] = tuple(group.loc[group["kind"] != row.kind, "id"])
+    return pairs
 
 
 def derive_tables(dataset: Dataset) -> Tables:
@@ -118,4 +151,6 @@ def derive_tables(dataset: Dataset) -> Tables:
         comparisons={m: comparison_table(records, m, district_ids) for m in comparison_metrics(records, district_ids)},
         coverage=coverage_table(records, [t.id for t in dataset.topics], district_ids),
         counts=counts_table(records, [t.id for t in dataset.topics], district_ids),
+        facets={t.id: facet_table(records, t, district_ids) for t in dataset.topics if t.facets},
+        progress=progress_pairs(records, district_ids),
     )

@@ -195,7 +195,7 @@ def build_charts(tables, district_names: dict[str, dict[str, str]], topics, item
     for topic in topics:
         chart_id = items_chart_id(topic.id)
         titles = {lang: item_titles[lang].format(topic=getattr(topic, f"name_{lang}")) for lang in LANGS}
-        counts = tables.counts.loc[topic.id]
+        counts = tables.topic_counts.loc[topic.id]
         charts[chart_id] = Chart(chart_id, "items", topic.id, titles, {
             lang: items_chart(chart_id, counts, district_names[lang], lang, titles[lang], kind_names[lang])
             for lang in LANGS})

@@ -176,7 +176,7 @@ def download_files(dataset: Dataset, tables: Tables, charts: dict) -> dict[str, 
         if chart.kind == "comparison":
             content = csv_bytes(chart_rows(dataset, tables.comparisons[chart_id]), CHART_FIELDS)
         else:
-            content = csv_bytes(item_rows(dataset, tables.counts.loc[chart.topic]), ITEM_FIELDS)
+            content = csv_bytes(item_rows(dataset, tables.topic_counts.loc[chart.topic]), ITEM_FIELDS)
         files[f"data/charts/{chart_id}.csv"] = content
     package = datapackage(dataset, charts)
     files["data/datapackage.json"] = json.dumps(package, ensure_ascii=False, indent=1).encode("utf-8")

@@ -17,7 +17,7 @@ from . import formatting
 from .assets import Asset
 from .charts import Chart, items_chart_id
 from .models import Dataset, Source
-from .tables import COVERAGE_LEVELS, ITEM_KINDS, SERIES_ORDER, Tables
+from .tables import COVERAGE_LEVELS, ITEM_KINDS, SERIES_ORDER, Tables, on_topic
 from .validate import without_whitespace
 
 LANGS = ("zh", "en")
@@ -170,6 +170,7 @@ class SiteRenderer:
             "page_url": lambda *p: page_url(lang, *p),
             "record_url": lambda row: page_url(lang, "districts", row["district"]) + "#" + row["id"],
             "topics": self.dataset.topics,
+            "topic_names": {t.id: getattr(t, f"name_{lang}") for t in self.dataset.topics},
             "districts": self.dataset.districts,
             "sources": self.dataset.sources,
             "not_stated": formatting.NOT_STATED[lang],
@@ -190,7 +191,7 @@ class SiteRenderer:
         return [formatting.kind_label(k, p, False, lang) for k, p in series], rows
 
     def _items_cells(self, chart: Chart, lang: str) -> tuple[list[str], list[dict]]:
-        counts = self.tables.counts.loc[chart.topic]
+        counts = self.tables.topic_counts.loc[chart.topic]
         rows = [{"district": d, "cells": [{"record": None, "text": str(int(counts[(d.id, k)]))} for k in ITEM_KINDS]}
                 for d in self.dataset.districts]
         return [self.ui[f"item_kind_{k}"][lang] for k in ITEM_KINDS], rows
@@ -251,7 +252,7 @@ class SiteRenderer:
 
     def topic(self, topic_id: str, lang: str) -> bytes:
         topic = self.topics[topic_id]
-        records = self.tables.records[self.tables.records["topic"] == topic_id]
+        records = self.tables.records[on_topic(self.tables.records, topic_id)]
         columns = [{"district": d, "records": self._rows(records[records["district"] == d.id])}
                    for d in self.dataset.districts]
         charts = self._topic_charts(topic_id, lang)

@@ -33,7 +33,8 @@ class Tables:
     records: pd.DataFrame        # one row per record
     comparisons: dict[str, pd.DataFrame]  # metric key → one row per district and series
     coverage: pd.DataFrame       # topic × district → coverage level
-    counts: pd.DataFrame         # topic × (district, kind) → number of records
+    counts: pd.DataFrame         # primary topic × (district, kind) → number of records
+    topic_counts: pd.DataFrame   # the same, counting a record under each of its tags too
     facets: dict[str, pd.DataFrame]  # topic → facet × district → record ids
     progress: dict[str, tuple[str, ...]]  # record id → ids of its result/target partners
 
@@ -86,8 +87,13 @@ def comparison_table(records: pd.DataFrame, metric: str, district_ids: list[str]
                   "unit", "bound", "counter", "topic"]]
 
 
+def on_topic(records: pd.DataFrame, topic_id: str) -> pd.Series:
+    """Records whose primary topic is `topic_id` or that carry it as a tag."""
+    return (records["topic"] == topic_id) | records["tags"].map(lambda tags: topic_id in tags)
+
+
 def coverage_table(records: pd.DataFrame, topic_ids: list[str], district_ids: list[str]) -> pd.DataFrame:
-    """For each topic and district: a quantified target, a result only, a commitment only, or not stated."""
+    """For each topic (primary or tag) and district: a quantified target, a result only, a commitment only, or not stated."""
     def level(subset: pd.DataFrame) -> str:
         figures = subset[subset["value"].notna()]
         if (figures["kind"] == "target").any():
@@ -97,16 +103,22 @@ def coverage_table(records: pd.DataFrame, topic_ids: list[str], district_ids: li
         return "commitment" if not subset.empty else "not-stated"
 
     grid = {
-        district_id: [level(records[(records["topic"] == t) & (records["district"] == district_id)])
-                      for t in topic_ids]
+        district_id: [level(records[on_topic(records, t) & (records["district"] == district_id)]) for t in topic_ids]
         for district_id in district_ids
     }
     return pd.DataFrame(grid, index=pd.Index(topic_ids, name="topic"))
 
 
-def counts_table(records: pd.DataFrame, topic_ids: list[str], district_ids: list[str]) -> pd.DataFrame:
-    """Records per topic, district and kind (target with a figure, result with a figure, no figure), every cell present."""
+def counts_table(records: pd.DataFrame, topic_ids: list[str], district_ids: list[str],
+                 include_tags: bool = False) -> pd.DataFrame:
+    """Records per topic, district and kind (target with a figure, result with a figure, no figure).
+
+    By primary topic, each record is counted once (the about page's totals);
+    with tags, a record counts under every topic it belongs to (the topic pages).
+    """
     labelled = records.assign(kind_shown=records["kind"].where(records["value"].notna(), "no-figure"))
+    if include_tags:
+        labelled = pd.concat([labelled[on_topic(labelled, t)].assign(topic=t) for t in topic_ids])
     counts = labelled.groupby(["topic", "district", "kind_shown"]).size()
     columns = pd.MultiIndex.from_product([district_ids, ITEM_KINDS], names=["district", "kind"])
     return (counts.unstack(["district", "kind_shown"])
@@ -115,10 +127,10 @@ def counts_table(records: pd.DataFrame, topic_ids: list[str], district_ids: list
 
 def facet_table(records: pd.DataFrame, topic: Topic, district_ids: list[str]) -> pd.DataFrame:
     """For a topic's facets: the ids of each district's records whose quote names a facet keyword."""
-    on_topic = records[(records["topic"] == topic.id) | records["tags"].map(lambda tags: topic.id in tags)]
+    tagged = records[on_topic(records, topic.id)]
     cells = {}
     for district_id in district_ids:
-        own = on_topic[on_topic["district"] == district_id]
+        own = tagged[tagged["district"] == district_id]
         cells[district_id] = [
             tuple(own.loc[own["quote"].map(lambda q, f=facet: any(k in q for k in f.keywords)), "id"])
             for facet in topic.facets
@@ -146,11 +158,13 @@ def derive_tables(dataset: Dataset) -> Tables:
     """All tables of one build."""
     records = records_table(dataset)
     district_ids = [d.id for d in dataset.districts]
+    topic_ids = [t.id for t in dataset.topics]
     return Tables(
         records=records,
         comparisons={m: comparison_table(records, m, district_ids) for m in comparison_metrics(records, district_ids)},
-        coverage=coverage_table(records, [t.id for t in dataset.topics], district_ids),
-        counts=counts_table(records, [t.id for t in dataset.topics], district_ids),
+        coverage=coverage_table(records, topic_ids, district_ids),
+        counts=counts_table(records, topic_ids, district_ids),
+        topic_counts=counts_table(records, topic_ids, district_ids, include_tags=True),
         facets={t.id: facet_table(records, t, district_ids) for t in dataset.topics if t.facets},
         progress=progress_pairs(records, district_ids),
     )

@@ -1,5 +1,7 @@
-// Draws each chart from its JSON when it comes near the viewport, loading
-// plotly.js (self-hosted) only then. Without JavaScript the table stays the chart.
+// Each chart is first a static SVG drawn at build time (readable with JavaScript off).
+// plotly.js is large, so it is fetched only when a reader reaches for a chart
+// (pointer, touch or keyboard focus on it); from then on, every chart near the
+// viewport is upgraded to the interactive Plotly chart in the same box.
 (function () {
   "use strict";
   setUpSharing();
@@ -20,45 +22,59 @@
     return loading;
   }
 
-  // Plotly's own button saves a PNG; this one saves the same chart as SVG.
-  function withSvgButton(config) {
-    var options = config.toImageButtonOptions || {};
-    var svg = {
-      name: "svg",
-      title: "SVG",
-      icon: window.Plotly.Icons.camera,
-      click: function (gd) {
-        window.Plotly.downloadImage(gd, { format: "svg", filename: options.filename, width: gd._fullLayout.width,
-          height: gd._fullLayout.height });
-      }
-    };
-    config.modeBarButtons = [["toImage", svg]];
-    return config;
+  // Downloads carry the title and legend that the page shows around the chart.
+  function withDownloadButtons(spec) {
+    var options = spec.config.toImageButtonOptions || {};
+    function button(format) {
+      return {
+        name: format,
+        title: format.toUpperCase(),
+        icon: window.Plotly.Icons.camera,
+        click: function (gd) {
+          var layout = Object.assign({}, spec.layout, spec.export, { width: Math.max(gd._fullLayout.width, 600) });
+          window.Plotly.downloadImage({ data: spec.data, layout: layout, config: {} },
+            { format: format, filename: options.filename, width: layout.width, height: layout.height });
+        }
+      };
+    }
+    spec.config.modeBarButtons = [[button("png"), button("svg")]];
+    return spec.config;
   }
 
   function draw(plot) {
-    var spec = JSON.parse(document.getElementById("chart-data-" + plot.dataset.chart).textContent);
-    loadPlotly(plot.dataset.plotly).then(function () {
-      window.Plotly.newPlot(plot, spec.data, spec.layout, withSvgButton(spec.config)).then(function () {
+    if (plot.getAttribute("data-drawing")) return;
+    plot.setAttribute("data-drawing", "true");
+    var spec = JSON.parse(document.getElementById("chart-data-" + plot.getAttribute("data-chart")).textContent);
+    loadPlotly(plot.getAttribute("data-plotly")).then(function () {
+      plot.innerHTML = "";
+      window.Plotly.newPlot(plot, spec.data, spec.layout, withDownloadButtons(spec)).then(function () {
         plot.setAttribute("data-drawn", "true");
       });
     });
   }
 
-  plots.forEach(function (plot) { plot.hidden = false; });
-  if (!("IntersectionObserver" in window)) {
-    plots.forEach(draw);
-    return;
-  }
-  var observer = new IntersectionObserver(function (entries) {
+  var nearViewport = [];
+  var observer = "IntersectionObserver" in window ? new IntersectionObserver(function (entries) {
     entries.forEach(function (entry) {
-      if (entry.isIntersecting) {
-        observer.unobserve(entry.target);
-        draw(entry.target);
-      }
+      var index = nearViewport.indexOf(entry.target);
+      if (entry.isIntersecting && index < 0) nearViewport.push(entry.target);
+      if (!entry.isIntersecting && index >= 0) nearViewport.splice(index, 1);
+      if (entry.isIntersecting && loading) draw(entry.target);
     });
-  }, { rootMargin: "200px 0px" });
-  plots.forEach(function (plot) { observer.observe(plot); });
+  }, { rootMargin: "200px 0px" }) : null;
+
+  function reachFor(plot) {
+    draw(plot);
+    nearViewport.forEach(draw);
+  }
+
+  plots.forEach(function (plot) {
+    plot.setAttribute("tabindex", "0");
+    ["pointerenter", "touchstart", "focus", "click"].forEach(function (type) {
+      plot.addEventListener(type, function () { reachFor(plot); }, { once: true, passive: true });
+    });
+    if (observer) observer.observe(plot);
+  });
 
   // Embed code names this site's own address, whatever host serves it; the copy button copies it.
   function setUpSharing() {
@@ -70,10 +86,12 @@
         var box = document.getElementById(button.getAttribute("data-copy"));
         box.select();
         var done = function () { button.textContent = button.getAttribute("data-copied"); };
-        if (navigator.clipboard) navigator.clipboard.writeText(box.value).then(done, function () {
-          document.execCommand("copy"); done();
-        });
-        else { document.execCommand("copy"); done(); }
+        if (navigator.clipboard) {
+          navigator.clipboard.writeText(box.value).then(done, function () { document.execCommand("copy"); done(); });
+        } else {
+          document.execCommand("copy");
+          done();
+        }
       });
     });
   }

@@ -69,6 +69,7 @@ def comparison_chart(chart_id: str, table: pd.DataFrame, district_names: dict[st
         is_target = kind == "target"
         traces.append({
             "type": "bar",
+            "meta": kind,
             "name": kind_label(kind, period, False, lang),
             "x": [district_names[d] for d in series["district"]],
             "y": [float(v) for v in series["value"]],
@@ -92,13 +93,12 @@ def comparison_chart(chart_id: str, table: pd.DataFrame, district_names: dict[st
         "font": {"size": 12, "color": "#555555"},
     } for name in missing]
     layout = {
-        "title": {"text": title, "font": {"size": 16}, "x": 0, "xanchor": "left"},
         "font": {"family": FONT, "size": 13, "color": "#1a1a1a"},
         "barmode": "group",
         "bargap": 0.35,
-        "height": 360,
-        "margin": {"l": 64, "r": 16, "t": 48, "b": 72},
-        "legend": {"orientation": "h", "x": 0, "y": -0.12, "yanchor": "top"},
+        "height": 280,
+        "margin": {"l": 64, "r": 8, "t": 24, "b": 32},
+        "showlegend": False,
         "xaxis": {"categoryorder": "array", "categoryarray": x_names, "fixedrange": True},
         "yaxis": {"fixedrange": True, "range": [0, ticks[-1]], "tickvals": ticks,
                   "ticktext": [_tick_text(t, unit, lang) for t in ticks], "zeroline": True,
@@ -109,7 +109,18 @@ def comparison_chart(chart_id: str, table: pd.DataFrame, district_names: dict[st
         "paper_bgcolor": "#ffffff",
         "plot_bgcolor": "#ffffff",
     }
-    return {"data": traces, "layout": layout, "config": _config(chart_id, lang)}
+    return {"data": traces, "layout": layout, "config": _config(chart_id, lang), "export": _export(title, layout)}
+
+
+def _export(title: str, layout: dict) -> dict:
+    """Layout additions for a downloaded image, which has no page around it: title and legend inside."""
+    return {
+        "title": {"text": title, "font": {"size": 16}, "x": 0.01, "xanchor": "left"},
+        "showlegend": True,
+        "legend": {"orientation": "h", "x": 0, "y": -0.12, "yanchor": "top"},
+        "height": layout["height"] + 100,
+        "margin": dict(layout["margin"], t=56, b=layout["margin"]["b"] + 60),
+    }
 
 
 ITEM_STYLE = {
@@ -127,11 +138,13 @@ def items_chart(chart_id: str, counts: pd.Series, district_names: dict[str, str]
     districts = list(dict.fromkeys(counts.index.get_level_values("district")))
     names = [district_names[d] for d in districts]
     unit_word = "条" if lang == "zh" else ""
+    totals = [sum(int(counts[(d, kind)]) for kind in ITEM_KINDS) for d in districts]
+    ticks = nice_ticks(max(totals + [1]) * 1.05)
     traces = []
     for kind in ITEM_KINDS:
         values = [int(counts[(d, kind)]) for d in districts]
         traces.append({
-            "type": "bar", "orientation": "h", "name": kind_names[kind],
+            "type": "bar", "orientation": "h", "name": kind_names[kind], "meta": kind,
             "y": names, "x": values,
             "text": [str(v) if v else "" for v in values], "textposition": "inside", "insidetextanchor": "middle",
             "customdata": [f"{n} · {kind_names[kind]}: {v}{unit_word}" for n, v in zip(names, values)],
@@ -139,17 +152,16 @@ def items_chart(chart_id: str, counts: pd.Series, district_names: dict[str, str]
             "marker": ITEM_STYLE[kind],
         })
     layout = {
-        "title": {"text": title, "font": {"size": 16}, "x": 0, "xanchor": "left"},
         "font": {"family": FONT, "size": 13, "color": "#1a1a1a"},
-        "barmode": "stack", "height": 260,
-        "margin": {"l": 72, "r": 16, "t": 48, "b": 64},
-        "legend": {"orientation": "h", "x": 0, "y": -0.2, "yanchor": "top"},
-        "xaxis": {"fixedrange": True, "rangemode": "tozero", "gridcolor": "#e5e5e5", "tickformat": "d"},
+        "barmode": "stack", "height": 180,
+        "margin": {"l": 96, "r": 16, "t": 8, "b": 32},
+        "showlegend": False,
+        "xaxis": {"fixedrange": True, "range": [0, ticks[-1]], "tickvals": ticks, "gridcolor": "#e5e5e5"},
         "yaxis": {"fixedrange": True, "autorange": "reversed", "categoryorder": "array", "categoryarray": names},
         "dragmode": False, "hovermode": "closest",
         "paper_bgcolor": "#ffffff", "plot_bgcolor": "#ffffff",
     }
-    return {"data": traces, "layout": layout, "config": _config(chart_id, lang)}
+    return {"data": traces, "layout": layout, "config": _config(chart_id, lang), "export": _export(title, layout)}
 
 
 def _config(chart_id: str, lang: str) -> dict:

@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from . import formatting
 from .assets import Asset
+from .chart_svg import chart_svg
 from .charts import Chart, items_chart_id
 from .models import Dataset, Source
 from .tables import COVERAGE_LEVELS, ITEM_KINDS, SERIES_ORDER, Tables, on_topic
@@ -211,6 +212,9 @@ class SiteRenderer:
             "kind": chart.kind,
             "title": title,
             "json": chart_json(chart.figures[lang]),
+            "svg": Markup(chart_svg(chart.figures[lang], chart.id)),
+            "legend": [{"name": trace["name"], "kind": trace["meta"]} for trace in chart.figures[lang]["data"]],
+            "height": chart.figures[lang]["layout"]["height"],
             "series": series,
             "rows": rows,
             "embed_url": embed_url,

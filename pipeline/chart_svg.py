@@ -1,0 +1,135 @@
+"""A static SVG of each chart, drawn at build time from the same figure dict Plotly draws.
+
+The page shows this SVG at once, with JavaScript off too; plotly.js (1.4 MB
+compressed) is fetched only when a reader reaches for a chart, and then
+replaces the SVG in the same box. The SVG element is the plot area (the page
+margins are CSS), horizontal positions inside it are percentages, so the bars
+stretch to any width while the text keeps its real size; axis labels sit
+outside it at negative x, as Plotly places them in its margin. Title and
+legend are HTML around the chart, so they wrap on a phone.
+"""
+from xml.sax.saxutils import escape
+
+FONT_SIZE = 12
+GRID = "#e5e5e5"
+MUTED = "#555555"
+
+
+def _attrs(**values) -> str:
+    return " ".join(f'{k.rstrip("_").replace("_", "-")}="{escape(str(v), {chr(34): "&quot;"})}"'
+                    for k, v in values.items())
+
+
+def _text(x, y, content: str, size: int = FONT_SIZE, anchor: str = "start", fill: str = "#1a1a1a",
+          weight: str = "normal") -> str:
+    lines = content.split("<br>")
+    if len(lines) == 1:
+        body = escape(content)
+    else:
+        body = "".join(f'<tspan {_attrs(x=x, dy="0" if i == 0 else "1.2em")}>{escape(line)}</tspan>'
+                       for i, line in enumerate(lines))
+    return (f'<text {_attrs(x=x, y=y, font_size=size, text_anchor=anchor, fill=fill, font_weight=weight)}>'
+            f"{body}</text>")
+
+
+def _pct(value: float) -> str:
+    return f"{value:.3f}%"
+
+
+def _fill(marker: dict, pattern_id: str) -> tuple[str, str]:
+    if marker.get("pattern", {}).get("shape"):
+        return f"url(#{pattern_id})", marker["line"]["color"]
+    return marker["color"], marker["line"]["color"]
+
+
+def _defs(figure: dict, chart_id: str) -> str:
+    patterns = []
+    for i, trace in enumerate(figure["data"]):
+        pattern = trace["marker"].get("pattern", {})
+        if pattern.get("shape"):
+            patterns.append(
+                f'<pattern {_attrs(id=f"hatch-{chart_id}-{i}", width=6, height=6, patternUnits="userSpaceOnUse", patternTransform="rotate(45)")}>'
+                f'<rect width="6" height="6" fill="#ffffff"/>'
+                f'<line {_attrs(x1=0, y1=0, x2=0, y2=6, stroke=pattern["fgcolor"], stroke_width=2)}/></pattern>')
+    return f"<defs>{''.join(patterns)}</defs>" if patterns else ""
+
+
+def _vertical_groups(figure: dict, chart_id: str, top: float, bottom: float) -> list[str]:
+    layout = figure["layout"]
+    categories = layout["xaxis"]["categoryarray"]
+    ticks, tick_text = layout["yaxis"]["tickvals"], layout["yaxis"]["ticktext"]
+    y_max = ticks[-1] or 1
+
+    def y_of(value: float) -> float:
+        return bottom - value / y_max * (bottom - top)
+
+    parts = []
+    for value, label in zip(ticks, tick_text):
+        parts.append(f'<line {_attrs(x1="0", x2="100%", y1=y_of(value), y2=y_of(value), stroke=GRID)}/>')
+        parts.append(_text(-6, y_of(value) + 4, label, anchor="end", fill=MUTED))
+    # Like Plotly, a category's slot is shared only by the series that have a bar there.
+    slot_share = (1 - layout["bargap"]) / len(categories) * 100
+    present = {name: [i for i, trace in enumerate(figure["data"]) if name in trace["x"]] for name in categories}
+    for i, trace in enumerate(figure["data"]):
+        fill, stroke = _fill(trace["marker"], f"hatch-{chart_id}-{i}")
+        for name, value, label in zip(trace["x"], trace["y"], trace["text"]):
+            bar_share = slot_share / len(present[name])
+            centre = (categories.index(name) + 0.5) / len(categories) * 100
+            left = centre - slot_share / 2 + present[name].index(i) * bar_share
+            parts.append(f'<rect {_attrs(x=_pct(left), y=y_of(value), width=_pct(bar_share), height=bottom - y_of(value), fill=fill, stroke=stroke, stroke_width=2)}/>')
+            parts.append(_text(_pct(left + bar_share / 2), y_of(value) - 5, label, anchor="middle"))
+    for note in layout.get("annotations", []):
+        centre = (categories.index(note["x"]) + 0.5) / len(categories) * 100
+        lines = note["text"].count("<br>")
+        parts.append(_text(_pct(centre), bottom - 6 - lines * 14, note["text"], anchor="middle", fill=MUTED))
+    parts.append(f'<line {_attrs(x1="0", x2="100%", y1=bottom, y2=bottom, stroke="#444444")}/>')
+    for i, name in enumerate(categories):
+        parts.append(_text(_pct((i + 0.5) / len(categories) * 100), bottom + 18, name, anchor="middle"))
+    return parts
+
+
+def _horizontal_stack(figure: dict, chart_id: str, top: float, bottom: float) -> list[str]:
+    layout = figure["layout"]
+    categories = layout["yaxis"]["categoryarray"]
+    ticks = layout["xaxis"]["tickvals"]
+    x_max = ticks[-1] or 1
+    row = (bottom - top) / len(categories)
+    parts = []
+    for value in ticks:
+        x = _pct(value / x_max * 100)
+        parts.append(f'<line {_attrs(x1=x, x2=x, y1=top, y2=bottom, stroke=GRID)}/>')
+        parts.append(_text(x, bottom + 16, f"{value:g}", anchor="middle" if value else "start", fill=MUTED))
+    for r, name in enumerate(categories):
+        bar_height = row * 0.6
+        bar_y = top + r * row + (row - bar_height) / 2
+        parts.append(_text(-6, bar_y + bar_height / 2 + 4, name, anchor="end"))
+        start = 0.0
+        for i, trace in enumerate(figure["data"]):
+            value = trace["x"][r]
+            if not value:
+                continue
+            fill, stroke = _fill(trace["marker"], f"hatch-{chart_id}-{i}")
+            width = value / x_max * 100
+            parts.append(f'<rect {_attrs(x=_pct(start), y=bar_y, width=_pct(width), height=bar_height, fill=fill, stroke=stroke)}/>')
+            text_fill = "#ffffff" if trace["marker"]["color"] == figure["data"][0]["marker"]["color"] else "#1a1a1a"
+            parts.append(_text(_pct(start + width / 2), bar_y + bar_height / 2 + 4, str(value), anchor="middle",
+                               fill=text_fill))
+            start += width
+    return parts
+
+
+def chart_svg(figure: dict, chart_id: str) -> str:
+    """The figure as an inline SVG element of the same height as the Plotly chart."""
+    layout = figure["layout"]
+    height, margin = layout["height"], layout["margin"]
+    top, bottom = margin["t"], height - margin["b"]
+    horizontal = figure["data"][0].get("orientation") == "h"
+    body = (_horizontal_stack if horizontal else _vertical_groups)(figure, chart_id, top, bottom)
+    box = f"margin-left:{margin['l']}px;width:calc(100% - {margin['l'] + margin['r']}px)"
+    parts = [
+        f'<svg {_attrs(xmlns="http://www.w3.org/2000/svg", height=height, class_="chart-static", style=box, aria_hidden="true", overflow="visible")}>',
+        _defs(figure, chart_id),
+        *body,
+        "</svg>",
+    ]
+    return "".join(parts)

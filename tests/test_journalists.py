@@ -1,0 +1,178 @@
+"""What journalists rely on: embeds that fit on another site, downloads, citations, stable chart ids."""
+import csv
+import gzip
+import html
+import io
+import json
+import re
+import threading
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from frictionless import validate
+
+from pipeline.builder import build_site
+from pipeline.charts import items_chart_id
+
+EMBED_BUDGET = 60 * 1024  # gzip bytes on first load, before plotly.js
+
+
+def first_load_bytes(site, page: str) -> int:
+    """Gzip bytes of a page and of the styles and scripts it loads at once (plotly.js loads later, if ever)."""
+    document = (site / page).read_bytes()
+    total = len(gzip.compress(document, mtime=0))
+    urls = re.findall(rb'<link rel="(?:stylesheet|icon)" href="(/[^"]+)"', document)
+    urls += re.findall(rb'<script src="(/[^"]+)"', document)
+    for url in urls:
+        total += len(gzip.compress((site / url.decode().lstrip("/")).read_bytes(), mtime=0))
+    return total
+
+
+def test_every_chart_has_an_embed_page_in_both_languages(real_site):
+    chart_ids = {p.parent.name for p in (real_site / "embed").glob("*/index.html")}
+    assert {"gdp-growth", "fai-growth", "fiscal-revenue-growth", "new-urban-jobs", items_chart_id("ai")} <= chart_ids
+    for chart_id in chart_ids:
+        page = (real_site / "en" / "embed" / chart_id / "index.html").read_text(encoding="utf-8")
+        assert f'id="chart-data-{chart_id}"' in page
+        assert "CC BY 4.0" in page                      # the licence
+        assert "2025-07-11" in page and "2025-04-17" in page  # the documents and their dates
+        assert re.search(r'href="/en/topics/[a-z-]+/"', page)  # the full comparison
+        assert "<nav" not in page and "site-footer" not in page  # and nothing else
+
+
+def test_embed_pages_are_light(real_site):
+    for page in sorted((real_site / "embed").glob("*/index.html")) + sorted((real_site / "en/embed").glob("*/index.html")):
+        relative = page.relative_to(real_site).as_posix()
+        assert first_load_bytes(real_site, relative) <= EMBED_BUDGET, relative
+        assert "plotly" not in " ".join(re.findall(r'<script src="([^"]+)"', page.read_text(encoding="utf-8")))
+
+
+def test_chart_ids_do_not_change_when_data_changes(project):
+    build_site(project.paths)
+    before = sorted(p.parent.name for p in (project.paths.site / "embed").glob("*/index.html"))
+    project.edit("data/districts/alpha.yaml", "label_zh: 城镇新增就业", "label_zh: 城镇新增就业人数")
+    project.edit("data/districts/alpha.yaml", "summary_en: Grow GDP by 5.5%.", "summary_en: GDP to grow by 5.5%.")
+    build_site(project.paths)
+    after = sorted(p.parent.name for p in (project.paths.site / "embed").glob("*/index.html"))
+    assert before == after == ["ai--items", "employment--items", "gdp--items", "gdp-growth", "new-urban-jobs"]
+
+
+def test_targets_csv_opens_with_its_chinese_intact(real_site):
+    raw = (real_site / "data" / "targets.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # the byte-order mark Excel needs
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    required = ["id", "district", "topic", "kind", "period", "value", "unit", "bound", "quote", "source",
+                "label_zh", "label_en", "source_title_zh", "lead_units"]
+    assert set(required) <= set(rows[0])
+    by_id = {row["id"]: row for row in rows}
+    assert len(by_id) == len(rows)
+    jobs = by_id["haizhu-t83-new-urban-jobs"]
+    assert (jobs["district"], jobs["topic"], jobs["value"], jobs["unit"], jobs["bound"]) == (
+        "haizhu", "employment", "18000", "people", "exact")
+    assert "力争城镇新增就业1.8万人" in jobs["quote"]
+    assert jobs["lead_units"] == "区人社局"
+    assert by_id["haizhu-t61-fai-total"]["value"] == "70000000000"
+
+
+def test_targets_json_matches_the_csv(real_site):
+    records = json.loads((real_site / "data" / "targets.json").read_text(encoding="utf-8"))
+    rows = list(csv.DictReader(io.StringIO((real_site / "data" / "targets.csv").read_text(encoding="utf-8-sig"))))
+    assert [r["id"] for r in records] == [r["id"] for r in rows]
+    low_altitude = [r for r in records if r["topic"] == "low-altitude"]
+    assert low_altitude and all(r["district"] in ("haizhu", "yuexiu", "liwan") for r in low_altitude)
+    commitment = next(r for r in records if r["value"] is None)
+    assert commitment["unit"] is None and commitment["bound"] is None  # not stated, never zero
+
+
+def test_data_package_is_valid_under_frictionless(real_site):
+    report = validate(real_site / "data" / "datapackage.json")
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    package = json.loads((real_site / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    assert package["licenses"][0]["name"] == "CC-BY-4.0"
+    assert len(package["sources"]) == 3
+    assert {r["path"] for r in package["resources"]} >= {"targets.csv", "charts/gdp-growth.csv"}
+
+
+def test_each_chart_links_its_own_csv(real_site):
+    page = (real_site / "topics" / "gdp" / "index.html").read_text(encoding="utf-8")
+    assert 'href="/data/charts/gdp-growth.csv"' in page
+    rows = list(csv.DictReader(io.StringIO((real_site / "data/charts/gdp-growth.csv").read_text(encoding="utf-8-sig"))))
+    assert [(r["district"], r["stated"], r["kind"], r["value"]) for r in rows] == [
+        ("haizhu", "true", "target", "5.5"), ("yuexiu", "true", "actual", "2"), ("liwan", "true", "target", "5")]
+
+
+def test_charts_and_pages_offer_a_citation(real_site):
+    page = (real_site / "en" / "topics" / "gdp" / "index.html").read_text(encoding="utf-8")
+    citations = re.findall(r'<p class="citation">(.*?)</p>', page, re.S)
+    assert len(citations) >= 2  # the chart's and the page's
+    assert all("Guangzhou districts' 2025 targets, side by side" in html.unescape(c) for c in citations)
+    assert all("Data last changed" in c for c in citations)
+    zh = (real_site / "topics" / "gdp" / "index.html").read_text(encoding="utf-8")
+    assert "《地区生产总值增长》" in zh and "数据更新于" in zh
+
+
+class _HostPage(SimpleHTTPRequestHandler):
+    """A page of another site, on another origin, that pastes our embed code."""
+
+    snippet = ""
+
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        body = (f"<!doctype html><html><head><meta charset='utf-8'><title>host</title>"
+                f"<meta name='viewport' content='width=device-width, initial-scale=1'></head>"
+                f"<body style='margin:0'><p>A newsroom's article.</p>{self.snippet}<p>After the chart.</p>"
+                f"</body></html>").encode("utf-8")
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@pytest.fixture
+def host_site(real_site, real_server):
+    """A second origin serving a page with the published embed code of the GDP chart."""
+    page = (real_site / "topics" / "gdp" / "index.html").read_text(encoding="utf-8")
+    code = html.unescape(re.search(r'<textarea id="embed-gdp-growth"[^>]*>(.*?)</textarea>', page, re.S).group(1))
+    # The build names its own address; the served copy is at the test server's.
+    code = re.sub(r"https?://[^/\"]+", real_server.url, code)
+    handler = type("Host", (_HostPage,), {"snippet": code})
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory="."))
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.mark.parametrize("width", [360, 1200])
+def test_embed_on_another_origin_shows_the_whole_chart_at_the_right_height(chromium, host_site, width):
+    page = chromium.new_page(viewport={"width": width, "height": 900})
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto(host_site)
+        frame_element = page.wait_for_selector("iframe[data-district-targets-embed]")
+        frame = frame_element.content_frame()
+        frame.wait_for_selector(".chart-static")
+        # embed.js sets the iframe's height from the embed's postMessage.
+        page.wait_for_function("document.querySelector('iframe').style.height !== ''", timeout=10_000)
+        content_height = frame.evaluate("Math.ceil(document.documentElement.getBoundingClientRect().height)")
+        box = frame_element.bounding_box()
+        assert abs(box["height"] - content_height) <= 2
+        # No scroll bar inside, nothing cut off: the content fits the frame exactly.
+        assert frame.evaluate("document.documentElement.scrollHeight <= window.innerHeight + 1")
+        assert frame.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+        # The whole chart (plot, figures table and source line) is inside the visible frame.
+        for selector in (".chart-plot", ".chart-table", ".embed-source"):
+            inner = frame.locator(selector).bounding_box()
+            assert inner["y"] >= box["y"] - 1 and inner["y"] + inner["height"] <= box["y"] + box["height"] + 1
+        # Reaching for the chart upgrades it to Plotly inside the frame, on the other origin.
+        frame.locator(".chart-plot").hover()
+        frame.wait_for_selector(".chart-plot[data-drawn=true] svg.main-svg", timeout=20_000)
+        assert errors == []
+    finally:
+        page.close()

@@ -1,0 +1,109 @@
+"""The real site's essentials: every page type in both languages, comparisons, traceable quotes, budgets."""
+import re
+from xml.etree import ElementTree
+
+import pytest
+
+from pipeline.builder import check_data
+from pipeline.paths import ProjectPaths
+from test_journalists import first_load_bytes
+
+PAGE_BUDGET = 80 * 1024  # gzip bytes on first load, before plotly.js (which loads only when a chart is touched)
+DISTRICTS = {"haizhu": ("海珠区", "Haizhu District"), "yuexiu": ("越秀区", "Yuexiu District"),
+             "liwan": ("荔湾区", "Liwan District")}
+
+
+@pytest.fixture(scope="module")
+def dataset():
+    return check_data(ProjectPaths())
+
+
+def read(site, relative: str) -> str:
+    return (site / relative).read_text(encoding="utf-8")
+
+
+def test_every_page_type_exists_in_both_languages(real_site, dataset):
+    for prefix in ("", "en/"):
+        assert (real_site / prefix / "index.html").is_file()
+        assert (real_site / prefix / "about/index.html").is_file()
+        for topic in dataset.topics:
+            assert (real_site / prefix / "topics" / topic.id / "index.html").is_file()
+        for district in dataset.districts:
+            assert (real_site / prefix / "districts" / district.id / "index.html").is_file()
+        for source in dataset.sources:
+            assert (real_site / prefix / "sources" / source.id / "index.html").is_file()
+        assert (real_site / prefix / "districts/haizhu/units/index.html").is_file()  # the lead-unit view
+    assert (real_site / "404.html").is_file()
+
+
+def test_every_topic_page_shows_the_three_districts_side_by_side(real_site, dataset):
+    for topic in dataset.topics:
+        for lang, prefix in (("zh", ""), ("en", "en/")):
+            page = read(real_site, f"{prefix}topics/{topic.id}/index.html")
+            columns = re.findall(r'<section class="compare-column" aria-labelledby="col-([a-z]+)">', page)
+            assert columns == ["haizhu", "yuexiu", "liwan"], topic.id
+            assert 'class="chart-plot' in page, f"{topic.id} has no chart"
+
+
+def test_a_missing_figure_is_not_stated_and_an_h1_result_is_not_a_target(real_site):
+    page = read(real_site, "en/topics/gdp/index.html")
+    table = page[page.index('<table class="chart-table">'):page.index("</table>")]
+    rows = dict(re.findall(r'<th scope="row">([^<]+)</th>(.*?)</tr>', table, re.S))
+    # Yuexiu's document states no annual GDP target: its target cell says so, its H1 result is apart.
+    assert "Not stated" in rows["Yuexiu District"].split("</td>")[0]
+    assert "2%" in rows["Yuexiu District"].split("</td>")[1] and "estimate" in rows["Yuexiu District"]
+
+
+def test_every_record_is_reachable_with_its_quote(real_site, dataset):
+    for district in dataset.districts:
+        page = read(real_site, f"districts/{district.id}/index.html")
+        for record in district.records:
+            assert f'id="{record.id}"' in page
+            assert f'href="/sources/{record.source}/#q-{record.id}"' in page
+    for source in dataset.sources:
+        page = read(real_site, f"sources/{source.id}/index.html")
+        anchors = set(re.findall(r'<span id="q-([a-z0-9-]+)"></span>', page))
+        cited = {r.id for d in dataset.districts for r in d.records if r.source == source.id}
+        assert anchors == cited
+
+
+def test_haizhu_records_show_task_numbers_and_lead_units(real_site):
+    page = read(real_site, "districts/haizhu/index.html")
+    assert "序号 83 · 牵头单位：" in page
+    units = read(real_site, "districts/haizhu/units/index.html")
+    assert "区人社局" in units and "琶洲管委会" in units
+
+
+def test_a_result_is_shown_beside_its_target_without_a_computed_progress(real_site):
+    page = read(real_site, "en/districts/yuexiu/index.html")
+    card = page[page.index('id="yuexiu-h2-yaotai-households-signed"'):]
+    card = card[:card.index("</article>")]
+    assert "2,101 households" in card and "1,692 households" in card
+    assert "%" not in card.split("record-quote")[0]  # no share of the target is invented
+
+
+def test_no_asset_is_loaded_from_another_host(real_site):
+    for page in real_site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        for url in re.findall(r'(?:src|data-plotly)="([^"]+)"', text) + re.findall(
+                r'<link rel="(?:stylesheet|icon)" href="([^"]+)"', text):
+            assert url.startswith("/") and not url.startswith("//"), (page, url)
+
+
+def test_first_load_stays_within_budget(real_site):
+    """Deterministic stand-in for the Lighthouse budget: compressed bytes a reader fetches before any chart is touched."""
+    pages = [p.relative_to(real_site).as_posix() for p in real_site.rglob("index.html")]
+    heaviest = max(pages, key=lambda p: first_load_bytes(real_site, p))
+    assert first_load_bytes(real_site, heaviest) <= PAGE_BUDGET, heaviest
+    assert first_load_bytes(real_site, "index.html") <= 20 * 1024
+
+
+def test_search_engines_and_sharing(real_site, dataset):
+    sitemap = ElementTree.parse(real_site / "sitemap.xml").getroot()
+    locs = [el.text for el in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    assert len(locs) == 2 + len(dataset.topics) + len(dataset.districts) + 1 + len(dataset.sources)
+    assert "Sitemap: " in read(real_site, "robots.txt")
+    page = read(real_site, "en/topics/ai/index.html")
+    assert '<link rel="alternate" hreflang="zh-Hans" href="' in page
+    assert '<meta property="og:title" content="Artificial intelligence">' in page
+    assert "<title>Artificial intelligence · Guangzhou districts&#39; 2025 targets, side by side</title>" in page

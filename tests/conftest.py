@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.builder import build_site
+from pipeline.netlify import SiteServer
 from pipeline.paths import ROOT, ProjectPaths
 
 TOPICS = """\
@@ -160,3 +162,35 @@ class ScratchProject:
 @pytest.fixture
 def project(tmp_path) -> ScratchProject:
     return ScratchProject(tmp_path / "project")
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory) -> Path:
+    """The real project's site, built once per test session into a temporary folder."""
+    site = tmp_path_factory.mktemp("real") / "site"
+    build_site(ProjectPaths(ROOT, site=site))
+    return site
+
+
+@pytest.fixture(scope="session")
+def real_server(real_site):
+    """The real site served with netlify.toml's headers, as Netlify serves it."""
+    with SiteServer(real_site, ROOT / "netlify.toml") as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One headless Chromium for the session (see tests/browser.py for how it is found)."""
+    from browser import chromium_browser  # only the browser tests need Playwright
+    with chromium_browser() as browser:
+        yield browser
+
+
+@pytest.fixture(scope="session")
+def browser_contexts(chromium):
+    """Browser contexts by width and JavaScript on/off, shared by the session's browser tests."""
+    from browser import ContextPool
+    pool = ContextPool(chromium)
+    yield pool
+    pool.close()

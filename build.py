@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
-"""Command line for the site: build (default), serve, check."""
+"""Command line for the site: build (default), serve, check, preview, schema, diff."""
 import argparse
 import sys
 from pathlib import Path
 
-from pipeline.builder import build_site, check_data
+from pipeline.builder import build_site
+from pipeline.datadiff import GitError, data_diff
 from pipeline.errors import DataErrors
+from pipeline.lint import check_and_lint
 from pipeline.paths import ROOT, ProjectPaths
+from pipeline.schema import write_generated
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -18,9 +21,13 @@ def main(argv: list[str] | None = None) -> int:
     serve_parser = commands.add_parser("serve", help="build, serve on localhost and rebuild on every edit")
     serve_parser.add_argument("--port", type=int, default=8000)
     serve_parser.add_argument("--host", default="127.0.0.1")
-    commands.add_parser("check", help="validate the data only; write nothing")
+    commands.add_parser("check", help="validate the data, then warn about likely mistakes; write nothing")
     preview_parser = commands.add_parser("preview", help="serve the built site/ as Netlify would (headers, gzip)")
     preview_parser.add_argument("--port", type=int, default=8000)
+    commands.add_parser("schema", help="write data/schema/*.json and the field reference of CONTRIBUTING.md and "
+                                       "data/README.md from pipeline/models.py")
+    diff_parser = commands.add_parser("diff", help="say what changed in the data since a git ref, in plain words")
+    diff_parser.add_argument("ref", help="a git ref: a branch, tag or commit (main, origin/main, HEAD~1)")
     args = parser.parse_args(argv)
     paths = ProjectPaths(args.project)
 
@@ -34,11 +41,29 @@ def main(argv: list[str] | None = None) -> int:
         print(f"serving site/ with netlify.toml's headers at {server.url}/ (Ctrl-C stops)")
         server.serve_forever()
         return 0
+    if args.command == "schema":
+        try:
+            changed = write_generated(paths.root)
+        except ValueError as exc:  # a document lost the markers of its generated section
+            print(exc, file=sys.stderr)
+            return 1
+        print("\n".join(f"wrote {name}" for name in changed) or "schemas and field reference are up to date")
+        return 0
+    if args.command == "diff":
+        try:
+            print(data_diff(paths, args.ref), end="")
+        except GitError as exc:
+            print(f"cannot read the data at '{args.ref}': {exc}", file=sys.stderr)
+            return 2
+        return 0
     try:
         if args.command == "check":
-            dataset = check_data(paths)
+            dataset, warnings = check_and_lint(paths)
+            for warning in warnings:
+                print(warning, file=sys.stderr)
             count = sum(len(d.records) for d in dataset.districts)
-            print(f"ok: {count} records in {len(dataset.districts)} districts, {len(dataset.sources)} sources")
+            noted = f"; {len(warnings)} warning(s)" if warnings else ""
+            print(f"ok: {count} records in {len(dataset.districts)} districts, {len(dataset.sources)} sources{noted}")
         else:
             summary = build_site(paths)
             print(f"built {summary.pages} pages ({summary.files} files) from {summary.records} records into site/")

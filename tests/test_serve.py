@@ -3,6 +3,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 
 import pytest
@@ -63,6 +64,38 @@ def test_an_edit_rebuilds_and_a_broken_edit_keeps_the_last_good_site(server, pro
     wait_for(lambda: "城镇新增就业岗位" in fetch(base + "/districts/alpha/"))
 
     project.edit("data/districts/alpha.yaml", "    value: 18000\n", "    value: 1.8万\n")
-    wait_for(lambda: "still serving the last good site" in log.read_text(encoding="utf-8"))
+    wait_for(lambda: "site/ keeps the last good one" in log.read_text(encoding="utf-8"))
     assert "data/districts/alpha.yaml:27:12: records[1].value: expected a number" in log.read_text(encoding="utf-8")
-    assert "城镇新增就业岗位" in fetch(base + "/districts/alpha/")
+    page = project.paths.site / "districts/alpha/index.html"
+    assert "城镇新增就业岗位" in page.read_text(encoding="utf-8")
+
+
+def fetch_failing(url: str) -> tuple[int, str]:
+    """Status and body of a page, also when the server answers with an error status."""
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8")
+
+
+def test_a_failed_rebuild_shows_the_problems_at_every_url_until_the_next_good_build(server, project):
+    base, _ = server
+    project.edit("data/districts/alpha.yaml", "    value: 18000\n", "    value: <b>1.8万</b>\n")
+    project.edit("data/districts/alpha.yaml", "    topic: ai\n", "    topic: robots\n")
+    wait_for(lambda: fetch_failing(base + "/districts/alpha/")[0] == 500)
+    for url in ("/", "/en/topics/gdp/", "/no/such/page/"):
+        status, body = fetch_failing(base + url)
+        assert status == 500
+        assert "数据有误，网站未更新" in body and "The build failed" in body
+        assert "data/districts/alpha.yaml:27:12: records[1].value: expected a number, got the text" \
+               " &#x27;&lt;b&gt;1.8万&lt;/b&gt;&#x27;" in body
+        assert "data/districts/alpha.yaml:37:12: records[2].topic: unknown topic &#x27;robots&#x27;" in body
+        assert "<b>1.8万</b>" not in body
+        assert "/livereload.js?port=" in body  # the page reloads itself on the next save
+    assert (project.paths.site / "districts/alpha/index.html").is_file()  # the last good site stays on disk
+
+    project.edit("data/districts/alpha.yaml", "    value: <b>1.8万</b>\n", "    value: 18000\n")
+    project.edit("data/districts/alpha.yaml", "    topic: robots\n", "    topic: ai\n")
+    wait_for(lambda: fetch_failing(base + "/districts/alpha/")[0] == 200)
+    assert "甲区" in fetch(base + "/districts/alpha/")

@@ -141,6 +141,7 @@ def _check_record(report, loaded, path, record, district_id, topics, sources, ar
     if source.district != district_id:
         report.add(loaded, path + ("source",), f"source '{source.id}' belongs to district '{source.district}'",
                    f"cite a source of '{district_id}'")
+        return  # its quote is checked once the right source is cited
     text = archives_flat.get(source.archive)
     if text is None:
         return  # reported once against the source itself

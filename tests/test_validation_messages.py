@@ -178,3 +178,10 @@ def test_missing_required_field(project):
     assert problems(project) == [
         f"{ALPHA}:36:5: records[2].summary_en: this required field is missing — add 'summary_en: …'"
     ]
+
+
+def test_citing_another_districts_source_is_one_error(project):
+    project.edit(ALPHA, "    source: alpha-tasks\n    task_no: 3", "    source: beta-report\n    task_no: 3")
+    assert problems(project) == [
+        f"{ALPHA}:44:13: records[2].source: source 'beta-report' belongs to district 'beta' — cite a source of 'alpha'"
+    ]

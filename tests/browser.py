@@ -7,6 +7,7 @@ under CI (CI=true) a missing browser fails the run rather than skipping it.
 import os
 import shutil
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -60,7 +61,7 @@ class PageWatch:
         page.on("console", self._console)
         page.on("pageerror", lambda error: self.problems.append(f"script error: {error}"))
         page.on("request", self._request)
-        page.on("requestfailed", lambda r: self.problems.append(f"request failed: {r.url} ({r.failure})"))
+        page.on("requestfailed", self._failed)
         page.on("response", self._response)
 
     def _console(self, message) -> None:
@@ -72,6 +73,11 @@ class PageWatch:
         # data: and blob: URLs stay inside the page; anything over the network must stay on our host.
         if url.scheme in ("http", "https", "ws", "wss") and url.netloc != self.host:
             self.problems.append(f"request to another host: {request.url}")
+
+    def _failed(self, request) -> None:
+        # ERR_ABORTED: cancelled because the test moved on to another page (a favicon still loading).
+        if request.failure != "net::ERR_ABORTED":
+            self.problems.append(f"request failed: {request.url} ({request.failure})")
 
     def _response(self, response) -> None:
         if response.status >= 400:
@@ -140,3 +146,35 @@ class ContextPool:
     def close(self) -> None:
         for context in self.contexts.values():
             context.close()
+
+
+@dataclass(frozen=True)
+class Visit:
+    """What a visit to a page found, once every chart on it was drawn."""
+
+    problems: tuple[str, ...]    # console errors, failed or foreign requests, charts not drawn
+    violations: tuple[str, ...]  # axe-core's WCAG 2.1 A and AA violations
+
+
+class Visits:
+    """Each (page, width) visited once per session: load, draw every chart, then audit with axe.
+
+    The browser test and the accessibility test read the same visit, so the slowest
+    part of the suite (compiling plotly.js and drawing) is done once, not twice.
+    """
+
+    def __init__(self, contexts: ContextPool, base_url: str):
+        self.contexts = contexts
+        self.base_url = base_url
+        self.seen: dict[tuple[str, int], Visit] = {}
+
+    def of(self, url: str, width: int) -> Visit:
+        if (url, width) not in self.seen:
+            tab, watch = open_page(self.contexts.get(width), self.base_url, url)
+            try:
+                drawn = draw_charts(tab)
+                problems = tuple(watch.problems + drawn)
+                self.seen[url, width] = Visit(problems, tuple(axe_violations(tab)))
+            finally:
+                tab.close()
+        return self.seen[url, width]

@@ -194,3 +194,10 @@ def browser_contexts(chromium):
     pool = ContextPool(chromium)
     yield pool
     pool.close()
+
+
+@pytest.fixture(scope="session")
+def page_visits(browser_contexts, real_server):
+    """Pages of the real site visited once per session with charts drawn (see browser.Visits)."""
+    from browser import Visits
+    return Visits(browser_contexts, real_server.url)

@@ -1,0 +1,145 @@
+"""The scratch project's whole built site, compared file by file with tests/expected/scratch-site/.
+
+The scratch project of conftest.py is extended here so that every page kind and
+table of the site is exercised: a topic with facets, a record tagged with a
+second topic, a result paired with its target (progress), a figure about a
+number. tests/test_expected_site.py builds it and compares; after a deliberate
+change to the output, `python tests/regenerate_expected.py` rewrites the
+expected tree (then review `git diff tests/expected` and commit it).
+
+plotly.js (4.8 MB) is not stored: only its content-hashed file name is compared.
+"""
+import contextlib
+import difflib
+import os
+import re
+from pathlib import Path
+
+from conftest import ScratchProject
+from pipeline.builder import build_site
+
+EXPECTED = Path(__file__).resolve().parent / "expected" / "scratch-site"
+SITE_URL = "https://example.org"
+BUNDLE = re.compile(r"assets/plotly\.min\.[0-9a-f]{10}\.js")
+BUNDLE_PLACEHOLDER = b"plotly.js is not stored here: tests compare only this file's content-hashed name\n"
+DIFF_LINES = 60  # per file, in a failure message
+
+AI_FACETS = """\
+  facets:
+    - id: zones
+      name_zh: 示范区
+      name_en: Demonstration zones
+      keywords: [示范区]
+    - id: labs
+      name_zh: 实验室
+      name_en: Laboratories
+      keywords: [实验室]
+"""
+
+BETA_MORE_TEXT = "全年新增就业2万人左右。建设人工智能实验室。\n"
+
+BETA_MORE_RECORDS = """\
+  - id: beta-h1-new-jobs
+    topic: employment
+    kind: actual
+    period: "2025-H1"
+    metric: beta-new-jobs
+    value: 10800
+    unit: people
+    bound: exact
+    label_zh: 上半年新增就业
+    label_en: New jobs in the first half
+    summary_en: 10,800 new jobs in the first half.
+    quote: 新增就业 1.08 万人
+    source: beta-report
+  - id: beta-new-jobs
+    topic: employment
+    kind: target
+    period: "2025"
+    metric: beta-new-jobs
+    value: 20000
+    unit: people
+    bound: about
+    label_zh: 全年新增就业
+    label_en: New jobs in the year
+    summary_en: About 20,000 new jobs in the year.
+    quote: 全年新增就业2万人左右。
+    source: beta-report
+  - id: beta-ai-lab
+    topic: employment
+    tags: [ai]
+    kind: target
+    period: "2025"
+    label_zh: 人工智能实验室
+    label_en: AI laboratory
+    summary_en: Build an AI laboratory.
+    quote: 建设人工智能实验室。
+    source: beta-report
+    lead_units: [区科工信局, 区人社局]
+"""
+
+
+def scratch_project(root: Path) -> ScratchProject:
+    """conftest's scratch project with facets, tags and a progress pair added."""
+    project = ScratchProject(root)
+    project.edit("data/topics.yaml", "  description_en: AI.\n", "  description_en: AI.\n" + AI_FACETS)
+    with open(project.root / "data/sources/beta-report.txt", "a", encoding="utf-8") as text:
+        text.write(BETA_MORE_TEXT)
+    with open(project.root / "data/districts/beta.yaml", "a", encoding="utf-8") as district:
+        district.write(BETA_MORE_RECORDS)
+    return project
+
+
+@contextlib.contextmanager
+def fixed_site_url():
+    """Absolute links (sitemap, citations, embed code) use one address, whatever the environment says."""
+    saved = {name: os.environ.pop(name, None) for name in ("SITE_URL", "URL")}
+    os.environ["SITE_URL"] = SITE_URL
+    try:
+        yield
+    finally:
+        os.environ.pop("SITE_URL")
+        os.environ.update({name: value for name, value in saved.items() if value is not None})
+
+
+def build_scratch_site(root: Path) -> Path:
+    """Build the extended scratch project under root; returns its site folder."""
+    project = scratch_project(root)
+    with fixed_site_url():
+        build_site(project.paths)
+    return project.paths.site
+
+
+def site_files(site: Path) -> dict[str, bytes]:
+    """Every file of a built site by relative path; plotly.js by name only."""
+    files = {}
+    for path in sorted(p for p in site.rglob("*") if p.is_file()):
+        relative = path.relative_to(site).as_posix()
+        files[relative] = BUNDLE_PLACEHOLDER if BUNDLE.fullmatch(relative) else path.read_bytes()
+    return files
+
+
+def write_expected(files: dict[str, bytes], folder: Path = EXPECTED) -> None:
+    """Replace the expected tree with `files`."""
+    for old in sorted(folder.rglob("*"), reverse=True) if folder.exists() else []:
+        old.unlink() if old.is_file() else old.rmdir()
+    for relative, content in files.items():
+        target = folder / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+
+
+def tree_differences(expected: dict[str, bytes], actual: dict[str, bytes]) -> str:
+    """What differs between two trees, as a reader of a failed test needs it: names, then unified diffs."""
+    lines = []
+    for name in sorted(expected.keys() - actual.keys()):
+        lines.append(f"missing from the build: {name}")
+    for name in sorted(actual.keys() - expected.keys()):
+        lines.append(f"not expected: {name}")
+    for name in sorted(n for n in expected.keys() & actual.keys() if expected[n] != actual[n]):
+        before = expected[name].decode("utf-8", "replace").splitlines()
+        after = actual[name].decode("utf-8", "replace").splitlines()
+        diff = list(difflib.unified_diff(before, after, f"expected/{name}", f"built/{name}", n=1, lineterm=""))
+        shown = diff[:DIFF_LINES] + ([f"… {len(diff) - DIFF_LINES} more diff lines"] if len(diff) > DIFF_LINES else [])
+        lines.extend(shown)
+    return "\n".join(lines)

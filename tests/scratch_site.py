@@ -22,7 +22,9 @@ EXPECTED = Path(__file__).resolve().parent / "expected" / "scratch-site"
 SITE_URL = "https://example.org"
 BUNDLE = re.compile(r"assets/plotly\.min\.[0-9a-f]{10}\.js")
 BUNDLE_PLACEHOLDER = b"plotly.js is not stored here: tests compare only this file's content-hashed name\n"
-DIFF_LINES = 60  # per file, in a failure message
+DIFF_FILES = 8   # files shown as diffs in a failure message; the others are named
+DIFF_LINES = 40  # diff lines shown per file
+CONTEXT = 70     # characters shown either side of where two long lines part
 
 AI_FACETS = """\
   facets:
@@ -129,17 +131,41 @@ def write_expected(files: dict[str, bytes], folder: Path = EXPECTED) -> None:
         target.write_bytes(content)
 
 
+def _clipped(removed: str, added: str) -> tuple[str, str]:
+    """Two versions of a long line (a page's whole SVG is one line), cut down to where they part."""
+    if len(removed) <= 2 * CONTEXT and len(added) <= 2 * CONTEXT:
+        return removed, added
+    same = next((i for i, (a, b) in enumerate(zip(removed, added)) if a != b), min(len(removed), len(added)))
+    start = max(0, same - CONTEXT)
+
+    def cut(line: str) -> str:
+        return ("…" if start else "") + line[start:same + CONTEXT] + ("…" if len(line) > same + CONTEXT else "")
+    return cut(removed), cut(added)
+
+
+def _file_diff(name: str, expected: bytes, actual: bytes) -> list[str]:
+    before = expected.decode("utf-8", "replace").splitlines()
+    after = actual.decode("utf-8", "replace").splitlines()
+    diff = list(difflib.unified_diff(before, after, f"expected/{name}", f"built/{name}", n=1, lineterm=""))
+    for i in range(len(diff) - 1):  # a changed line comes out as '-old' directly followed by '+new'
+        if diff[i][:1] == "-" and diff[i + 1][:1] == "+" and not diff[i].startswith("---"):
+            removed, added = _clipped(diff[i][1:], diff[i + 1][1:])
+            diff[i], diff[i + 1] = "-" + removed, "+" + added
+    diff = [line[:2 * CONTEXT] + "…" if line[:1] == " " and len(line) > 2 * CONTEXT else line for line in diff]
+    return diff[:DIFF_LINES] + ([f"… {len(diff) - DIFF_LINES} more diff lines"] if len(diff) > DIFF_LINES else [])
+
+
 def tree_differences(expected: dict[str, bytes], actual: dict[str, bytes]) -> str:
-    """What differs between two trees, as a reader of a failed test needs it: names, then unified diffs."""
-    lines = []
-    for name in sorted(expected.keys() - actual.keys()):
-        lines.append(f"missing from the build: {name}")
-    for name in sorted(actual.keys() - expected.keys()):
-        lines.append(f"not expected: {name}")
-    for name in sorted(n for n in expected.keys() & actual.keys() if expected[n] != actual[n]):
-        before = expected[name].decode("utf-8", "replace").splitlines()
-        after = actual[name].decode("utf-8", "replace").splitlines()
-        diff = list(difflib.unified_diff(before, after, f"expected/{name}", f"built/{name}", n=1, lineterm=""))
-        shown = diff[:DIFF_LINES] + ([f"… {len(diff) - DIFF_LINES} more diff lines"] if len(diff) > DIFF_LINES else [])
-        lines.extend(shown)
+    """What differs between two trees, as the reader of a failed test needs it: names, then diffs."""
+    missing = sorted(expected.keys() - actual.keys())
+    extra = sorted(actual.keys() - expected.keys())
+    changed = sorted(n for n in expected.keys() & actual.keys() if expected[n] != actual[n])
+    lines = [f"missing from the build: {name}" for name in missing]
+    lines += [f"not expected: {name}" for name in extra]
+    if changed:
+        lines.append(f"{len(changed)} file(s) differ: " + ", ".join(changed))
+    for name in changed[:DIFF_FILES]:
+        lines.extend(_file_diff(name, expected[name], actual[name]))
+    if len(changed) > DIFF_FILES:
+        lines.append(f"… and {len(changed) - DIFF_FILES} more file(s), named above")
     return "\n".join(lines)

@@ -87,6 +87,8 @@ def _validate_list(report: _Report, loaded: LoadedFile, model: type[BaseModel]) 
 def _validate_district(report: _Report, loaded: LoadedFile) -> tuple[District | None, list[tuple[int, Record]]]:
     """The district's own fields and each record apart, so one bad record hides no other."""
     if loaded.data is None:
+        if not loaded.errors:  # a document of just "null" or "~": parsed, but no district in it
+            report.add(loaded, (), "the file holds no district", "write its id, name_zh, name_en and records")
         return None, []
     if not isinstance(loaded.data, dict):
         report.add(loaded, (), "expected the district's fields (id, name_zh, name_en, records)")

@@ -4,7 +4,6 @@ Playwright's own browser download is not available everywhere, so the tests use
 the system's Chromium. `make test` installs it when missing (.ci/ensure-test-tools);
 under CI (CI=true) a missing browser fails the run rather than skipping it.
 """
-import os
 import shutil
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -12,9 +11,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import axe_playwright_python
-import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
+
+from tools import missing_tool
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 WIDTHS = (360, 1280)
@@ -34,10 +34,7 @@ def require_chromium() -> str:
     path = find_chromium()
     if path:
         return path
-    message = "Chromium is not installed: `make test` installs it (.ci/ensure-test-tools)"
-    if os.environ.get("CI", "").lower() in ("true", "1", "yes"):
-        pytest.fail(message)
-    pytest.skip(message)
+    missing_tool("Chromium is not installed: `make test` installs it (.ci/ensure-test-tools)")
 
 
 @contextmanager

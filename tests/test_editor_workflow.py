@@ -109,16 +109,6 @@ def test_a_number_in_quotes(project):
     ]
 
 
-def test_citing_another_districts_source(project):
-    project.edit(ALPHA, "    source: alpha-tasks\n    task_no: 3", "    source: beta-report\n    task_no: 3")
-    assert problems(project) == [
-        f"{ALPHA}:43:12: records[2].quote: the quote is not in the text of 'beta-report'"
-        " — copy it exactly from data/sources/beta-report.txt (white space may differ)",
-        f"{ALPHA}:44:13: records[2].source: source 'beta-report' belongs to district 'beta'"
-        " — cite a source of 'alpha'",
-    ]
-
-
 def test_a_value_without_unit_and_bound(project):
     project.edit(ALPHA, "    unit: people\n    bound: exact\n", "")
     assert problems(project) == [

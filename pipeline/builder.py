@@ -1,4 +1,5 @@
 """The build, stage by stage: gather and check everything first, then write once."""
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 import os
@@ -10,7 +11,7 @@ from .charts import build_charts
 from .downloads import download_files
 from .load import data_last_changed, load_project
 from .paths import ProjectPaths
-from .render import LANGS, SiteRenderer
+from .render import LANGS, PageJob, SiteRenderer, render_pages
 from .tables import ITEM_KINDS, derive_tables
 from .validate import validate
 from .write import write_site
@@ -45,6 +46,34 @@ def site_url() -> str:
     return os.environ.get("SITE_URL") or os.environ.get("URL") or "http://127.0.0.1:8000"
 
 
+class SiteFiles(Mapping):
+    """Every file of the site, relative path → bytes, with pages rendered only as they are read.
+
+    write_site reads items() once, in order, and writes each file as it comes: a national
+    edition's gigabyte of pages is never held in memory at once.
+    """
+
+    def __init__(self, renderer: SiteRenderer, jobs: list[PageJob], other: dict[str, bytes]):
+        self.renderer = renderer
+        self.jobs = {job.file: job for job in jobs}
+        self.other = other
+
+    def __getitem__(self, relative: str) -> bytes:
+        job = self.jobs.get(relative)
+        return self.renderer.render_page(job) if job else self.other[relative]
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self.jobs
+        yield from (name for name in self.other if name not in self.jobs)
+
+    def __len__(self) -> int:
+        return len(self.jobs) + sum(1 for name in self.other if name not in self.jobs)
+
+    def items(self) -> Iterator[tuple[str, bytes]]:
+        yield from render_pages(self.renderer, list(self.jobs.values()))
+        yield from ((name, content) for name, content in self.other.items() if name not in self.jobs)
+
+
 def build_site(paths: ProjectPaths) -> BuildSummary:
     """Build the whole site into paths.site; on any error nothing is written."""
     dataset = check_data(paths)
@@ -59,9 +88,10 @@ def build_site(paths: ProjectPaths) -> BuildSummary:
     assets = collect_assets(paths.assets)
     renderer = SiteRenderer(paths.templates, dataset, tables, charts, assets, content, ui,
                             site_url=site_url(), data_updated=data_last_changed(paths))
-    pages = renderer.pages()
-    files = dict(pages)
-    files.update(download_files(dataset, tables, charts))
-    files.update({asset.url.lstrip("/"): asset.content for asset in assets.values()})
+    jobs = renderer.jobs()
+    other = renderer.site_files(jobs)
+    other.update(download_files(dataset, tables, charts))
+    other.update({asset.url.lstrip("/"): asset.content for asset in assets.values()})
+    files = SiteFiles(renderer, jobs, other)
     write_site(files, paths.site)
-    return BuildSummary(pages=len(pages), records=len(tables.records), files=len(files))
+    return BuildSummary(pages=len(jobs), records=len(tables.records), files=len(files))

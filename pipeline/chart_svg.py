@@ -8,6 +8,7 @@ stretch to any width while the text keeps its real size; axis labels sit
 outside it at negative x, as Plotly places them in its margin. Title and
 legend are HTML around the chart, so they wrap on a phone.
 """
+import functools
 from xml.sax.saxutils import escape
 
 FONT_SIZE = 12
@@ -15,8 +16,17 @@ GRID = "#e5e5e5"
 MUTED = "#555555"
 
 
+QUOTE = {'"': "&quot;"}
+
+
+@functools.lru_cache(maxsize=None)
+def _attribute_name(key: str) -> str:
+    return key.rstrip("_").replace("_", "-")
+
+
 def _attrs(**values) -> str:
-    return " ".join(f'{k.rstrip("_").replace("_", "-")}="{escape(str(v), {chr(34): "&quot;"})}"'
+    # A number needs no escaping (a national edition draws tens of thousands of charts).
+    return " ".join(f'{_attribute_name(k)}="{v if isinstance(v, (int, float)) else escape(str(v), QUOTE)}"'
                     for k, v in values.items())
 
 

@@ -47,32 +47,36 @@ def _tick_text(value: float, unit: str, lang: str) -> str:
     return number_zh(value, unit) if lang == "zh" else number_en(value, unit)
 
 
-def comparison_chart(chart_id: str, table: pd.DataFrame, district_names: dict[str, str], lang: str,
+def comparison_chart(export_name: str, rows: list[dict], district_names: dict[str, str], lang: str,
                      title: str) -> dict:
-    """A grouped bar chart of one metric across districts, one series per kind and period."""
-    stated = table[table["stated"]]
-    x_names = [district_names[d] for d in table["district"].drop_duplicates()]
-    unit = stated["unit"].iloc[0]
+    """A grouped bar chart of one metric across districts, one series per kind and period.
+
+    rows: the metric's comparison table as row dicts (plain lists are read far faster than a
+    DataFrame, and a national edition draws thousands of charts).
+    """
+    stated = [row for row in rows if row["stated"]]
+    x_names = [district_names[d] for d in dict.fromkeys(row["district"] for row in rows)]
+    unit = stated[0]["unit"]
     traces = []
     for kind, period in SERIES_ORDER:
-        series = stated[(stated["kind"] == kind) & (stated["period"] == period)]
-        if series.empty:
+        series = [row for row in stated if row["kind"] == kind and row["period"] == period]
+        if not series:
             continue
         labels, hovers = [], []
-        for row in series.itertuples():
-            estimate = bool(row.estimate)
+        for row in series:
+            estimate = bool(row["estimate"])
             note = ("（预计）" if lang == "zh" else " (estimate)") if estimate else ""
-            value_high = None if pd.isna(row.value_high) else row.value_high
-            labels.append(figure_short(row.value, row.unit, row.bound, lang, value_high, row.counter) + note)
-            hovers.append(f"{district_names[row.district]} · {kind_label(kind, period, estimate, lang)}<br>"
-                          + figure_text(row.value, row.unit, row.bound, lang, value_high, row.counter))
+            value_high = None if pd.isna(row["value_high"]) else row["value_high"]
+            labels.append(figure_short(row["value"], row["unit"], row["bound"], lang, value_high, row["counter"]) + note)
+            hovers.append(f"{district_names[row['district']]} · {kind_label(kind, period, estimate, lang)}<br>"
+                          + figure_text(row["value"], row["unit"], row["bound"], lang, value_high, row["counter"]))
         is_target = kind == "target"
         traces.append({
             "type": "bar",
             "meta": kind,
             "name": kind_label(kind, period, False, lang),
-            "x": [district_names[d] for d in series["district"]],
-            "y": [float(v) for v in series["value"]],
+            "x": [district_names[row["district"]] for row in series],
+            "y": [float(row["value"]) for row in series],
             "text": labels,
             "textposition": "outside",
             "cliponaxis": False,
@@ -84,8 +88,8 @@ def comparison_chart(chart_id: str, table: pd.DataFrame, district_names: dict[st
                 "pattern": {"shape": "" if is_target else "/", "fgcolor": ACTUAL_COLOUR, "size": 6},
             },
         })
-    missing = [district_names[d] for d in table.loc[~table["stated"], "district"]]
-    top = float(stated[["value", "value_high"]].max().max()) * 1.25
+    missing = [district_names[row["district"]] for row in rows if not row["stated"]]
+    top = float(max(v for row in stated for v in (row["value"], row["value_high"]) if not pd.isna(v))) * 1.25
     ticks = nice_ticks(top)
     annotations = [{
         "x": name, "y": 0, "yref": "y", "yanchor": "bottom", "showarrow": False,
@@ -109,7 +113,7 @@ def comparison_chart(chart_id: str, table: pd.DataFrame, district_names: dict[st
         "paper_bgcolor": "#ffffff",
         "plot_bgcolor": "#ffffff",
     }
-    return {"data": traces, "layout": layout, "config": _config(chart_id, lang), "export": _export(title, layout)}
+    return {"data": traces, "layout": layout, "config": _config(export_name, lang), "export": _export(title, layout)}
 
 
 def _export(title: str, layout: dict) -> dict:
@@ -131,11 +135,13 @@ ITEM_STYLE = {
 }
 
 
-def items_chart(chart_id: str, counts: pd.Series, district_names: dict[str, str], lang: str, title: str,
-                kind_names: dict[str, str]) -> dict:
+def items_chart(export_name: str, counts: dict[tuple[str, str], int], districts: list[str],
+                district_names: dict[str, str], lang: str, title: str, kind_names: dict[str, str]) -> dict:
     """How many items each district's documents hold on a topic, by kind: a count of statements,
-    for topics whose figures measure different things and cannot share an axis."""
-    districts = list(dict.fromkeys(counts.index.get_level_values("district")))
+    for topics whose figures measure different things and cannot share an axis.
+
+    counts: (district, kind) → number of records, a row of the group's topic_counts.
+    """
     names = [district_names[d] for d in districts]
     unit_word = "条" if lang == "zh" else ""
     totals = [sum(int(counts[(d, kind)]) for kind in ITEM_KINDS) for d in districts]
@@ -161,29 +167,35 @@ def items_chart(chart_id: str, counts: pd.Series, district_names: dict[str, str]
         "dragmode": False, "hovermode": "closest",
         "paper_bgcolor": "#ffffff", "plot_bgcolor": "#ffffff",
     }
-    return {"data": traces, "layout": layout, "config": _config(chart_id, lang), "export": _export(title, layout)}
+    return {"data": traces, "layout": layout, "config": _config(export_name, lang), "export": _export(title, layout)}
 
 
-def _config(chart_id: str, lang: str) -> dict:
+def _config(export_name: str, lang: str) -> dict:
     # The page's scroll is never captured: no scroll zoom, fixed axes, dragmode off.
     return {
         "responsive": True,
         "scrollZoom": False,
         "displaylogo": False,
         "modeBarButtons": [["toImage"]],
-        "toImageButtonOptions": {"filename": f"guangzhou-district-targets-2025-{chart_id}-{lang}", "format": "png"},
+        "toImageButtonOptions": {"filename": f"guangzhou-district-targets-2025-{export_name}-{lang}", "format": "png"},
     }
 
 
 @dataclass(frozen=True)
 class Chart:
-    """One chart in both languages; its id is stable (a metric key, or '<topic>--items')."""
+    """One chart in both languages; its id is stable (a metric key, or '<topic>--items') within its group."""
 
     id: str
     kind: str                      # "comparison" or "items"
     topic: str
     titles: dict[str, str]
     figures: dict[str, dict]
+    group: str | None = None       # the city whose districts it compares; None on a site without cities
+
+    @property
+    def csv_path(self) -> str:
+        """Where its figures are published under /data/: charts/<id>.csv, under cities/<city>/ for a city's."""
+        return (f"cities/{self.group}/" if self.group else "") + f"charts/{self.id}.csv"
 
 
 def items_chart_id(topic_id: str) -> str:
@@ -192,23 +204,37 @@ def items_chart_id(topic_id: str) -> str:
 
 
 def build_charts(tables, district_names: dict[str, dict[str, str]], topics, item_titles: dict[str, str],
-                 kind_names: dict[str, dict[str, str]]) -> dict[str, Chart]:
-    """Every chart by id: one per cross-district metric, and one count of items per topic.
+                 kind_names: dict[str, dict[str, str]]) -> dict[str | None, dict[str, Chart]]:
+    """Every chart, by group of districts and id: one per cross-district metric, and one count of items per topic.
 
     A metric chart's title is the label of the metric's first record in district
     order, so it reads as the documents word it.
     """
+    records = tables.records
+    first = dict(zip(records["id"], zip(records["topic"], records["label_zh"], records["label_en"])))
+    return {group: _group_charts(group, tables.groups[group], first, district_names, topics, item_titles, kind_names)
+            for group in tables.groups}
+
+
+def _group_charts(group, group_tables, first, district_names, topics, item_titles, kind_names) -> dict[str, Chart]:
+    # A downloaded image is named after its chart, and its city when the site has several.
+    def export_name(chart_id: str) -> str:
+        return chart_id if group is None else f"{group}-{chart_id}"
+
     charts: dict[str, Chart] = {}
-    for metric, table in tables.comparisons.items():
-        first = tables.records[tables.records["metric"] == metric].iloc[0]
-        titles = {lang: first[f"label_{lang}"] for lang in LANGS}
-        charts[metric] = Chart(metric, "comparison", first["topic"], titles, {
-            lang: comparison_chart(metric, table, district_names[lang], lang, titles[lang]) for lang in LANGS})
+    for metric, table in group_tables.comparisons.items():
+        topic, label_zh, label_en = first[group_tables.first_records[metric]]
+        titles = {"zh": label_zh, "en": label_en}
+        rows = table.to_dict("records")
+        charts[metric] = Chart(metric, "comparison", topic, titles, {
+            lang: comparison_chart(export_name(metric), rows, district_names[lang], lang, titles[lang])
+            for lang in LANGS}, group)
+    topic_counts = group_tables.topic_counts.to_dict("index")
     for topic in topics:
         chart_id = items_chart_id(topic.id)
         titles = {lang: item_titles[lang].format(topic=getattr(topic, f"name_{lang}")) for lang in LANGS}
-        counts = tables.topic_counts.loc[topic.id]
         charts[chart_id] = Chart(chart_id, "items", topic.id, titles, {
-            lang: items_chart(chart_id, counts, district_names[lang], lang, titles[lang], kind_names[lang])
-            for lang in LANGS})
+            lang: items_chart(export_name(chart_id), topic_counts[topic.id], group_tables.district_ids,
+                              district_names[lang], lang, titles[lang], kind_names[lang])
+            for lang in LANGS}, group)
     return dict(sorted(charts.items()))

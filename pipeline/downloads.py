@@ -11,8 +11,9 @@ import json
 import pandas as pd
 
 from .formatting import plain_number
-from .models import Dataset
-from .tables import Tables
+from .charts import Chart
+from .models import Dataset, District
+from .tables import ITEM_KINDS, Tables
 
 LICENCE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0",
            "path": "https://creativecommons.org/licenses/by/4.0/"}
@@ -105,9 +106,8 @@ def target_rows(dataset: Dataset, tables: Tables) -> list[dict]:
     return rows
 
 
-def chart_rows(dataset: Dataset, table: pd.DataFrame) -> list[dict]:
+def chart_rows(districts: dict[str, District], table: pd.DataFrame) -> list[dict]:
     """The figures of one comparison chart, one row per district and series."""
-    districts = {d.id: d for d in dataset.districts}
     return [dict(row, record=row["id"], district_zh=districts[row["district"]].name_zh,
                  district_en=districts[row["district"]].name_en)
             for row in table.to_dict("records")]
@@ -122,11 +122,14 @@ ITEM_FIELDS = [
 ]
 
 
-def item_rows(dataset: Dataset, counts: pd.Series) -> list[dict]:
-    """The counts behind a topic's items chart, one row per district and kind."""
+def item_rows(districts: list[District], counts: dict[tuple[str, str], int]) -> list[dict]:
+    """The counts behind a topic's items chart, one row per district (of the chart's group) and kind.
+
+    counts: (district, kind) → number of records, a row of the group's topic_counts.
+    """
     return [{"district": d.id, "district_zh": d.name_zh, "district_en": d.name_en, "kind": kind,
              "items": int(counts[(d.id, kind)])}
-            for d in dataset.districts for kind in counts.loc[d.id].index]
+            for d in districts for kind in ITEM_KINDS]
 
 
 def _schema(fields, primary_key=None) -> dict:
@@ -137,7 +140,7 @@ def _schema(fields, primary_key=None) -> dict:
     return schema
 
 
-def datapackage(dataset: Dataset, charts: dict) -> dict:
+def datapackage(dataset: Dataset, charts: list[Chart]) -> dict:
     """A Frictionless Data Package describing the CSV downloads."""
     dialect = {"header": True, "delimiter": ","}
     resources = [{
@@ -145,9 +148,10 @@ def datapackage(dataset: Dataset, charts: dict) -> dict:
         "encoding": "utf-8-sig", "dialect": dialect, "schema": _schema(TARGET_FIELDS, ["id"]),
         "title": "Every target and result, one row per record",
     }]
-    for chart_id, chart in charts.items():
+    for chart in charts:
         resources.append({
-            "name": f"chart-{chart_id}", "path": f"charts/{chart_id}.csv", "format": "csv",
+            "name": "chart-" + (f"{chart.group}-" if chart.group else "") + chart.id, "path": chart.csv_path,
+            "format": "csv",
             "mediatype": "text/csv", "encoding": "utf-8-sig", "dialect": dialect,
             "schema": _schema(CHART_FIELDS if chart.kind == "comparison" else ITEM_FIELDS),
             "title": f"Figures of the chart “{chart.titles['en']}”",
@@ -163,7 +167,7 @@ def datapackage(dataset: Dataset, charts: dict) -> dict:
     }
 
 
-def download_files(dataset: Dataset, tables: Tables, charts: dict) -> dict[str, bytes]:
+def download_files(dataset: Dataset, tables: Tables, charts: dict[str | None, dict[str, Chart]]) -> dict[str, bytes]:
     """Every file under /data/: relative path → bytes."""
     rows = target_rows(dataset, tables)
     files = {
@@ -172,12 +176,17 @@ def download_files(dataset: Dataset, tables: Tables, charts: dict) -> dict[str, 
             [{name: _json_value(row.get(name)) for name, _, _ in TARGET_FIELDS} for row in rows],
             ensure_ascii=False, indent=1).encode("utf-8"),
     }
-    for chart_id, chart in charts.items():
-        if chart.kind == "comparison":
-            content = csv_bytes(chart_rows(dataset, tables.comparisons[chart_id]), CHART_FIELDS)
-        else:
-            content = csv_bytes(item_rows(dataset, tables.topic_counts.loc[chart.topic]), ITEM_FIELDS)
-        files[f"data/charts/{chart_id}.csv"] = content
-    package = datapackage(dataset, charts)
+    districts = {d.id: d for d in dataset.districts}
+    every_chart = [chart for group in charts.values() for chart in group.values()]
+    for group_id, group in tables.groups.items():
+        topic_counts = group.topic_counts.to_dict("index")
+        for chart in charts[group_id].values():
+            if chart.kind == "comparison":
+                content = csv_bytes(chart_rows(districts, group.comparisons[chart.id]), CHART_FIELDS)
+            else:
+                content = csv_bytes(item_rows([districts[d] for d in group.district_ids], topic_counts[chart.topic]),
+                                    ITEM_FIELDS)
+            files[f"data/{chart.csv_path}"] = content
+    package = datapackage(dataset, every_chart)
     files["data/datapackage.json"] = json.dumps(package, ensure_ascii=False, indent=1).encode("utf-8")
     return files

@@ -173,6 +173,14 @@ class Record(Model):
         return self.value is not None
 
 
+class City(Model):
+    """A city whose districts the site compares with each other (an entry of data/cities.yaml)."""
+
+    id: Slug = Field(description="City id: lower-case letters, digits and hyphens (guangzhou). Districts name it in `city`.")
+    name_zh: Text = Field(description="The city's name in Chinese (广州市).")
+    name_en: Text = Field(description="The city's name in English (Guangzhou).")
+
+
 class District(Model):
     """A district and every record curated from its documents."""
 
@@ -184,6 +192,11 @@ class District(Model):
     name_en: Text = Field(description="The district's name in English (Haizhu District).")
     order: Annotated[int, Field(ge=1)] = Field(
         100, description="The district's position on the site, 1 first (Haizhu, Yuexiu, Liwan); without it, last.")
+    city: Slug | None = Field(
+        None, description=(
+            "The id of the district's city, from data/cities.yaml, for a site covering several cities: pages "
+            "then compare the districts of one city. Leave it out on a site of one city (as now); give it "
+            "to every district or to none."))
     records: Annotated[tuple[Record, ...], Field(strict=False)] = Field(
         (), description="The district's records: one per figure, or per commitment without a figure.")
 
@@ -195,3 +208,4 @@ class Dataset(Model):
     sources: tuple[Source, ...]
     districts: tuple[District, ...]
     source_texts: dict[str, str]
+    cities: tuple[City, ...] = ()

@@ -2,9 +2,21 @@
 
 Templates hold layout only; every number is formatted by pipeline.formatting
 through the filters registered here.
+
+Pages that put districts side by side (home, topics, embeds) are rendered per
+scope: the whole site, or on a site covering several cities each city under
+/cities/<id>/, so that no chart or table compares thousands of districts.
+Everything a page reads is prepared once per build (record rows by district,
+source and topic; chart views), never filtered out of a table per page.
 """
+import functools
 import json
+import multiprocessing
+import os
+from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
 import markdown
@@ -17,14 +29,19 @@ from . import formatting
 from .assets import Asset
 from .chart_svg import chart_svg
 from .charts import Chart, items_chart_id
-from .models import Dataset, Source
-from .tables import COVERAGE_LEVELS, ITEM_KINDS, SERIES_ORDER, Tables, on_topic
+from .models import Dataset, District, Source
+from .tables import COVERAGE_LEVELS, ITEM_KINDS, SERIES_ORDER, Tables, topic_keys
 from .validate import without_whitespace
 
 LANGS = ("zh", "en")
 HTML_LANG = {"zh": "zh-Hans", "en": "en"}
 OG_LOCALE = {"zh": "zh_CN", "en": "en_US"}
 EMBED_HEIGHT = {"comparison": 560, "items": 420}  # first guess; embed.js then fits the iframe to its content
+SCOPED_SECTIONS = ("topics", "embed")  # with the home page, the pages a scope has of its own
+# A site of this many pages or more is rendered by one process per CPU; a smaller one (the real
+# site, a rebuild in `serve`) would spend longer starting processes than rendering.
+PARALLEL_FROM = 2000
+PAGES_PER_TASK = 100
 
 
 def page_url(lang: str, *parts: str) -> str:
@@ -48,6 +65,45 @@ def markdown_html(text: str) -> Markup:
     """Markdown from content/, rendered and sanitised: no script, no javascript: links."""
     html = markdown.markdown(text, extensions=["tables"], output_format="html")
     return Markup(nh3.clean(html, url_schemes={"http", "https", "mailto"}))
+
+
+def figure_filter(row: dict, lang: str) -> str:
+    """The `figure` filter: a record row in, its figure as text."""
+    return formatting.figure_text(row["value"], row["unit"], row["bound"], lang, row["value_high"], row["counter"])
+
+
+def kind_filter(row: dict, lang: str) -> str:
+    """The `kind` filter: a record row in, its kind and period as text."""
+    return formatting.kind_label(row["kind"], row["period"], row["estimate"], lang)
+
+
+@functools.lru_cache(maxsize=8)
+def environment(templates_dir: Path) -> Environment:
+    """The Jinja environment of a templates folder, kept between builds: `serve` then compiles a
+    template again only when it changes (Jinja checks each template's modification time)."""
+    env = Environment(loader=FileSystemLoader(str(templates_dir)), autoescape=True, undefined=StrictUndefined,
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters.update(figure=figure_filter, kind=kind_filter)
+    return env
+
+
+class Fields(dict):
+    """A dict that templates read as r.value: Jinja tries an attribute before a key, and a plain dict
+    makes every such lookup raise and catch an AttributeError first, once per field of every record."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name: str):
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def table_rows(frame: pd.DataFrame) -> list[Fields]:
+    """A table as row dicts; NaN and NA from pandas become None so templates test for "no value" one way."""
+    return [Fields((k, None if not isinstance(v, (tuple, list)) and pd.isna(v) else v) for k, v in row.items())
+            for row in frame.to_dict("records")]
 
 
 @dataclass
@@ -89,10 +145,37 @@ def source_passages(text: str, quotes: list[tuple[str, str]]) -> list[SourcePass
     return passages
 
 
+@dataclass(frozen=True)
+class PageJob:
+    """One page to render: the file it is written to, the SiteRenderer method and arguments that make it,
+    and its URL if the sitemap lists it."""
+
+    file: str
+    method: str
+    args: tuple
+    sitemap_url: str | None
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The districts one set of comparison pages puts side by side, and where those pages live."""
+
+    group: str | None             # key of tables.groups and of the charts: a city id, or None
+    parts: tuple[str, ...]        # URL prefix of its pages: () or ("cities", <id>)
+    districts: tuple[District, ...]
+    sources: tuple[Source, ...]
+
+    def url(self, lang: str, *parts: str) -> str:
+        """page_url, with the home, topic and embed pages of this scope under its prefix."""
+        if not parts or parts[0] in SCOPED_SECTIONS:
+            return page_url(lang, *self.parts, *parts)
+        return page_url(lang, *parts)
+
+
 class SiteRenderer:
     """Renders every page of the site from the dataset, tables, charts and assets."""
 
-    def __init__(self, templates_dir, dataset: Dataset, tables: Tables, charts: dict[str, Chart],
+    def __init__(self, templates_dir, dataset: Dataset, tables: Tables, charts: dict[str | None, dict[str, Chart]],
                  assets: dict[str, Asset], content: dict[str, str], ui: dict[str, dict[str, str]],
                  site_url: str, data_updated: str | None):
         self.dataset = dataset
@@ -103,46 +186,73 @@ class SiteRenderer:
         self.ui = ui
         self.site_url = site_url.rstrip("/")
         self.data_updated = data_updated
-        self.env = Environment(loader=FileSystemLoader(str(templates_dir)), autoescape=True,
-                               undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-        self.env.filters.update(figure=self._figure, kind=self._kind)
+        self.env = environment(Path(templates_dir).resolve())
+        self.templates = {}
         self.topics = {t.id: t for t in dataset.topics}
         self.sources = {s.id: s for s in dataset.sources}
         self.districts = {d.id: d for d in dataset.districts}
-        self.records_by_id = {row["id"]: row for row in self._rows(tables.records)}
+        self.t = {lang: Fields((key, text[lang]) for key, text in ui.items()) for lang in LANGS}
+        self.topic_names = {lang: {t.id: getattr(t, f"name_{lang}") for t in dataset.topics} for lang in LANGS}
+        self._index_records()
+        self.scopes = self._scopes()
+        self.scope_of = {d.id: scope for scope in self.scopes.values() for d in scope.districts}
+        self._chart_views: dict[tuple, dict] = {}
+        self._documents: dict[tuple, str] = {}
+        self._item_counts: dict[str | None, dict] = {}
+        self._comparison_rows: dict[tuple, list[Fields]] = {}
+        self._passages: dict[str, list[SourcePassage]] = {}
 
-    # Filters: a record row in, display text out.
-    @staticmethod
-    def _figure(row: dict, lang: str) -> str:
-        return formatting.figure_text(row["value"], row["unit"], row["bound"], lang, row["value_high"], row["counter"])
+    def _index_records(self) -> None:
+        """Record rows, once, by id, district, source and topic (a record under its tags too), in table order."""
+        rows = table_rows(self.tables.records)
+        self.records_by_id = {row["id"]: row for row in rows}
+        self.rows_by_district: dict[str, list[dict]] = defaultdict(list)
+        self.rows_by_source: dict[str, list[dict]] = defaultdict(list)
+        self.rows_on_topic: dict[str, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
+        for row, keys in zip(rows, topic_keys(self.tables.records)):
+            self.rows_by_district[row["district"]].append(row)
+            self.rows_by_source[row["source"]].append(row)
+            for topic_id in keys:
+                self.rows_on_topic[topic_id][row["district"]].append(row)
+        self.sources_by_district: dict[str, list[Source]] = defaultdict(list)
+        for source in self.dataset.sources:
+            self.sources_by_district[source.district].append(source)
+        # Record id → its partner records (a result beside its target), shown beside each other.
+        self.progress = {record_id: [self.records_by_id[p] for p in partners]
+                         for record_id, partners in self.tables.progress.items()}
 
-    @staticmethod
-    def _kind(row: dict, lang: str) -> str:
-        return formatting.kind_label(row["kind"], row["period"], row["estimate"], lang)
+    def _scopes(self) -> dict[str | None, Scope]:
+        """One scope per group of districts: the whole site, or each city under /cities/<id>/."""
+        group_of = {d: group for group, tables in self.tables.groups.items() for d in tables.district_ids}
+        sources: dict[str | None, list[Source]] = defaultdict(list)
+        for source in self.dataset.sources:
+            sources[group_of[source.district]].append(source)
+        return {group: Scope(group, () if group is None else ("cities", group),
+                             tuple(self.districts[d] for d in tables.district_ids), tuple(sources[group]))
+                for group, tables in self.tables.groups.items()}
 
-    @staticmethod
-    def _rows(frame: pd.DataFrame) -> list[dict]:
-        # NaN and NA from pandas become None so templates test for "no value" one way.
-        return [{k: (None if not isinstance(v, (tuple, list)) and pd.isna(v) else v) for k, v in row.items()}
-                for row in frame.to_dict("records")]
+    @property
+    def site_scope(self) -> Scope:
+        """The scope of the site-wide pages (about, 404, and the city index on a site of several cities)."""
+        return self.scopes.get(None) or Scope(None, (), self.dataset.districts, self.dataset.sources)
 
-    def _t(self, lang: str) -> dict[str, str]:
-        return {key: text[lang] for key, text in self.ui.items()}
-
-    def documents_text(self, lang: str, sources: list[Source]) -> str:
+    def documents_text(self, lang: str, sources: tuple[Source, ...] | list[Source]) -> str:
         """The source documents named with district and date: 海珠区《…》（2025-07-11）; …"""
-        not_stated = self.ui["date_not_stated"][lang]
-        named = []
-        for source in sources:
-            district = getattr(self.districts[source.district], f"name_{lang}")
-            date = source.date.isoformat() if source.date else not_stated
-            named.append(f"{district}《{source.title_zh}》（{date}）" if lang == "zh"
-                         else f"{district}, “{source.title_en}” ({date})")
-        return "；".join(named) if lang == "zh" else "; ".join(named)
+        key = (lang, tuple(s.id for s in sources))
+        if key not in self._documents:  # the same list ends every page and chart of a scope
+            not_stated = self.ui["date_not_stated"][lang]
+            named = []
+            for source in sources:
+                district = getattr(self.districts[source.district], f"name_{lang}")
+                date = source.date.isoformat() if source.date else not_stated
+                named.append(f"{district}《{source.title_zh}》（{date}）" if lang == "zh"
+                             else f"{district}, “{source.title_en}” ({date})")
+            self._documents[key] = "；".join(named) if lang == "zh" else "; ".join(named)
+        return self._documents[key]
 
-    def citation(self, lang: str, title: str, url: str, sources: list[Source]) -> str:
+    def citation(self, lang: str, title: str, url: str, sources) -> str:
         """A ready citation line: site, page or chart title, address, source documents, data date."""
-        t = self._t(lang)
+        t = self.t[lang]
         documents = self.documents_text(lang, sources)
         updated = self.data_updated or t["date_not_stated"]
         if lang == "zh":
@@ -150,15 +260,15 @@ class SiteRenderer:
         return (f"{t['site_title']}: “{title}”, {self.site_url}{url}. Sources: {documents}. "
                 f"{t['data_updated'].capitalize()} {updated}.")
 
-    def _common(self, lang: str, parts: tuple[str, ...], title: str, description: str,
-                sources: list[Source] | None = None) -> dict:
+    def _common(self, lang: str, scope: Scope, parts: tuple[str, ...], title: str, description: str,
+                sources=None) -> dict:
         other = "en" if lang == "zh" else "zh"
         url = page_url(lang, *parts)
         return {
             "lang": lang,
             "html_lang": HTML_LANG[lang],
             "og_locale": OG_LOCALE[lang],
-            "t": self._t(lang),
+            "t": self.t[lang],
             "title": title,
             "description": description,
             "url": url,
@@ -168,135 +278,154 @@ class SiteRenderer:
             "other_absolute_url": self.site_url + page_url(other, *parts),
             "other_html_lang": HTML_LANG[other],
             "asset": lambda name: self.assets[name].url,
-            "page_url": lambda *p: page_url(lang, *p),
+            "page_url": lambda *p: scope.url(lang, *p),
             "record_url": lambda row: page_url(lang, "districts", row["district"]) + "#" + row["id"],
             "topics": self.dataset.topics,
-            "topic_names": {t.id: getattr(t, f"name_{lang}") for t in self.dataset.topics},
-            "districts": self.dataset.districts,
-            "sources": self.dataset.sources,
+            "topic_names": self.topic_names[lang],
+            "districts": scope.districts,
+            "sources": scope.sources,
             "not_stated": formatting.NOT_STATED[lang],
-            "page_citation": self.citation(lang, title, url, sources if sources is not None else list(self.dataset.sources)),
+            "page_citation": self.citation(lang, title, url, sources if sources is not None else scope.sources),
         }
 
-    def _comparison_cells(self, chart: Chart, lang: str) -> tuple[list[str], list[dict]]:
-        table = self.tables.comparisons[chart.id]
-        series = [s for s in SERIES_ORDER if ((table["kind"] == s[0]) & (table["period"] == s[1])).any()]
-        rows = []
-        for district in self.dataset.districts:
-            own = self._rows(table[table["district"] == district.id])
+    def _comparison_cells(self, scope: Scope, chart: Chart, lang: str) -> tuple[list[str], list[dict]]:
+        key = (scope.group, chart.id)
+        if key not in self._comparison_rows:  # once for both languages
+            self._comparison_rows[key] = table_rows(self.tables.groups[scope.group].comparisons[chart.id])
+        rows = self._comparison_rows[key]
+        present = {(r["kind"], r["period"]) for r in rows}
+        series = [s for s in SERIES_ORDER if s in present]
+        own: dict[str, list[dict]] = defaultdict(list)
+        for row in rows:
+            own[row["district"]].append(row)
+        table = []
+        for district in scope.districts:
             cells = []
             for kind, period in series:
-                match = [r for r in own if r["kind"] == kind and r["period"] == period]
-                cells.append({"record": match[0], "text": self._figure(match[0], lang)} if match else None)
-            rows.append({"district": district, "cells": cells})
-        return [formatting.kind_label(k, p, False, lang) for k, p in series], rows
+                match = [r for r in own[district.id] if r["kind"] == kind and r["period"] == period]
+                cells.append(Fields(record=match[0], text=figure_filter(match[0], lang)) if match else None)
+            table.append(Fields(district=district, cells=cells))
+        return [formatting.kind_label(k, p, False, lang) for k, p in series], table
 
-    def _items_cells(self, chart: Chart, lang: str) -> tuple[list[str], list[dict]]:
-        counts = self.tables.topic_counts.loc[chart.topic]
-        rows = [{"district": d, "cells": [{"record": None, "text": str(int(counts[(d.id, k)]))} for k in ITEM_KINDS]}
-                for d in self.dataset.districts]
+    def _items_cells(self, scope: Scope, chart: Chart, lang: str) -> tuple[list[str], list[dict]]:
+        if scope.group not in self._item_counts:  # one conversion per group, not a pandas lookup per cell
+            self._item_counts[scope.group] = self.tables.groups[scope.group].topic_counts.to_dict("index")
+        counts = self._item_counts[scope.group][chart.topic]
+        rows = [Fields(district=d, cells=[Fields(record=None, text=str(int(counts[(d.id, k)]))) for k in ITEM_KINDS])
+                for d in scope.districts]
         return [self.ui[f"item_kind_{k}"][lang] for k in ITEM_KINDS], rows
 
-    def chart_view(self, chart: Chart, lang: str) -> dict:
-        """A chart's JSON, the table carrying the same figures without JavaScript, and its share links."""
-        series, rows = (self._comparison_cells if chart.kind == "comparison" else self._items_cells)(chart, lang)
-        embed_url = page_url(lang, "embed", chart.id)
-        topic_url = page_url(lang, "topics", chart.topic)
+    def chart_view(self, scope: Scope, chart: Chart, lang: str) -> dict:
+        """A chart's JSON, the table carrying the same figures without JavaScript, and its share links.
+
+        Built once per chart and language: a chart is shown on its topic page, its embed page and
+        perhaps the home page.
+        """
+        key = (scope.group, chart.id, lang)
+        if key not in self._chart_views:
+            self._chart_views[key] = self._chart_view(scope, chart, lang)
+        return self._chart_views[key]
+
+    def _chart_view(self, scope: Scope, chart: Chart, lang: str) -> dict:
+        cells = self._comparison_cells if chart.kind == "comparison" else self._items_cells
+        series, rows = cells(scope, chart, lang)
+        embed_url = scope.url(lang, "embed", chart.id)
+        topic_url = scope.url(lang, "topics", chart.topic)
         title = chart.titles[lang]
         iframe = (f'<iframe src="{self.site_url}{embed_url}" title="{title} · {self.ui["site_title"][lang]}" '
                   f'width="100%" height="{EMBED_HEIGHT[chart.kind]}" style="border:0;width:100%" loading="lazy" '
                   f'data-district-targets-embed></iframe>\n'
                   f'<script src="{self.site_url}/embed.js" async></script>')
-        return {
+        return Fields({
             "id": chart.id,
             "kind": chart.kind,
             "title": title,
             "json": chart_json(chart.figures[lang]),
             "svg": Markup(chart_svg(chart.figures[lang], chart.id)),
-            "legend": [{"name": trace["name"], "kind": trace["meta"]} for trace in chart.figures[lang]["data"]],
+            "legend": [Fields(name=trace["name"], kind=trace["meta"]) for trace in chart.figures[lang]["data"]],
             "height": chart.figures[lang]["layout"]["height"],
             "series": series,
             "rows": rows,
             "embed_url": embed_url,
             "embed_code": iframe,
-            "csv_url": f"/data/charts/{chart.id}.csv",
+            "csv_url": f"/data/{chart.csv_path}",
             "topic_url": topic_url,
-            "citation": self.citation(lang, title, topic_url, list(self.dataset.sources)),
-        }
+            "citation": self.citation(lang, title, topic_url, scope.sources),
+        })
 
-    def _topic_charts(self, topic_id: str, lang: str, with_items: bool = True) -> list[dict]:
-        views = [self.chart_view(c, lang) for c in self.charts.values()
+    def _topic_charts(self, scope: Scope, topic_id: str, lang: str, with_items: bool = True) -> list[dict]:
+        charts = self.charts[scope.group]
+        views = [self.chart_view(scope, c, lang) for c in charts.values()
                  if c.kind == "comparison" and c.topic == topic_id]
         if with_items and not views:
-            views.append(self.chart_view(self.charts[items_chart_id(topic_id)], lang))
+            views.append(self.chart_view(scope, charts[items_chart_id(topic_id)], lang))
         return views
 
     def render(self, template: str, **context) -> bytes:
-        return self.env.get_template(template).render(**context).encode("utf-8")
+        if template not in self.templates:  # a template cannot change during one build
+            self.templates[template] = self.env.get_template(template)
+        return self.templates[template].render(**context).encode("utf-8")
 
-    def home(self, lang: str) -> bytes:
+    def home(self, scope: Scope, lang: str) -> bytes:
         headline = [t for t in self.dataset.topics if t.headline]
-        coverage = [{"topic": self.topics[topic_id], "levels": list(levels)}
-                    for topic_id, levels in self.tables.coverage.iterrows()]
+        coverage = [Fields(topic=self.topics[topic_id], levels=list(levels))
+                    for topic_id, levels in self.tables.groups[scope.group].coverage.iterrows()]
         return self.render(
             "home.html",
-            **self._common(lang, (), self.ui["site_title"][lang], self.ui["site_description"][lang]),
-            headline=[{"topic": t, "charts": self._topic_charts(t.id, lang, with_items=False)} for t in headline],
+            **self._common(lang, scope, scope.parts, self.ui["site_title"][lang], self.ui["site_description"][lang]),
+            headline=[Fields(topic=t, charts=self._topic_charts(scope, t.id, lang, with_items=False)) for t in headline],
             coverage=coverage,
             coverage_levels=COVERAGE_LEVELS,
         )
 
-    def _facets(self, topic_id: str, lang: str) -> list[dict]:
-        if topic_id not in self.tables.facets:
+    def _facets(self, scope: Scope, topic_id: str) -> list[dict]:
+        facet_tables = self.tables.groups[scope.group].facets
+        if topic_id not in facet_tables:
             return []
-        table = self.tables.facets[topic_id]
         facets = {f.id: f for f in self.topics[topic_id].facets}
-        return [{"facet": facets[facet_id], "cells": [[self.records_by_id[r] for r in ids] for ids in row]}
-                for facet_id, row in table.iterrows()]
+        return [Fields(facet=facets[facet_id], cells=[[self.records_by_id[r] for r in ids] for ids in row])
+                for facet_id, row in facet_tables[topic_id].iterrows()]
 
-    def topic(self, topic_id: str, lang: str) -> bytes:
+    def topic(self, scope: Scope, topic_id: str, lang: str) -> bytes:
         topic = self.topics[topic_id]
-        records = self.tables.records[on_topic(self.tables.records, topic_id)]
-        columns = [{"district": d, "records": self._rows(records[records["district"] == d.id])}
-                   for d in self.dataset.districts]
-        charts = self._topic_charts(topic_id, lang)
+        on_topic = self.rows_on_topic[topic_id]
+        columns = [Fields(district=d, records=on_topic.get(d.id, [])) for d in scope.districts]
+        charts = self._topic_charts(scope, topic_id, lang)
         return self.render(
             "topic.html",
-            **self._common(lang, ("topics", topic_id), getattr(topic, f"name_{lang}"), getattr(topic, f"description_{lang}")),
+            **self._common(lang, scope, (*scope.parts, "topics", topic_id), getattr(topic, f"name_{lang}"),
+                           getattr(topic, f"description_{lang}")),
             topic=topic,
             charts=charts,
             items_only=all(c["kind"] == "items" for c in charts),
-            facets=self._facets(topic_id, lang),
+            facets=self._facets(scope, topic_id),
             columns=columns,
-            progress=self._progress(lang),
+            progress=self.progress,
         )
-
-    def _progress(self, lang: str) -> dict[str, list[dict]]:
-        """Record id → its partner records (a result beside its target), for display beside each other."""
-        return {record_id: [self.records_by_id[p] for p in partners]
-                for record_id, partners in self.tables.progress.items()}
 
     def district(self, district_id: str, lang: str) -> bytes:
         district = self.districts[district_id]
-        records = self.tables.records[self.tables.records["district"] == district_id]
-        groups = [{"topic": self.topics[topic_id], "records": self._rows(group)}
-                  for topic_id, group in records.groupby("topic", sort=False)]
+        records = self.rows_by_district[district_id]
+        by_topic: dict[str, list[dict]] = {}
+        for row in records:  # topics in the order their first record comes
+            by_topic.setdefault(row["topic"], []).append(row)
+        groups = [Fields(topic=self.topics[topic_id], records=rows) for topic_id, rows in by_topic.items()]
         name = getattr(district, f"name_{lang}")
-        own_sources = [s for s in self.dataset.sources if s.district == district_id]
+        own_sources = self.sources_by_district[district_id]
         return self.render(
             "district.html",
-            **self._common(lang, ("districts", district_id), name,
+            **self._common(lang, self.scope_of[district_id], ("districts", district_id), name,
                            self.ui["district_description"][lang].format(name=name), own_sources),
             district=district,
             groups=groups,
             district_sources=own_sources,
-            has_lead_units=bool(records["lead_units"].map(len).any()),
-            progress=self._progress(lang),
+            has_lead_units=any(row["lead_units"] for row in records),
+            progress=self.progress,
         )
 
     def lead_units(self, district_id: str, lang: str) -> bytes:
         district = self.districts[district_id]
-        records = self._rows(self.tables.records[self.tables.records["district"] == district_id])
+        records = self.rows_by_district[district_id]
         units: dict[str, list[dict]] = {}
         for row in sorted(records, key=lambda r: (r["task_no"] or 0, r["id"])):
             for unit in row["lead_units"]:
@@ -304,48 +433,74 @@ class SiteRenderer:
         name = getattr(district, f"name_{lang}")
         return self.render(
             "lead_units.html",
-            **self._common(lang, ("districts", district_id, "units"), self.ui["lead_units_title"][lang].format(name=name),
+            **self._common(lang, self.scope_of[district_id], ("districts", district_id, "units"),
+                           self.ui["lead_units_title"][lang].format(name=name),
                            self.ui["lead_units_description"][lang].format(name=name),
-                           [s for s in self.dataset.sources if s.district == district_id]),
+                           self.sources_by_district[district_id]),
             district=district,
             units=sorted(units.items(), key=lambda item: (-len({r["task_no"] for r in item[1]}), item[0])),
         )
 
     def source(self, source_id: str, lang: str) -> bytes:
         source = self.sources[source_id]
-        records = self.tables.records[self.tables.records["source"] == source_id]
-        passages = source_passages(self.dataset.source_texts[source_id], list(zip(records["id"], records["quote"])))
+        records = self.rows_by_source[source_id]
+        if source_id not in self._passages:  # the same in both languages
+            self._passages[source_id] = source_passages(self.dataset.source_texts[source_id],
+                                                        [(r["id"], r["quote"]) for r in records])
+        passages = self._passages[source_id]
         return self.render(
             "source.html",
-            **self._common(lang, ("sources", source_id), getattr(source, f"title_{lang}"),
-                           self.ui["source_description"][lang], [source]),
+            **self._common(lang, self.scope_of[source.district], ("sources", source_id),
+                           getattr(source, f"title_{lang}"), self.ui["source_description"][lang], [source]),
             source=source,
             passages=passages,
-            record_district={r: d for r, d in zip(records["id"], records["district"])},
+            record_district={r["id"]: r["district"] for r in records},
             record_count=len(records),
         )
 
-    def embed(self, chart: Chart, lang: str) -> bytes:
-        view = self.chart_view(chart, lang)
+    def embed(self, scope: Scope, chart: Chart, lang: str) -> bytes:
+        view = self.chart_view(scope, chart, lang)
         return self.render(
             "embed.html",
-            **self._common(lang, ("embed", chart.id), view["title"], view["title"]),
+            **self._common(lang, scope, (*scope.parts, "embed", chart.id), view["title"], view["title"]),
             view=view,
-            documents=self.documents_text(lang, list(self.dataset.sources)),
+            documents=self.documents_text(lang, scope.sources),
         )
 
     def about(self, lang: str) -> bytes:
+        """The about page; its table counts records per district, or per city on a site of several cities."""
+        context = self._common(lang, self.site_scope, ("about",), self.ui["about_title"][lang],
+                               self.ui["about_description"][lang])
+        if None not in self.scopes:  # the table's columns are cities, which have name_zh and name_en too
+            cities = {c.id: c for c in self.dataset.cities}
+            context["districts"] = [cities[group] for group in self.scopes]
         return self.render(
             "about.html",
-            **self._common(lang, ("about",), self.ui["about_title"][lang], self.ui["about_description"][lang]),
+            **context,
             body=markdown_html(self.content[f"about.{lang}.md"]),
-            counts=[{"topic": self.topics[topic_id], "cells": list(row)} for topic_id, row in self.tables.counts.iterrows()],
+            counts=[Fields(topic=self.topics[topic_id], cells=list(row)) for topic_id, row in self.tables.counts.iterrows()],
             count_kinds=ITEM_KINDS,
             count_totals=list(self.tables.counts.sum()),
         )
 
+    def city_index(self, lang: str, topic_id: str | None = None) -> bytes:
+        """On a site of several cities: the home page, or a topic's page, leading to each city's own."""
+        cities = {c.id: c for c in self.dataset.cities}
+        entries = [Fields(city=cities[group], url=scope.url(lang, *(("topics", topic_id) if topic_id else ())),
+                          districts=() if topic_id else scope.districts)
+                   for group, scope in self.scopes.items()]
+        if topic_id:
+            topic = self.topics[topic_id]
+            parts, title, description = (("topics", topic_id), getattr(topic, f"name_{lang}"),
+                                         getattr(topic, f"description_{lang}"))
+        else:
+            parts, title, description = (), self.ui["site_title"][lang], self.ui["site_description"][lang]
+        return self.render("cities.html", **self._common(lang, self.site_scope, parts, title, description),
+                           cities=entries, topic_index=topic_id is not None)
+
     def not_found(self) -> bytes:
-        return self.render("404.html", **self._common("zh", (), "404", self.ui["not_found"]["zh"]), t_en=self._t("en"))
+        return self.render("404.html", **self._common("zh", self.site_scope, (), "404", self.ui["not_found"]["zh"]),
+                           t_en=self.t["en"])
 
     def sitemap(self, urls: list[str]) -> bytes:
         """sitemap.xml of every page, each with its other-language alternate."""
@@ -360,29 +515,71 @@ class SiteRenderer:
         lines.append("</urlset>")
         return ("\n".join(lines) + "\n").encode("utf-8")
 
-    def pages(self) -> dict[str, bytes]:
-        """Every page of the site: relative file path → bytes."""
-        pages: dict[str, bytes] = {"404.html": self.not_found()}
-        listed: list[str] = []
+    def jobs(self) -> list[PageJob]:
+        """Every page of the site, each rendered by render_page on its own, in any order and any process."""
+        jobs = [PageJob("404.html", "not_found", (), None)]
 
-        def add(url: str, html: bytes, in_sitemap: bool = True) -> None:
-            pages[page_file(url)] = html
-            if in_sitemap:
-                listed.append(url)
+        def add(url: str, method: str, *args, in_sitemap: bool = True) -> None:
+            jobs.append(PageJob(page_file(url), method, args, url if in_sitemap else None))
 
         for lang in LANGS:
-            add(page_url(lang), self.home(lang))
-            add(page_url(lang, "about"), self.about(lang))
-            for topic in self.dataset.topics:
-                add(page_url(lang, "topics", topic.id), self.topic(topic.id, lang))
+            if None not in self.scopes:  # several cities: an index leads to each city's pages
+                add(page_url(lang), "city_index", lang)
+                for topic in self.dataset.topics:
+                    add(page_url(lang, "topics", topic.id), "city_index", lang, topic.id)
+            add(page_url(lang, "about"), "about", lang)
+            for scope in self.scopes.values():
+                add(scope.url(lang), "home", scope, lang)
+                for topic in self.dataset.topics:
+                    add(scope.url(lang, "topics", topic.id), "topic", scope, topic.id, lang)
+                for chart in self.charts[scope.group].values():
+                    add(scope.url(lang, "embed", chart.id), "embed", scope, chart, lang, in_sitemap=False)
             for district in self.dataset.districts:
-                add(page_url(lang, "districts", district.id), self.district(district.id, lang))
+                add(page_url(lang, "districts", district.id), "district", district.id, lang)
                 if any(r.lead_units for r in district.records):
-                    add(page_url(lang, "districts", district.id, "units"), self.lead_units(district.id, lang))
+                    add(page_url(lang, "districts", district.id, "units"), "lead_units", district.id, lang)
             for source in self.dataset.sources:
-                add(page_url(lang, "sources", source.id), self.source(source.id, lang))
-            for chart in self.charts.values():
-                add(page_url(lang, "embed", chart.id), self.embed(chart, lang), in_sitemap=False)
-        pages["sitemap.xml"] = self.sitemap(sorted(u for u in listed if not u.startswith("/en/")))
-        pages["robots.txt"] = f"User-agent: *\nAllow: /\nSitemap: {self.site_url}/sitemap.xml\n".encode("utf-8")
-        return pages
+                add(page_url(lang, "sources", source.id), "source", source.id, lang)
+        return jobs
+
+    def render_page(self, job: PageJob) -> bytes:
+        return getattr(self, job.method)(*job.args)
+
+    def site_files(self, jobs: list[PageJob]) -> dict[str, bytes]:
+        """The files that list the pages: sitemap.xml and robots.txt."""
+        return {
+            "sitemap.xml": self.sitemap(sorted(j.sitemap_url for j in jobs
+                                               if j.sitemap_url and not j.sitemap_url.startswith("/en/"))),
+            "robots.txt": f"User-agent: *\nAllow: /\nSitemap: {self.site_url}/sitemap.xml\n".encode("utf-8"),
+        }
+
+
+# Set just before worker processes are forked, which inherit it: the renderer is never pickled.
+_forked_work: tuple[SiteRenderer, list[PageJob]] | None = None
+
+
+def _render_task(indices: range) -> list[tuple[str, bytes]]:
+    renderer, jobs = _forked_work
+    return [(jobs[i].file, renderer.render_page(jobs[i])) for i in indices]
+
+
+def render_pages(renderer: SiteRenderer, jobs: list[PageJob]) -> Iterator[tuple[str, bytes]]:
+    """(file, bytes) of each job, in job order, as they are rendered: never all pages in memory at once.
+
+    A large site is rendered by one forked process per CPU; pages do not depend on each
+    other, so the output is the same byte for byte.
+    """
+    global _forked_work
+    workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    if len(jobs) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        for job in jobs:
+            yield job.file, renderer.render_page(job)
+        return
+    _forked_work = (renderer, jobs)
+    tasks = [range(i, min(i + PAGES_PER_TASK, len(jobs))) for i in range(0, len(jobs), PAGES_PER_TASK)]
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for rendered in pool.imap(_render_task, tasks):
+                yield from rendered
+    finally:
+        _forked_work = None

@@ -14,7 +14,7 @@ from pathlib import Path
 from pydantic import TypeAdapter
 from pydantic.json_schema import GenerateJsonSchema
 
-from .models import District, Source, Topic
+from .models import City, District, Source, Topic
 
 # Draft 7: the newest draft VS Code's YAML extension validates fully.
 DRAFT = "http://json-schema.org/draft-07/schema#"
@@ -23,6 +23,7 @@ SCHEMAS = {
     "district.schema.json": (District, "A district file, data/districts/<id>.yaml: its names and all its records."),
     "topics.schema.json": (list[Topic], "data/topics.yaml: the topics, in the order the site lists them."),
     "sources.schema.json": (list[Source], "data/sources.yaml: the source documents' metadata."),
+    "cities.schema.json": (list[City], "data/cities.yaml (only on a site of several cities): the cities."),
 }
 
 
@@ -46,6 +47,7 @@ REFERENCE_HEADINGS = {
     "Topic": "主题 · A topic: each entry of `data/topics.yaml`",
     "Facet": "分项 · A facet: each entry under a topic's `facets:`",
     "Source": "来源 · A source: each entry of `data/sources.yaml`",
+    "City": "城市 · A city: each entry of `data/cities.yaml`, only on a site of several cities",
 }
 
 

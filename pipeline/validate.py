@@ -13,7 +13,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from .chinese_numbers import matching_figure
 from .errors import DataError, DataErrors
 from .load import LoadedFile, RawProject, dotted
-from .models import Dataset, District, Record, Source, Topic
+from .models import City, Dataset, District, Record, Source, Topic
 
 WHITESPACE = re.compile(r"\s+")
 
@@ -189,10 +189,30 @@ def _file_stem(loaded: LoadedFile) -> str:
     return loaded.file.rsplit("/", 1)[-1].removesuffix(".yaml")
 
 
+def _check_cities(report: _Report, raw: RawProject, located_districts: list[tuple[LoadedFile, District]]) -> list[City]:
+    """Cities are optional; once one district names its city, every district names one from data/cities.yaml."""
+    entries = _validate_list(report, raw.cities, City) if raw.cities else []
+    if raw.cities:
+        _check_unique_ids(report, [(raw.cities, (i,), c.id) for i, c in entries])
+    if raw.cities and raw.cities.data is None:
+        return []  # unreadable: its error is already reported, and names no city to check against
+    known = _raw_ids(raw.cities) if raw.cities else set()
+    some_named = any(d.city for _, d in located_districts)
+    for loaded, district in located_districts:
+        if district.city is None and some_named:
+            report.add(loaded, ("city",), "this district names no city, but others do",
+                       "add 'city: <id>' with an id from data/cities.yaml: every district names its city, or none")
+        elif district.city is not None and district.city not in known:
+            close = difflib.get_close_matches(district.city, sorted(known), n=1)
+            report.add(loaded, ("city",), f"unknown city '{district.city}'",
+                       f"did you mean '{close[0]}'?" if close else "use an id from data/cities.yaml")
+    return [c for _, c in entries]
+
+
 def validate(raw: RawProject) -> Dataset:
     """Return the validated dataset, or raise DataErrors listing every problem."""
     report = _Report()
-    for loaded in [raw.topics, raw.sources, *raw.districts]:
+    for loaded in [raw.topics, raw.sources, *raw.districts, *([raw.cities] if raw.cities else [])]:
         report.errors.extend(loaded.errors)
 
     topic_entries = _validate_list(report, raw.topics, Topic)
@@ -203,6 +223,7 @@ def validate(raw: RawProject) -> Dataset:
     sources = {s.id: s for _, s in source_entries}
 
     districts: list[District] = []
+    located_districts: list[tuple[LoadedFile, District]] = []
     located_records = []
     for loaded in raw.districts:
         district, records = _validate_district(report, loaded)
@@ -214,6 +235,7 @@ def validate(raw: RawProject) -> Dataset:
             report.add(loaded, ("id",), f"district id '{district.id}' does not match the file name",
                        f"rename the file to {district.id}.yaml or set id: {stem}")
         districts.append(district.model_copy(update={"records": tuple(r for _, r in records)}))
+        located_districts.append((loaded, district))
         located_records.extend((loaded, ("records", i), r, district.id) for i, r in records)
 
     # A district file that cannot be parsed still exists: name it by its file so
@@ -231,10 +253,11 @@ def validate(raw: RawProject) -> Dataset:
     _check_unique_ids(report, [(loaded, path, r.id) for loaded, path, r, _ in located_records])
     # Cross-references wait until the files they point into can be read.
     if raw.topics.data is not None and raw.sources.data is not None:
+        written_ids = _raw_ids(raw.topics) | _raw_ids(raw.sources)  # once: sources grow with districts
         for loaded, path, record, district_id in located_records:
-            _check_record(report, loaded, path, record, district_id, topics, sources, archives_flat,
-                          _raw_ids(raw.topics) | _raw_ids(raw.sources))
+            _check_record(report, loaded, path, record, district_id, topics, sources, archives_flat, written_ids)
     _check_metrics(report, located_records)
+    cities = _check_cities(report, raw, located_districts)
 
     if report.errors:
         raise DataErrors(report.errors)
@@ -243,4 +266,5 @@ def validate(raw: RawProject) -> Dataset:
         sources=tuple(s for _, s in source_entries),
         districts=tuple(sorted(districts, key=lambda d: (d.order, d.id))),
         source_texts={s.id: raw.archives[s.archive] for s in sources.values()},
+        cities=tuple(cities),
     )

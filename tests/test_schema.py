@@ -125,6 +125,7 @@ def test_the_schema_command_regenerates_what_is_stale(tmp_path):
         "wrote data/schema/district.schema.json",
         "wrote data/schema/topics.schema.json",
         "wrote data/schema/sources.schema.json",
+        "wrote data/schema/cities.schema.json",
         "wrote CONTRIBUTING.md",
     ]
     text = doc.read_text(encoding="utf-8")

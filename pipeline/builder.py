@@ -26,9 +26,9 @@ class BuildSummary:
     files: int
 
 
-def check_data(paths: ProjectPaths):
-    """Load and validate only; raises DataErrors listing every problem."""
-    return validate(load_project(paths))
+def check_data(paths: ProjectPaths, parse_cache: dict | None = None):
+    """Load and validate only; raises DataErrors listing every problem (parse_cache: see load.load_file)."""
+    return validate(load_project(paths, parse_cache))
 
 
 def read_content(paths: ProjectPaths) -> tuple[dict[str, str], dict]:
@@ -62,6 +62,9 @@ class SiteFiles(Mapping):
         job = self.jobs.get(relative)
         return self.renderer.render_page(job) if job else self.other[relative]
 
+    def __contains__(self, relative: object) -> bool:
+        return relative in self.jobs or relative in self.other  # without rendering the page
+
     def __iter__(self) -> Iterator[str]:
         yield from self.jobs
         yield from (name for name in self.other if name not in self.jobs)
@@ -74,9 +77,18 @@ class SiteFiles(Mapping):
         yield from ((name, content) for name, content in self.other.items() if name not in self.jobs)
 
 
-def build_site(paths: ProjectPaths) -> BuildSummary:
-    """Build the whole site into paths.site; on any error nothing is written."""
-    dataset = check_data(paths)
+@dataclass(frozen=True)
+class PreparedSite:
+    """A checked build held in memory: its files, pages rendered only when read."""
+
+    files: SiteFiles
+    pages: int
+    records: int
+
+
+def prepare_site(paths: ProjectPaths, parse_cache: dict | None = None) -> PreparedSite:
+    """Every stage but the writing; raises DataErrors listing every problem in the data."""
+    dataset = check_data(paths, parse_cache)
     tables = derive_tables(dataset)
     content, ui = read_content(paths)
     names = {lang: {d.id: getattr(d, f"name_{lang}") for d in dataset.districts} for lang in LANGS}
@@ -92,6 +104,11 @@ def build_site(paths: ProjectPaths) -> BuildSummary:
     other = renderer.site_files(jobs)
     other.update(download_files(dataset, tables, charts))
     other.update({asset.url.lstrip("/"): asset.content for asset in assets.values()})
-    files = SiteFiles(renderer, jobs, other)
-    write_site(files, paths.site)
-    return BuildSummary(pages=len(jobs), records=len(tables.records), files=len(files))
+    return PreparedSite(SiteFiles(renderer, jobs, other), pages=len(jobs), records=len(tables.records))
+
+
+def build_site(paths: ProjectPaths) -> BuildSummary:
+    """Build the whole site into paths.site; on any error nothing is written."""
+    site = prepare_site(paths)
+    write_site(site.files, paths.site)
+    return BuildSummary(pages=site.pages, records=site.records, files=len(site.files))

@@ -31,16 +31,25 @@ TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 
 @dataclass
 class LoadedFile:
-    """The plain data of one YAML file and the position of each value and key in it."""
+    """The plain data of one YAML file and the position of each value and key in it.
+
+    Positions are found when a message first needs one, by parsing the text again:
+    most builds need none, and a national edition's would take a gigabyte of memory.
+    """
 
     file: str
     data: Any = None
     positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     key_positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     errors: list[DataError] = field(default_factory=list)
+    text: str | None = field(default=None, repr=False)  # while positions are still to be found
 
     def position(self, path: Path_, *, of_key: bool = False) -> tuple[int, int]:
         """Line and column for a path, falling back to its nearest written ancestor."""
+        if self.text is not None:
+            located = LoadedFile(self.file)
+            _Composer(located, with_positions=True).value(compose(self.text), ())
+            self.positions, self.key_positions, self.text = located.positions, located.key_positions, None
         table = self.key_positions if of_key else self.positions
         for end in range(len(path), -1, -1):
             prefix = tuple(path[:end])
@@ -64,15 +73,17 @@ def dotted(path: Path_) -> str:
 
 
 class _Composer:
-    def __init__(self, loaded: LoadedFile):
+    def __init__(self, loaded: LoadedFile, with_positions: bool = False):
         self.loaded = loaded
+        self.with_positions = with_positions
 
     def error(self, node: yaml.Node, path: Path_, message: str, hint: str = "") -> None:
         line, column = _mark(node)
         self.loaded.errors.append(DataError(self.loaded.file, line, column, dotted(path), message, hint))
 
     def value(self, node: yaml.Node, path: Path_) -> Any:
-        self.loaded.positions[path] = _mark(node)
+        if self.with_positions:
+            self.loaded.positions[path] = _mark(node)
         if isinstance(node, yaml.MappingNode):
             return self.mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
@@ -96,7 +107,8 @@ class _Composer:
                 )
                 continue
             first_seen[key] = _mark(key_node)[0]
-            self.loaded.key_positions[path + (key,)] = _mark(key_node)
+            if self.with_positions:
+                self.loaded.key_positions[path + (key,)] = _mark(key_node)
             result[key] = self.value(value_node, path + (key,))
         return result
 
@@ -171,16 +183,27 @@ def load_yaml(text: str, file: str) -> LoadedFile:
         loaded.errors.append(DataError(file, 1, 1, "", "the file is empty"))
         return loaded
     loaded.data = _Composer(loaded).value(node, ())
+    loaded.text = text  # positions are found from it if a message needs one
     return loaded
 
 
-def load_file(path: Path, display_name: str) -> LoadedFile:
-    """Read and parse a YAML file; an unreadable file is an error, not a crash."""
+def load_file(path: Path, display_name: str, cache: dict | None = None) -> LoadedFile:
+    """Read and parse a YAML file; an unreadable file is an error, not a crash.
+
+    With a cache (`serve` keeps one between rebuilds), a file whose text is unchanged
+    is not parsed again: an edit to one district re-reads that district only. The text
+    is compared, not the modification time, which some file systems keep to the second.
+    """
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return LoadedFile(file=display_name, errors=[DataError(display_name, 1, 1, "", f"cannot read the file: {exc}")])
-    return load_yaml(text, display_name)
+    if cache is not None and path in cache and cache[path][0] == text:
+        return cache[path][1]
+    loaded = load_yaml(text, display_name)
+    if cache is not None:
+        cache[path] = (text, loaded)
+    return loaded
 
 
 @dataclass
@@ -194,8 +217,8 @@ class RawProject:
     cities: LoadedFile | None = None  # data/cities.yaml, only on a site of several cities
 
 
-def load_project(paths) -> RawProject:
-    """Gather every data file of the project before anything is checked or written."""
+def load_project(paths, cache: dict | None = None) -> RawProject:
+    """Gather every data file of the project before anything is checked or written (cache: see load_file)."""
     archives = {}
     if paths.sources.is_dir():
         for text_file in sorted(paths.sources.glob("*.txt")):
@@ -203,11 +226,11 @@ def load_project(paths) -> RawProject:
     district_files = sorted(paths.districts.glob("*.yaml")) if paths.districts.is_dir() else []
     cities = paths.data / "cities.yaml"
     return RawProject(
-        topics=load_file(paths.data / "topics.yaml", paths.display(paths.data / "topics.yaml")),
-        sources=load_file(paths.data / "sources.yaml", paths.display(paths.data / "sources.yaml")),
-        districts=[load_file(p, paths.display(p)) for p in district_files],
+        topics=load_file(paths.data / "topics.yaml", paths.display(paths.data / "topics.yaml"), cache),
+        sources=load_file(paths.data / "sources.yaml", paths.display(paths.data / "sources.yaml"), cache),
+        districts=[load_file(p, paths.display(p), cache) for p in district_files],
         archives=archives,
-        cities=load_file(cities, paths.display(cities)) if cities.is_file() else None,
+        cities=load_file(cities, paths.display(cities), cache) if cities.is_file() else None,
     )
 
 

@@ -119,29 +119,32 @@ def source_passages(text: str, quotes: list[tuple[str, str]]) -> list[SourcePass
     """Split a source text into plain and quoted stretches; quotes are (record id, quote) pairs.
 
     Quotes are matched ignoring white space, as the validator does, and each
-    record's anchor is placed where its quote begins.
+    record's anchor is placed where its quote begins. The text is cut only where
+    a quote begins or ends, so the work grows with the quotes, not the characters.
     """
     kept = [i for i, ch in enumerate(text) if not ch.isspace()]
     flat = without_whitespace(text)
-    covering: list[set[str]] = [set() for _ in text]
-    starts: dict[int, list[str]] = {}
+    starts: dict[int, list[str]] = defaultdict(list)
+    ends: dict[int, list[str]] = defaultdict(list)
     for record_id, quote in quotes:
         needle = without_whitespace(quote)
         at = flat.find(needle)
         if at < 0 or not needle:
             continue
-        begin, end = kept[at], kept[at + len(needle) - 1] + 1
-        starts.setdefault(begin, []).append(record_id)
-        for i in range(begin, end):
-            covering[i].add(record_id)
+        starts[kept[at]].append(record_id)
+        ends[kept[at + len(needle) - 1] + 1].append(record_id)
+    cuts = sorted({0, len(text)} | starts.keys() | ends.keys())
     passages: list[SourcePassage] = []
-    for i, ch in enumerate(text):
-        ids = tuple(sorted(covering[i]))
-        anchors = tuple(starts.get(i, ()))
+    covering: set[str] = set()  # the records whose quote covers the stretch from `begin`
+    for begin, end in zip(cuts, cuts[1:]):
+        covering.difference_update(ends.get(begin, ()))
+        covering.update(starts.get(begin, ()))
+        ids = tuple(sorted(covering))
+        anchors = tuple(starts.get(begin, ()))
         if passages and passages[-1].record_ids == ids and not anchors:
-            passages[-1].text += ch
+            passages[-1].text += text[begin:end]
         else:
-            passages.append(SourcePassage(ch, ids, anchors))
+            passages.append(SourcePassage(text[begin:end], ids, anchors))
     return passages
 
 

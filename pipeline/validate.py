@@ -114,14 +114,15 @@ def _validate_district(report: _Report, loaded: LoadedFile) -> tuple[District | 
 
 def _check_unique_ids(report: _Report, entries) -> None:
     """entries: (loaded file, path of the entry, id) in reading order."""
-    first: dict[str, str] = {}
+    first: dict[str, tuple[LoadedFile, tuple]] = {}
     for loaded, path, entry_id in entries:
         if entry_id in first:
-            report.add(loaded, path + ("id",), f"duplicate id '{entry_id}' (first used in {first[entry_id]})",
+            first_file, first_path = first[entry_id]
+            line, _ = first_file.position(first_path + ("id",))  # looked up only for a duplicate
+            report.add(loaded, path + ("id",), f"duplicate id '{entry_id}' (first used in {first_file.file}:{line})",
                        "give every entry its own id")
         else:
-            line, _ = loaded.position(path + ("id",))
-            first[entry_id] = f"{loaded.file}:{line}"
+            first[entry_id] = (loaded, path)
 
 
 def _check_record(report, loaded, path, record, district_id, topics, sources, archives_flat, written_ids) -> None:

@@ -1,4 +1,6 @@
 """The build, stage by stage: gather and check everything first, then write once."""
+import contextlib
+import gc
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
@@ -107,8 +109,26 @@ def prepare_site(paths: ProjectPaths, parse_cache: dict | None = None) -> Prepar
     return PreparedSite(SiteFiles(renderer, jobs, other), pages=len(jobs), records=len(tables.records))
 
 
+@contextlib.contextmanager
+def cycle_collector_paused():
+    """Python's cycle collector off while a build runs.
+
+    A build makes millions of objects that live until it ends and hold no cycles
+    worth collecting; each full collection walks every one of them, which made
+    loading two times slower on 300 districts and grows with the data.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def build_site(paths: ProjectPaths) -> BuildSummary:
     """Build the whole site into paths.site; on any error nothing is written."""
-    site = prepare_site(paths)
-    write_site(site.files, paths.site)
+    with cycle_collector_paused():
+        site = prepare_site(paths)
+        write_site(site.files, paths.site)
     return BuildSummary(pages=site.pages, records=site.records, files=len(site.files))

@@ -101,9 +101,17 @@ class Fields(dict):
 
 
 def table_rows(frame: pd.DataFrame) -> list[Fields]:
-    """A table as row dicts; NaN and NA from pandas become None so templates test for "no value" one way."""
-    return [Fields((k, None if not isinstance(v, (tuple, list)) and pd.isna(v) else v) for k, v in row.items())
-            for row in frame.to_dict("records")]
+    """A table as row dicts; NaN and NA from pandas become None so templates test for "no value" one way.
+
+    Missing cells are found column by column (pandas' isna on a column of tuples is False for each tuple).
+    """
+    rows = [Fields(row) for row in frame.to_dict("records")]
+    missing = frame.isna()
+    for column in frame.columns[missing.any()]:
+        for row, gone in zip(rows, missing[column]):
+            if gone:
+                row[column] = None
+    return rows
 
 
 @dataclass
@@ -200,6 +208,7 @@ class SiteRenderer:
         self.scopes = self._scopes()
         self.scope_of = {d.id: scope for scope in self.scopes.values() for d in scope.districts}
         self._chart_views: dict[tuple, dict] = {}
+        self._views_group: str | None = None
         self._documents: dict[tuple, str] = {}
         self._item_counts: dict[str | None, dict] = {}
         self._comparison_rows: dict[tuple, list[Fields]] = {}
@@ -326,6 +335,12 @@ class SiteRenderer:
         """
         key = (scope.group, chart.id, lang)
         if key not in self._chart_views:
+            if scope.group != self._views_group:
+                # Pages come scope by scope: the last scope's views are done with (a national
+                # edition's would fill hundreds of megabytes).
+                self._chart_views.clear()
+                self._comparison_rows.clear()
+                self._views_group = scope.group
             self._chart_views[key] = self._chart_view(scope, chart, lang)
         return self._chart_views[key]
 

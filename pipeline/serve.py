@@ -21,7 +21,7 @@ from livereload.handlers import LiveReloadHandler, StaticFileHandler
 from livereload.watcher import Watcher
 from tornado.ioloop import IOLoop, PeriodicCallback
 
-from .builder import PreparedSite, prepare_site
+from .builder import PreparedSite, cycle_collector_paused, prepare_site
 from .errors import DataErrors
 from .paths import ProjectPaths
 from .write import write_site
@@ -111,7 +111,8 @@ def rebuild(paths: ProjectPaths, state: BuildState) -> bool:
     """Build once, recording problems instead of raising: the server must stay up while an editor types."""
     state.write_pending(paths)  # the last good build reaches site/ before anything else happens
     try:
-        site = prepare_site(paths, state.parse_cache)
+        with cycle_collector_paused():
+            site = prepare_site(paths, state.parse_cache)
     except DataErrors as exc:
         state.problems = [str(e) for e in exc.errors]
     except Exception:  # a broken template or content file must not stop the server either

@@ -113,8 +113,10 @@ def comparison_table(rows: pd.DataFrame, district_ids: list[str]) -> pd.DataFram
     a district with no figure gets a row with no value."""
     present = set(rows["district"])
     missing = [{"district": d, "stated": False} for d in district_ids if d not in present]
-    frames = [rows.assign(stated=True)] + ([pd.DataFrame(missing)] if missing else [])
-    table = pd.concat(frames, ignore_index=True)
+    stated = rows.assign(stated=True)[COMPARISON_COLUMNS]  # fewer columns to concatenate and reorder
+    if not missing:
+        return stated.reset_index(drop=True)  # the records come in district order already
+    table = pd.concat([stated, pd.DataFrame(missing)], ignore_index=True)
     position = {d: i for i, d in enumerate(district_ids)}
     order = table["district"].map(position).to_numpy().argsort(kind="stable")
     return table.iloc[order].reset_index(drop=True)[COMPARISON_COLUMNS]

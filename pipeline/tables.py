@@ -92,11 +92,6 @@ def topic_keys(records: pd.DataFrame) -> list[tuple[str, ...]]:
     return [tuple(dict.fromkeys((topic, *tags))) for topic, tags in zip(records["topic"], records["tags"])]
 
 
-def on_topic(records: pd.DataFrame, topic_id: str) -> pd.Series:
-    """Records whose primary topic is `topic_id` or that carry it as a tag."""
-    return (records["topic"] == topic_id) | records["tags"].map(lambda tags: topic_id in tags)
-
-
 def comparison_metrics(records: pd.DataFrame, district_ids: set[str]) -> list[str]:
     """Metric keys worth a side-by-side chart: cross-district keys whose figures share one unit.
 

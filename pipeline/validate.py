@@ -6,9 +6,8 @@ disagrees with its quote) run here too, so nothing later has to doubt the data.
 """
 import difflib
 import re
-from collections import defaultdict
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, ValidationError
 
 from .chinese_numbers import matching_figure
 from .errors import DataError, DataErrors

@@ -222,10 +222,9 @@ def _group_charts(group, group_tables, first, district_names, topics, item_title
         return chart_id if group is None else f"{group}-{chart_id}"
 
     charts: dict[str, Chart] = {}
-    for metric, table in group_tables.comparisons.items():
+    for metric, rows in group_tables.comparisons.items():
         topic, label_zh, label_en = first[group_tables.first_records[metric]]
         titles = {"zh": label_zh, "en": label_en}
-        rows = table.to_dict("records")
         charts[metric] = Chart(metric, "comparison", topic, titles, {
             lang: comparison_chart(export_name(metric), rows, district_names[lang], lang, titles[lang])
             for lang in LANGS}, group)

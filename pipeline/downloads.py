@@ -106,11 +106,11 @@ def target_rows(dataset: Dataset, tables: Tables) -> list[dict]:
     return rows
 
 
-def chart_rows(districts: dict[str, District], table: pd.DataFrame) -> list[dict]:
+def chart_rows(districts: dict[str, District], rows: list[dict]) -> list[dict]:
     """The figures of one comparison chart, one row per district and series."""
     return [dict(row, record=row["id"], district_zh=districts[row["district"]].name_zh,
                  district_en=districts[row["district"]].name_en)
-            for row in table.to_dict("records")]
+            for row in rows]
 
 
 ITEM_FIELDS = [

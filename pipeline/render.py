@@ -21,7 +21,6 @@ from xml.sax.saxutils import escape as xml_escape
 
 import markdown
 import nh3
-import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
@@ -30,7 +29,7 @@ from .assets import Asset
 from .chart_svg import chart_svg
 from .charts import Chart, items_chart_id
 from .models import Dataset, District, Source
-from .tables import COVERAGE_LEVELS, ITEM_KINDS, SERIES_ORDER, Tables, topic_keys
+from .tables import COVERAGE_LEVELS, ITEM_KINDS, SERIES_ORDER, Tables, plain_rows, topic_keys
 from .validate import without_whitespace
 
 LANGS = ("zh", "en")
@@ -98,20 +97,6 @@ class Fields(dict):
             return self[name]
         except KeyError:
             raise AttributeError(name) from None
-
-
-def table_rows(frame: pd.DataFrame) -> list[Fields]:
-    """A table as row dicts; NaN and NA from pandas become None so templates test for "no value" one way.
-
-    Missing cells are found column by column (pandas' isna on a column of tuples is False for each tuple).
-    """
-    rows = [Fields(row) for row in frame.to_dict("records")]
-    missing = frame.isna()
-    for column in frame.columns[missing.any()]:
-        for row, gone in zip(rows, missing[column]):
-            if gone:
-                row[column] = None
-    return rows
 
 
 @dataclass
@@ -216,7 +201,7 @@ class SiteRenderer:
 
     def _index_records(self) -> None:
         """Record rows, once, by id, district, source and topic (a record under its tags too), in table order."""
-        rows = table_rows(self.tables.records)
+        rows = [Fields(row) for row in plain_rows(self.tables.records)]
         self.records_by_id = {row["id"]: row for row in rows}
         self.rows_by_district: dict[str, list[dict]] = defaultdict(list)
         self.rows_by_source: dict[str, list[dict]] = defaultdict(list)
@@ -303,7 +288,7 @@ class SiteRenderer:
     def _comparison_cells(self, scope: Scope, chart: Chart, lang: str) -> tuple[list[str], list[dict]]:
         key = (scope.group, chart.id)
         if key not in self._comparison_rows:  # once for both languages
-            self._comparison_rows[key] = table_rows(self.tables.groups[scope.group].comparisons[chart.id])
+            self._comparison_rows[key] = [Fields(row) for row in self.tables.groups[scope.group].comparisons[chart.id]]
         rows = self._comparison_rows[key]
         present = {(r["kind"], r["period"]) for r in rows}
         series = [s for s in SERIES_ORDER if s in present]

@@ -9,7 +9,7 @@ cities), else every district of the site. Each table is built in one pass over
 the records, never in a scan per district, per topic or per metric, so the
 build grows linearly with the number of districts.
 """
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 import pandas as pd
@@ -41,7 +41,7 @@ class GroupTables:
     """The tables of the pages that put one group of districts side by side."""
 
     district_ids: list[str]
-    comparisons: dict[str, pd.DataFrame]  # metric key → one row per district and series
+    comparisons: dict[str, list[dict]]  # metric key → rows, one per district and series (comparisons_by_group)
     first_records: dict[str, str]  # metric key → id of its first record in the group (the chart's wording)
     coverage: pd.DataFrame       # topic × district → coverage level
     topic_counts: pd.DataFrame   # topic × (district, kind) → records, counting a record under each of its tags too
@@ -92,41 +92,61 @@ def topic_keys(records: pd.DataFrame) -> list[tuple[str, ...]]:
     return [tuple(dict.fromkeys((topic, *tags))) for topic, tags in zip(records["topic"], records["tags"])]
 
 
-def comparison_metrics(records: pd.DataFrame, district_ids: set[str]) -> list[str]:
-    """Metric keys worth a side-by-side chart: cross-district keys whose figures share one unit.
+def plain_rows(frame: pd.DataFrame) -> list[dict]:
+    """A table as row dicts; NaN and NA from pandas become None so that readers test for "no value" one way.
 
-    A key that starts with a district id (yuexiu-…) pairs a result with its target
-    inside that district; it is shown beside its pair, never as a comparison of districts.
+    Missing cells are found column by column (pandas' isna on a column of tuples is False for each tuple).
     """
-    with_figures = records[records["metric"].notna() & records["value"].notna()]
-    units = with_figures.groupby("metric")["unit"].nunique()
-    return sorted(m for m, n in units.items() if n == 1 and not has_district_prefix(m, district_ids))
+    rows = frame.to_dict("records")
+    missing = frame.isna()
+    for column in frame.columns[missing.any()]:
+        for row, gone in zip(rows, missing[column]):
+            if gone:
+                row[column] = None
+    return rows
 
 
-def comparison_table(rows: pd.DataFrame, district_ids: list[str]) -> pd.DataFrame:
-    """One row per district and series (kind, period) for one metric's rows with a figure, in district order;
-    a district with no figure gets a row with no value."""
-    present = set(rows["district"])
-    missing = [{"district": d, "stated": False} for d in district_ids if d not in present]
-    stated = rows.assign(stated=True)[COMPARISON_COLUMNS]  # fewer columns to concatenate and reorder
-    if not missing:
-        return stated.reset_index(drop=True)  # the records come in district order already
-    table = pd.concat([stated, pd.DataFrame(missing)], ignore_index=True)
-    position = {d: i for i, d in enumerate(district_ids)}
-    order = table["district"].map(position).to_numpy().argsort(kind="stable")
-    return table.iloc[order].reset_index(drop=True)[COMPARISON_COLUMNS]
+def comparisons_by_group(records: pd.DataFrame, groups: dict[str | None, list[str]], all_district_ids: set[str]
+                         ) -> tuple[dict[str | None, dict[str, list[dict]]], dict[str | None, dict[str, str]]]:
+    """For each group: metric key → its comparison rows, and metric key → the id of its first record.
+
+    A metric is compared within a group when its key is cross-district and its figures there share one
+    unit; a key that starts with a district id (yuexiu-…) pairs a result with its target inside that
+    district and is shown beside its pair instead. The rows are one per district and series (kind,
+    period), in district order; a district with no figure gets one row, not stated, with no value.
+    One filter and one conversion serve every group, so the cost does not grow with the groups.
+    """
+    group_of = {d: group for group, ids in groups.items() for d in ids}
+    figures = records[records["metric"].notna() & records["value"].notna()]
+    units: dict[tuple, set] = defaultdict(set)
+    for district, metric, unit in zip(figures["district"], figures["metric"], figures["unit"]):
+        units[group_of[district], metric].add(unit)
+    comparable = {key for key, seen in units.items()
+                  if len(seen) == 1 and not has_district_prefix(key[1], all_district_ids)}
+    stated: dict[tuple, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
+    for row in plain_rows(figures[COMPARISON_COLUMNS[:1] + COMPARISON_COLUMNS[2:] + ["metric"]]):
+        key = (group_of[row["district"]], row.pop("metric"))
+        if key in comparable:
+            stated[key][row["district"]].append({"district": row["district"], "stated": True, **row})
+    firsts: dict[str | None, dict[str, str]] = defaultdict(dict)
+    for record_id, district, metric in zip(records["id"], records["district"], records["metric"]):
+        key = (group_of[district], metric)
+        if key in comparable and metric not in firsts[key[0]]:
+            firsts[key[0]][metric] = record_id
+    not_stated = dict.fromkeys(COMPARISON_COLUMNS)
+    comparisons: dict[str | None, dict[str, list[dict]]] = defaultdict(dict)
+    for group, metric in sorted(comparable, key=lambda key: (key[0] or "", key[1])):
+        own = stated[group, metric]
+        comparisons[group][metric] = [
+            row for d in groups[group]
+            for row in (own.get(d) or [dict(not_stated, district=d, stated=False)])]
+    return comparisons, firsts
 
 
-def comparison_tables(records: pd.DataFrame, metrics: list[str], district_ids: list[str]) -> dict[str, pd.DataFrame]:
-    """comparison_table of each metric, from one grouping of the records."""
-    rows = records[records["metric"].isin(metrics) & records["value"].notna()]
-    by_metric = dict(tuple(rows.groupby("metric", sort=False)))
-    return {m: comparison_table(by_metric[m], district_ids) for m in metrics}
-
-
-def coverage_table(records: pd.DataFrame, keys: list[tuple[str, ...]], topic_ids: list[str],
-                   district_ids: list[str]) -> pd.DataFrame:
-    """For each topic (primary or tag) and district: a quantified target, a result only, a commitment only, or not stated."""
+def coverage_tables(records: pd.DataFrame, keys: list[tuple[str, ...]], topic_ids: list[str],
+                    groups: dict[str | None, list[str]]) -> dict[str | None, pd.DataFrame]:
+    """For each group, topic (primary or tag) and district: a quantified target, a result only, a commitment
+    only, or not stated."""
     strongest: dict[tuple[str, str], int] = {}
     rank = {level: i for i, level in enumerate(COVERAGE_LEVELS)}
     for record_keys, district, kind, has_value in zip(keys, records["district"], records["kind"],
@@ -135,38 +155,61 @@ def coverage_table(records: pd.DataFrame, keys: list[tuple[str, ...]], topic_ids
         for topic in record_keys:
             strongest[topic, district] = min(level, strongest.get((topic, district), level))
     not_stated = rank["not-stated"]
-    grid = {d: [COVERAGE_LEVELS[strongest.get((t, d), not_stated)] for t in topic_ids] for d in district_ids}
-    return pd.DataFrame(grid, index=pd.Index(topic_ids, name="topic"))
+    index = pd.Index(topic_ids, name="topic")
+    return {group: pd.DataFrame({d: [COVERAGE_LEVELS[strongest.get((t, d), not_stated)] for t in topic_ids]
+                                 for d in ids}, index=index)
+            for group, ids in groups.items()}
+
+
+def shown_kinds(records: pd.DataFrame) -> pd.Series:
+    """How counts and items charts class each record: its kind if it has a figure, else no-figure."""
+    return records["kind"].where(records["value"].notna(), "no-figure")
+
+
+def topic_counts_tables(records: pd.DataFrame, keys: list[tuple[str, ...]], topic_ids: list[str],
+                        groups: dict[str | None, list[str]]) -> dict[str | None, pd.DataFrame]:
+    """For each group: records per topic, district and kind, a record counting under each of its topic keys."""
+    counts: Counter = Counter()
+    for record_keys, district, kind in zip(keys, records["district"], shown_kinds(records)):
+        for topic in record_keys:
+            counts[topic, district, kind] += 1
+    index = pd.Index(topic_ids, name="topic")
+    return {group: pd.DataFrame([[counts[t, d, k] for d in ids for k in ITEM_KINDS] for t in topic_ids], index=index,
+                                columns=pd.MultiIndex.from_product([ids, ITEM_KINDS], names=["district", "kind"]))
+            for group, ids in groups.items()}
 
 
 def counts_table(records: pd.DataFrame, topic_ids: list[str], column_ids: list[str],
-                 keys: list[tuple[str, ...]] | None = None, column_of: dict[str, str] | None = None) -> pd.DataFrame:
-    """Records per topic, district and kind (target with a figure, result with a figure, no figure).
-
-    By primary topic, each record is counted once (the about page's totals); given
-    each record's topic keys, a record counts under every topic it belongs to (the
-    topic pages). With column_of (district → city), columns are cities.
+                 column_of: dict[str, str] | None = None) -> pd.DataFrame:
+    """Records per primary topic, district and kind (target with a figure, result with a figure, no figure),
+    each record counted once: the about page's totals. With column_of (district → city), columns are cities.
     """
-    labelled = records.assign(kind_shown=records["kind"].where(records["value"].notna(), "no-figure"))
+    labelled = records.assign(kind_shown=shown_kinds(records))
     if column_of is not None:
         labelled = labelled.assign(district=labelled["district"].map(column_of))
-    if keys is not None:
-        labelled = labelled.assign(topic=keys).explode("topic")
     counts = labelled.groupby(["topic", "district", "kind_shown"]).size()
     columns = pd.MultiIndex.from_product([column_ids, ITEM_KINDS], names=["district", "kind"])
     return (counts.unstack(["district", "kind_shown"])
             .reindex(index=topic_ids, columns=columns, fill_value=0).fillna(0).astype(int))
 
 
-def facet_table(records: pd.DataFrame, topic: Topic, district_ids: list[str]) -> pd.DataFrame:
-    """For a topic's facets: the ids of each district's records (of the topic) whose quote names a facet keyword."""
-    cells: dict[str, list[list[str]]] = {d: [[] for _ in topic.facets] for d in district_ids}
-    for record_id, district, quote in zip(records["id"], records["district"], records["quote"]):
-        for i, facet in enumerate(topic.facets):
-            if any(k in quote for k in facet.keywords):
-                cells[district][i].append(record_id)
-    return pd.DataFrame({d: [tuple(ids) for ids in lists] for d, lists in cells.items()},
-                        index=pd.Index([f.id for f in topic.facets], name="facet"))
+def facet_tables(records: pd.DataFrame, keys: list[tuple[str, ...]], topics: list[Topic],
+                 groups: dict[str | None, list[str]]) -> dict[str | None, dict[str, pd.DataFrame]]:
+    """For each group and topic with facets: facet × district → the ids of the district's records on the
+    topic whose quote names one of the facet's keywords."""
+    faceted = [t for t in topics if t.facets]
+    cells = {t.id: {d: [[] for _ in t.facets] for ids in groups.values() for d in ids} for t in faceted}
+    for record_keys, record_id, district, quote in zip(keys, records["id"], records["district"], records["quote"]):
+        for topic in faceted:
+            if topic.id not in record_keys:
+                continue
+            for i, facet in enumerate(topic.facets):
+                if any(k in quote for k in facet.keywords):
+                    cells[topic.id][district][i].append(record_id)
+    return {group: {t.id: pd.DataFrame({d: [tuple(found) for found in cells[t.id][d]] for d in ids},
+                                       index=pd.Index([f.id for f in t.facets], name="facet"))
+                    for t in faceted}
+            for group, ids in groups.items()}
 
 
 def progress_pairs(records: pd.DataFrame, district_ids: set[str]) -> dict[str, tuple[str, ...]]:
@@ -188,28 +231,6 @@ def progress_pairs(records: pd.DataFrame, district_ids: set[str]) -> dict[str, t
     return pairs
 
 
-def group_tables(records: pd.DataFrame, dataset: Dataset, district_ids: list[str],
-                 all_district_ids: set[str]) -> GroupTables:
-    """The comparison tables of one group of districts, from that group's records."""
-    keys = topic_keys(records)
-    topic_ids = [t.id for t in dataset.topics]
-    rows_by_topic: dict[str, list[int]] = defaultdict(list)
-    for position, record_keys in enumerate(keys):
-        for topic in record_keys:
-            rows_by_topic[topic].append(position)
-    metrics = comparison_metrics(records, all_district_ids)
-    firsts = records[records["metric"].isin(metrics)].drop_duplicates("metric")
-    return GroupTables(
-        district_ids=district_ids,
-        comparisons=comparison_tables(records, metrics, district_ids),
-        first_records=dict(zip(firsts["metric"], firsts["id"])),
-        coverage=coverage_table(records, keys, topic_ids, district_ids),
-        topic_counts=counts_table(records, topic_ids, district_ids, keys=keys),
-        facets={t.id: facet_table(records.iloc[rows_by_topic[t.id]], t, district_ids)
-                for t in dataset.topics if t.facets},
-    )
-
-
 def district_groups(dataset: Dataset) -> dict[str | None, list[str]]:
     """District ids by city, in site order; a single group, None, when no district names a city."""
     groups: dict[str | None, list[str]] = {}
@@ -219,18 +240,22 @@ def district_groups(dataset: Dataset) -> dict[str | None, list[str]]:
 
 
 def derive_tables(dataset: Dataset) -> Tables:
-    """All tables of one build."""
+    """All tables of one build, each in one pass over the records for every group at once."""
     records = records_table(dataset)
     district_ids = [d.id for d in dataset.districts]
     groups = district_groups(dataset)
-    city_of = {d.id: d.city for d in dataset.districts}
-    by_group = ({None: records} if list(groups) == [None]
-                else dict(tuple(records.groupby(records["district"].map(city_of), sort=False))))
+    keys = topic_keys(records)
     topic_ids = [t.id for t in dataset.topics]
+    comparisons, firsts = comparisons_by_group(records, groups, set(district_ids))
+    coverage = coverage_tables(records, keys, topic_ids, groups)
+    topic_counts = topic_counts_tables(records, keys, topic_ids, groups)
+    facets = facet_tables(records, keys, dataset.topics, groups)
+    city_of = {d.id: d.city for d in dataset.districts}
     return Tables(
         records=records,
-        groups={key: group_tables(by_group.get(key, records.iloc[:0]), dataset, ids, set(district_ids))
-                for key, ids in groups.items()},
+        groups={group: GroupTables(ids, comparisons.get(group, {}), firsts.get(group, {}), coverage[group],
+                                   topic_counts[group], facets[group])
+                for group, ids in groups.items()},
         counts=(counts_table(records, topic_ids, district_ids) if list(groups) == [None]
                 else counts_table(records, topic_ids, list(groups), column_of=city_of)),
         progress=progress_pairs(records, set(district_ids)),

@@ -1,7 +1,7 @@
 """The build, stage by stage: gather and check everything first, then write once."""
 import contextlib
 import gc
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 import os
@@ -49,34 +49,42 @@ def site_url() -> str:
 
 
 class SiteFiles(Mapping):
-    """Every file of the site, relative path → bytes, with pages rendered only as they are read.
+    """Every file of the site, relative path → bytes, with pages rendered and downloads made only as they
+    are read.
 
     write_site reads items() once, in order, and writes each file as it comes: a national
-    edition's gigabyte of pages is never held in memory at once.
+    edition's gigabytes of pages and downloads are never held in memory at once.
     """
 
-    def __init__(self, renderer: SiteRenderer, jobs: list[PageJob], other: dict[str, bytes]):
+    def __init__(self, renderer: SiteRenderer, jobs: list[PageJob], made: dict[str, Callable[[], bytes]],
+                 other: dict[str, bytes]):
         self.renderer = renderer
         self.jobs = {job.file: job for job in jobs}
+        self.made = made
         self.other = other
 
     def __getitem__(self, relative: str) -> bytes:
-        job = self.jobs.get(relative)
-        return self.renderer.render_page(job) if job else self.other[relative]
+        if relative in self.jobs:
+            return self.renderer.render_page(self.jobs[relative])
+        if relative in self.made:
+            return self.made[relative]()
+        return self.other[relative]
 
     def __contains__(self, relative: object) -> bool:
-        return relative in self.jobs or relative in self.other  # without rendering the page
+        return relative in self.jobs or relative in self.made or relative in self.other  # without making it
 
     def __iter__(self) -> Iterator[str]:
         yield from self.jobs
-        yield from (name for name in self.other if name not in self.jobs)
+        yield from self.made
+        yield from self.other
 
     def __len__(self) -> int:
-        return len(self.jobs) + sum(1 for name in self.other if name not in self.jobs)
+        return len(self.jobs) + len(self.made) + len(self.other)
 
     def items(self) -> Iterator[tuple[str, bytes]]:
         yield from render_pages(self.renderer, list(self.jobs.values()))
-        yield from ((name, content) for name, content in self.other.items() if name not in self.jobs)
+        yield from ((name, make()) for name, make in self.made.items())
+        yield from self.other.items()
 
 
 @dataclass(frozen=True)
@@ -104,9 +112,9 @@ def prepare_site(paths: ProjectPaths, parse_cache: dict | None = None) -> Prepar
                             site_url=site_url(), data_updated=data_last_changed(paths))
     jobs = renderer.jobs()
     other = renderer.site_files(jobs)
-    other.update(download_files(dataset, tables, charts))
     other.update({asset.url.lstrip("/"): asset.content for asset in assets.values()})
-    return PreparedSite(SiteFiles(renderer, jobs, other), pages=len(jobs), records=len(tables.records))
+    files = SiteFiles(renderer, jobs, download_files(dataset, tables, charts), other)
+    return PreparedSite(files, pages=len(jobs), records=len(tables.records))
 
 
 @contextlib.contextmanager

@@ -5,15 +5,15 @@ CSV files start with a UTF-8 byte-order mark so that Excel in China opens the
 Chinese text correctly. Values stay in base units, as in the data.
 """
 import csv
+import functools
 import io
 import json
-
-import pandas as pd
+from collections.abc import Callable
 
 from .formatting import plain_number
 from .charts import Chart
 from .models import Dataset, District
-from .tables import ITEM_KINDS, Tables
+from .tables import ITEM_KINDS, Tables, plain_rows
 
 LICENCE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0",
            "path": "https://creativecommons.org/licenses/by/4.0/"}
@@ -62,8 +62,8 @@ CHART_FIELDS = [
 
 
 def _cell(value) -> str:
-    """One CSV/JSON-ready text: no 'nan', no '70000000000.0', lists joined."""
-    if value is None or (not isinstance(value, (tuple, list)) and pd.isna(value)):
+    """One CSV text: no 'nan', no '70000000000.0', lists joined."""
+    if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -74,14 +74,13 @@ def _cell(value) -> str:
     return str(value)
 
 
-def _json_value(value):
-    if value is None or (not isinstance(value, (tuple, list, bool)) and pd.isna(value)):
-        return None
-    if isinstance(value, tuple):
-        return list(value)
-    if hasattr(value, "item"):
-        return value.item()  # numpy scalar → Python
-    return value
+def json_lines(rows: list[dict], fields) -> bytes:
+    """A JSON array of the rows' fields, one row per line: readable, and encoded by json's C encoder
+    (an indent makes json fall back to its pure-Python encoder, minutes for a national edition)."""
+    lines = (json.dumps({name: list(row[name]) if isinstance(row.get(name), tuple) else row.get(name)
+                         for name, _, _ in fields}, ensure_ascii=False)
+             for row in rows)
+    return ("[\n" + ",\n".join(lines) + "\n]\n").encode("utf-8")
 
 
 def csv_bytes(rows: list[dict], fields) -> bytes:
@@ -99,7 +98,7 @@ def target_rows(dataset: Dataset, tables: Tables) -> list[dict]:
     districts = {d.id: d for d in dataset.districts}
     sources = {s.id: s for s in dataset.sources}
     rows = []
-    for row in tables.records.to_dict("records"):
+    for row in plain_rows(tables.records):
         district, source = districts[row["district"]], sources[row["source"]]
         rows.append(dict(row, district_zh=district.name_zh, district_en=district.name_en,
                          source_title_zh=source.title_zh, source_title_en=source.title_en))
@@ -167,26 +166,37 @@ def datapackage(dataset: Dataset, charts: list[Chart]) -> dict:
     }
 
 
-def download_files(dataset: Dataset, tables: Tables, charts: dict[str | None, dict[str, Chart]]) -> dict[str, bytes]:
-    """Every file under /data/: relative path → bytes."""
-    rows = target_rows(dataset, tables)
+def comparison_csv(districts: dict[str, District], rows: list[dict]) -> bytes:
+    """The CSV of one comparison chart."""
+    return csv_bytes(chart_rows(districts, rows), CHART_FIELDS)
+
+
+def items_csv(districts: list[District], counts: dict[tuple[str, str], int]) -> bytes:
+    """The CSV of one topic's items chart."""
+    return csv_bytes(item_rows(districts, counts), ITEM_FIELDS)
+
+
+def download_files(dataset: Dataset, tables: Tables, charts: dict[str | None, dict[str, Chart]]
+                   ) -> dict[str, Callable[[], bytes]]:
+    """Every file under /data/: relative path → a function that makes its bytes.
+
+    Files are made as they are written, one at a time: a national edition's downloads
+    run to hundreds of megabytes, which need never be held at once.
+    """
+    rows = functools.cache(lambda: target_rows(dataset, tables))  # one conversion for the CSV and the JSON
     files = {
-        "data/targets.csv": csv_bytes(rows, TARGET_FIELDS),
-        "data/targets.json": json.dumps(
-            [{name: _json_value(row.get(name)) for name, _, _ in TARGET_FIELDS} for row in rows],
-            ensure_ascii=False, indent=1).encode("utf-8"),
+        "data/targets.csv": lambda: csv_bytes(rows(), TARGET_FIELDS),
+        "data/targets.json": lambda: json_lines(rows(), TARGET_FIELDS),
     }
     districts = {d.id: d for d in dataset.districts}
-    every_chart = [chart for group in charts.values() for chart in group.values()]
     for group_id, group in tables.groups.items():
         topic_counts = group.topic_counts.to_dict("index")
+        group_districts = [districts[d] for d in group.district_ids]
         for chart in charts[group_id].values():
-            if chart.kind == "comparison":
-                content = csv_bytes(chart_rows(districts, group.comparisons[chart.id]), CHART_FIELDS)
-            else:
-                content = csv_bytes(item_rows([districts[d] for d in group.district_ids], topic_counts[chart.topic]),
-                                    ITEM_FIELDS)
-            files[f"data/{chart.csv_path}"] = content
-    package = datapackage(dataset, every_chart)
-    files["data/datapackage.json"] = json.dumps(package, ensure_ascii=False, indent=1).encode("utf-8")
+            files[f"data/{chart.csv_path}"] = (
+                functools.partial(comparison_csv, districts, group.comparisons[chart.id]) if chart.kind == "comparison"
+                else functools.partial(items_csv, group_districts, topic_counts[chart.topic]))
+    every_chart = [chart for group in charts.values() for chart in group.values()]
+    files["data/datapackage.json"] = lambda: json.dumps(datapackage(dataset, every_chart), ensure_ascii=False,
+                                                        indent=1).encode("utf-8")
     return files

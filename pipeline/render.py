@@ -566,6 +566,24 @@ def _render_task(indices: range) -> list[tuple[str, bytes]]:
     return [(jobs[i].file, renderer.render_page(jobs[i])) for i in indices]
 
 
+def _scope_group(job: PageJob) -> str | None | bool:
+    """The group of the scope a job's page belongs to; False for a page of no scope."""
+    return next((arg.group for arg in job.args if isinstance(arg, Scope)), False)
+
+
+def render_tasks(jobs: list[PageJob]) -> list[range]:
+    """The jobs cut into runs of at most PAGES_PER_TASK pages, and wherever the scope changes, so that
+    each scope's chart views are made by one worker, not by each worker that renders one of its pages."""
+    tasks: list[range] = []
+    start = 0
+    for end in range(1, len(jobs) + 1):
+        if (end == len(jobs) or end - start == PAGES_PER_TASK
+                or _scope_group(jobs[end]) != _scope_group(jobs[start])):
+            tasks.append(range(start, end))
+            start = end
+    return tasks
+
+
 def render_pages(renderer: SiteRenderer, jobs: list[PageJob]) -> Iterator[tuple[str, bytes]]:
     """(file, bytes) of each job, in job order, as they are rendered: never all pages in memory at once.
 
@@ -579,7 +597,7 @@ def render_pages(renderer: SiteRenderer, jobs: list[PageJob]) -> Iterator[tuple[
             yield job.file, renderer.render_page(job)
         return
     _forked_work = (renderer, jobs)
-    tasks = [range(i, min(i + PAGES_PER_TASK, len(jobs))) for i in range(0, len(jobs), PAGES_PER_TASK)]
+    tasks = render_tasks(jobs)
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             for rendered in pool.imap(_render_task, tasks):

@@ -8,12 +8,15 @@ import csv
 import functools
 import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 
 from .formatting import plain_number
 from .charts import Chart
 from .models import Dataset, District
 from .tables import ITEM_KINDS, Tables, plain_rows
+
+# Records converted to download rows at a time: a national edition's 180,000 are never all held as dicts.
+ROWS_PER_CHUNK = 5000
 
 LICENCE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0",
            "path": "https://creativecommons.org/licenses/by/4.0/"}
@@ -74,35 +77,41 @@ def _cell(value) -> str:
     return str(value)
 
 
-def json_lines(rows: list[dict], fields) -> bytes:
+def json_lines(rows: Iterable[dict], fields) -> bytes:
     """A JSON array of the rows' fields, one row per line: readable, and encoded by json's C encoder
     (an indent makes json fall back to its pure-Python encoder, minutes for a national edition)."""
-    lines = (json.dumps({name: list(row[name]) if isinstance(row.get(name), tuple) else row.get(name)
-                         for name, _, _ in fields}, ensure_ascii=False)
-             for row in rows)
-    return ("[\n" + ",\n".join(lines) + "\n]\n").encode("utf-8")
+    buffer = io.BytesIO(b"[\n")
+    buffer.seek(0, io.SEEK_END)
+    for i, row in enumerate(rows):
+        line = json.dumps({name: list(row[name]) if isinstance(row.get(name), tuple) else row.get(name)
+                           for name, _, _ in fields}, ensure_ascii=False)
+        buffer.write((",\n" if i else "").encode("utf-8") + line.encode("utf-8"))
+    buffer.write(b"\n]\n")
+    return buffer.getvalue()
 
 
-def csv_bytes(rows: list[dict], fields) -> bytes:
-    """CSV with a byte-order mark, columns in the given order."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+def csv_bytes(rows: Iterable[dict], fields) -> bytes:
+    """CSV with a byte-order mark, columns in the given order; encoded as it is written."""
+    buffer = io.BytesIO()
+    text = io.TextIOWrapper(buffer, encoding="utf-8-sig", newline="", write_through=True)
+    writer = csv.writer(text, lineterminator="\r\n")
     writer.writerow([name for name, _, _ in fields])
     for row in rows:
         writer.writerow([_cell(row.get(name)) for name, _, _ in fields])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    content = buffer.getvalue()
+    text.detach()
+    return content
 
 
-def target_rows(dataset: Dataset, tables: Tables) -> list[dict]:
-    """One dict per record with every download column."""
+def target_rows(dataset: Dataset, tables: Tables) -> Iterator[dict]:
+    """One dict per record with every download column, converted a few thousand records at a time."""
     districts = {d.id: d for d in dataset.districts}
     sources = {s.id: s for s in dataset.sources}
-    rows = []
-    for row in plain_rows(tables.records):
-        district, source = districts[row["district"]], sources[row["source"]]
-        rows.append(dict(row, district_zh=district.name_zh, district_en=district.name_en,
-                         source_title_zh=source.title_zh, source_title_en=source.title_en))
-    return rows
+    for start in range(0, len(tables.records), ROWS_PER_CHUNK):
+        for row in plain_rows(tables.records.iloc[start:start + ROWS_PER_CHUNK]):
+            district, source = districts[row["district"]], sources[row["source"]]
+            yield dict(row, district_zh=district.name_zh, district_en=district.name_en,
+                       source_title_zh=source.title_zh, source_title_en=source.title_en)
 
 
 def chart_rows(districts: dict[str, District], rows: list[dict]) -> list[dict]:
@@ -183,10 +192,9 @@ def download_files(dataset: Dataset, tables: Tables, charts: dict[str | None, di
     Files are made as they are written, one at a time: a national edition's downloads
     run to hundreds of megabytes, which need never be held at once.
     """
-    rows = functools.cache(lambda: target_rows(dataset, tables))  # one conversion for the CSV and the JSON
     files = {
-        "data/targets.csv": lambda: csv_bytes(rows(), TARGET_FIELDS),
-        "data/targets.json": lambda: json_lines(rows(), TARGET_FIELDS),
+        "data/targets.csv": lambda: csv_bytes(target_rows(dataset, tables), TARGET_FIELDS),
+        "data/targets.json": lambda: json_lines(target_rows(dataset, tables), TARGET_FIELDS),
     }
     districts = {d.id: d for d in dataset.districts}
     for group_id, group in tables.groups.items():

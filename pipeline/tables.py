@@ -124,7 +124,7 @@ def comparisons_by_group(records: pd.DataFrame, groups: dict[str | None, list[st
     comparable = {key for key, seen in units.items()
                   if len(seen) == 1 and not has_district_prefix(key[1], all_district_ids)}
     stated: dict[tuple, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
-    for row in plain_rows(figures[COMPARISON_COLUMNS[:1] + COMPARISON_COLUMNS[2:] + ["metric"]]):
+    for row in plain_rows(figures[[c for c in COMPARISON_COLUMNS if c != "stated"] + ["metric"]]):
         key = (group_of[row["district"]], row.pop("metric"))
         if key in comparable:
             stated[key][row["district"]].append({"district": row["district"], "stated": True, **row})

@@ -1,10 +1,10 @@
 """The build, stage by stage: gather and check everything first, then write once."""
 import contextlib
+import functools
 import gc
+import os
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-
-import os
 
 import yaml
 
@@ -13,7 +13,8 @@ from .charts import build_charts
 from .downloads import download_files
 from .load import data_last_changed, load_project
 from .paths import ProjectPaths
-from .render import LANGS, PageJob, SiteRenderer, render_pages
+from .parallel import PARALLEL_FROM, made_files
+from .render import LANGS, PageJob, SiteRenderer, page_makers
 from .tables import ITEM_KINDS, derive_tables
 from .validate import validate
 from .write import write_site
@@ -52,7 +53,7 @@ class SiteFiles(Mapping):
     """Every file of the site, relative path → bytes, with pages rendered and downloads made only as they
     are read.
 
-    write_site reads items() once, in order, and writes each file as it comes: a national
+    write_site reads items() once and writes each file as it comes: a national
     edition's gigabytes of pages and downloads are never held in memory at once.
     """
 
@@ -82,9 +83,15 @@ class SiteFiles(Mapping):
         return len(self.jobs) + len(self.made) + len(self.other)
 
     def items(self) -> Iterator[tuple[str, bytes]]:
-        yield from render_pages(self.renderer, list(self.jobs.values()))
-        yield from ((name, make()) for name, make in self.made.items())
+        # Downloads first: the largest take seconds each, and run beside the pages.
+        makers = [functools.partial(_made_file, name, make) for name, make in self.made.items()]
+        makers += page_makers(self.renderer, list(self.jobs.values()))
+        yield from made_files(makers, parallel=len(self.jobs) >= PARALLEL_FROM)
         yield from self.other.items()
+
+
+def _made_file(name: str, make: Callable[[], bytes]) -> list[tuple[str, bytes]]:
+    return [(name, make())]
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,8 @@ source and topic; chart views), never filtered out of a table per page.
 """
 import functools
 import json
-import multiprocessing
-import os
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
@@ -37,10 +35,7 @@ HTML_LANG = {"zh": "zh-Hans", "en": "en"}
 OG_LOCALE = {"zh": "zh_CN", "en": "en_US"}
 EMBED_HEIGHT = {"comparison": 560, "items": 420}  # first guess; embed.js then fits the iframe to its content
 SCOPED_SECTIONS = ("topics", "embed")  # with the home page, the pages a scope has of its own
-# A site of this many pages or more is rendered by one process per CPU; a smaller one (the real
-# site, a rebuild in `serve`) would spend longer starting processes than rendering.
-PARALLEL_FROM = 2000
-PAGES_PER_TASK = 100
+PAGES_PER_TASK = 100  # pages rendered in one go by a worker of a large site
 
 
 def page_url(lang: str, *parts: str) -> str:
@@ -557,13 +552,8 @@ class SiteRenderer:
         }
 
 
-# Set just before worker processes are forked, which inherit it: the renderer is never pickled.
-_forked_work: tuple[SiteRenderer, list[PageJob]] | None = None
-
-
-def _render_task(indices: range) -> list[tuple[str, bytes]]:
-    renderer, jobs = _forked_work
-    return [(jobs[i].file, renderer.render_page(jobs[i])) for i in indices]
+def _render_run(renderer: SiteRenderer, jobs: list[PageJob]) -> list[tuple[str, bytes]]:
+    return [(job.file, renderer.render_page(job)) for job in jobs]
 
 
 def _scope_group(job: PageJob) -> str | None | bool:
@@ -571,36 +561,15 @@ def _scope_group(job: PageJob) -> str | None | bool:
     return next((arg.group for arg in job.args if isinstance(arg, Scope)), False)
 
 
-def render_tasks(jobs: list[PageJob]) -> list[range]:
-    """The jobs cut into runs of at most PAGES_PER_TASK pages, and wherever the scope changes, so that
-    each scope's chart views are made by one worker, not by each worker that renders one of its pages."""
-    tasks: list[range] = []
-    start = 0
-    for end in range(1, len(jobs) + 1):
-        if (end == len(jobs) or end - start == PAGES_PER_TASK
-                or _scope_group(jobs[end]) != _scope_group(jobs[start])):
-            tasks.append(range(start, end))
-            start = end
-    return tasks
+def page_makers(renderer: SiteRenderer, jobs: list[PageJob]) -> list[Callable[[], list[tuple[str, bytes]]]]:
+    """The pages in runs of at most PAGES_PER_TASK, each run a function that renders it (see parallel.py).
 
-
-def render_pages(renderer: SiteRenderer, jobs: list[PageJob]) -> Iterator[tuple[str, bytes]]:
-    """(file, bytes) of each job, in job order, as they are rendered: never all pages in memory at once.
-
-    A large site is rendered by one forked process per CPU; pages do not depend on each
-    other, so the output is the same byte for byte.
+    A run also ends where the scope changes, so that each scope's chart views are made by
+    one worker, not by every worker that renders one of its pages.
     """
-    global _forked_work
-    workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    if len(jobs) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        for job in jobs:
-            yield job.file, renderer.render_page(job)
-        return
-    _forked_work = (renderer, jobs)
-    tasks = render_tasks(jobs)
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for rendered in pool.imap(_render_task, tasks):
-                yield from rendered
-    finally:
-        _forked_work = None
+    runs: list[list[PageJob]] = []
+    for job in jobs:
+        if not runs or len(runs[-1]) == PAGES_PER_TASK or _scope_group(job) != _scope_group(runs[-1][0]):
+            runs.append([])
+        runs[-1].append(job)
+    return [functools.partial(_render_run, renderer, run) for run in runs]

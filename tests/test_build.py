@@ -1,9 +1,11 @@
 """The whole build on a scratch project: pages, honesty rules, determinism and all-or-nothing output."""
 import json
+import os
 import re
 
 import pytest
 
+from pipeline import builder, parallel, render
 from pipeline.builder import build_site
 from pipeline.errors import DataErrors
 
@@ -117,6 +119,33 @@ def test_two_builds_are_byte_identical(project, tmp_path):
     second = {p.relative_to(project.paths.site): p.read_bytes() for p in project.paths.site.rglob("*") if p.is_file()}
     assert first.keys() == second.keys()
     assert [name for name in first if first[name] != second[name]] == []
+
+
+def test_a_site_made_by_worker_processes_is_the_site_made_by_one(project, monkeypatch):
+    """A large site's pages and downloads are made by forked workers (parallel.py); the files must not
+    depend on which process made them. Seen to fail when the workers lost the files of one run."""
+    def built() -> dict:
+        build_site(project.paths)
+        return {p.relative_to(project.paths.site): p.read_bytes() for p in project.paths.site.rglob("*")
+                if p.is_file()}
+
+    one_process = built()
+    monkeypatch.setattr(builder, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(render, "PAGES_PER_TASK", 3)  # several runs per worker
+    makers = project.root / "makers.txt"
+    render_run = render._render_run
+
+    def noting_process(*args):
+        with makers.open("a") as note:
+            note.write(f"{os.getpid()}\n")
+        return render_run(*args)
+
+    monkeypatch.setattr(render, "_render_run", noting_process)
+    workers = built()
+    pids = set(makers.read_text().split())
+    assert pids and (str(os.getpid()) not in pids if parallel.cpu_count() > 1 else pids == {str(os.getpid())})
+    assert workers.keys() == one_process.keys()
+    assert [name for name in workers if workers[name] != one_process[name]] == []
 
 
 def test_a_failed_build_leaves_the_previous_site_untouched(project):

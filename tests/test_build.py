@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from pipeline import builder, parallel, render
+from pipeline import builder, load, parallel, render
 from pipeline.builder import build_site
 from pipeline.errors import DataErrors
 
@@ -146,6 +146,24 @@ def test_a_site_made_by_worker_processes_is_the_site_made_by_one(project, monkey
     assert pids and (str(os.getpid()) not in pids if parallel.cpu_count() > 1 else pids == {str(os.getpid())})
     assert workers.keys() == one_process.keys()
     assert [name for name in workers if workers[name] != one_process[name]] == []
+
+
+def test_district_files_parsed_by_worker_processes_give_the_same_errors(project, monkeypatch):
+    """Thousands of district files are parsed by forked workers (load.load_files); every message, with its
+    line and column, must be the one a single process gives. Seen to fail when the workers' files came
+    back without their text (from which a message finds its line)."""
+    project.edit("data/districts/alpha.yaml", "    value: 18000\n", "    value: 1.8万\n")
+    project.edit("data/districts/beta.yaml", "id: beta\n", "id: beta\nid: beta\n")
+
+    def messages() -> list[str]:
+        with pytest.raises(DataErrors) as failure:
+            build_site(project.paths)
+        return [str(e) for e in failure.value.errors]
+
+    one_process = messages()
+    monkeypatch.setattr(load, "PARALLEL_LOAD_FROM", 1)
+    monkeypatch.setattr(load, "FILES_PER_TASK", 1)
+    assert len(one_process) >= 2 and messages() == one_process
 
 
 def test_a_failed_build_leaves_the_previous_site_untouched(project):

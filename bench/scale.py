@@ -13,7 +13,8 @@ count of Python allocations, for the build process and, apart, for the largest
 of the processes it forks to render a large site (those share most of their
 memory with it). CPU time counts the build process and its workers. Build
 time is build_site() alone, without Python's start-up and imports (reported
-apart). Prints a Markdown table.
+apart), nor the removal of the previous site/, which a large build leaves to a
+process of its own (pipeline/write.py). Prints a Markdown table.
 """
 import argparse
 import json

@@ -80,12 +80,13 @@ def _cell(value) -> str:
 def json_lines(rows: Iterable[dict], fields) -> bytes:
     """A JSON array of the rows' fields, one row per line: readable, and encoded by json's C encoder
     (an indent makes json fall back to its pure-Python encoder, minutes for a national edition)."""
-    buffer = io.BytesIO(b"[\n")
-    buffer.seek(0, io.SEEK_END)
+    buffer = io.BytesIO()
+    buffer.write(b"[\n")
     for i, row in enumerate(rows):
         line = json.dumps({name: list(row[name]) if isinstance(row.get(name), tuple) else row.get(name)
                            for name, _, _ in fields}, ensure_ascii=False)
-        buffer.write((",\n" if i else "").encode("utf-8") + line.encode("utf-8"))
+        buffer.write(b",\n" if i else b"")
+        buffer.write(line.encode("utf-8"))
     buffer.write(b"\n]\n")
     return buffer.getvalue()
 

@@ -71,19 +71,8 @@ def kind_filter(row: dict, lang: str) -> str:
     return formatting.kind_label(row["kind"], row["period"], row["estimate"], lang)
 
 
-@functools.lru_cache(maxsize=8)
-def environment(templates_dir: Path) -> Environment:
-    """The Jinja environment of a templates folder, kept between builds: `serve` then compiles a
-    template again only when it changes (Jinja checks each template's modification time)."""
-    env = Environment(loader=FileSystemLoader(str(templates_dir)), autoescape=True, undefined=StrictUndefined,
-                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    env.filters.update(figure=figure_filter, kind=kind_filter)
-    return env
-
-
 class Fields(dict):
-    """A dict that templates read as r.value: Jinja tries an attribute before a key, and a plain dict
-    makes every such lookup raise and catch an AttributeError first, once per field of every record."""
+    """A row or view that templates read as r.value (SiteEnvironment looks such keys up at once)."""
 
     __slots__ = ()
 
@@ -92,6 +81,33 @@ class Fields(dict):
             return self[name]
         except KeyError:
             raise AttributeError(name) from None
+
+
+DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class SiteEnvironment(Environment):
+    """Jinja, reading r.value of a Fields row as r['value'] at once.
+
+    Jinja's own lookup tries an attribute first, which for a row fails before it falls
+    back to the key, for every field of every record card on every page. A dict's own
+    attributes (r.items) still win, as in Jinja.
+    """
+
+    def getattr(self, obj, attribute):
+        if type(obj) is Fields and attribute in obj and attribute not in DICT_ATTRIBUTES:
+            return obj[attribute]
+        return super().getattr(obj, attribute)
+
+
+@functools.lru_cache(maxsize=8)
+def environment(templates_dir: Path) -> Environment:
+    """The Jinja environment of a templates folder, kept between builds: `serve` then compiles a
+    template again only when it changes (Jinja checks each template's modification time)."""
+    env = SiteEnvironment(loader=FileSystemLoader(str(templates_dir)), autoescape=True, undefined=StrictUndefined,
+                          trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters.update(figure=figure_filter, kind=kind_filter)
+    return env
 
 
 @dataclass

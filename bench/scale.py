@@ -60,12 +60,13 @@ def measure(project: Path, code: Path) -> dict:
 def run(size: int, code: Path) -> dict:
     """Generate the project of `size` districts (unless already there) and build it in a child process."""
     sys.path.insert(0, str(ROOT / "bench"))
-    from synthetic import write_project
+    from synthetic import copy_site_files, write_project
     project = RESULTS / f"scale-{size}"
     marker = project / f".generated-{size}x{RECORDS}"
     if not marker.exists():
         write_project(project, size, RECORDS)
         marker.touch()
+    copy_site_files(project)  # generated data is kept between runs; the templates measured are today's
     child = subprocess.run([sys.executable, __file__, "--measure", str(project), "--code", str(code)],
                            check=True, capture_output=True, text=True)
     return dict(json.loads(child.stdout.splitlines()[-1]), districts=size)

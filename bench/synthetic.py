@@ -140,13 +140,19 @@ def dump(path: Path, data, schema: str) -> None:
     path.write_text(f"# yaml-language-server: $schema={schema}\n{text}", encoding="utf-8")
 
 
+def copy_site_files(root: Path) -> None:
+    """The real project's templates, content and assets into root, replacing any older copy."""
+    for folder in ("templates", "content", "assets"):
+        shutil.rmtree(root / folder, ignore_errors=True)
+        shutil.copytree(ROOT / folder, root / folder)
+
+
 def write_project(root: Path, districts: int, records: int = 60, seed: int = 0) -> Path:
     """A complete project of `districts` × `records` under root (replaced if it exists); returns root."""
     rng = random.Random(seed)
     real = check_data(ProjectPaths(ROOT))
     shutil.rmtree(root, ignore_errors=True)
-    for folder in ("templates", "content", "assets"):
-        shutil.copytree(ROOT / folder, root / folder)
+    copy_site_files(root)
     data = root / "data"
     (data / "sources").mkdir(parents=True)
     shutil.copy(ROOT / "data/topics.yaml", data / "topics.yaml")

@@ -13,7 +13,7 @@ from .charts import build_charts
 from .downloads import download_files
 from .load import data_last_changed, load_project
 from .paths import ProjectPaths
-from .parallel import PARALLEL_FROM, made_files
+from .parallel import PARALLEL_FROM, results
 from .render import LANGS, PageJob, SiteRenderer, page_makers
 from .tables import ITEM_KINDS, derive_tables
 from .validate import validate
@@ -86,7 +86,7 @@ class SiteFiles(Mapping):
         # Downloads first: the largest take seconds each, and run beside the pages.
         makers = [functools.partial(_made_file, name, make) for name, make in self.made.items()]
         makers += page_makers(self.renderer, list(self.jobs.values()))
-        yield from made_files(makers, parallel=len(self.jobs) >= PARALLEL_FROM)
+        yield from results(makers, parallel=len(self.jobs) >= PARALLEL_FROM)
         yield from self.other.items()
 
 

@@ -17,9 +17,6 @@ PARALLEL_FROM = 2000
 
 T = TypeVar("T")
 
-# What each worker makes: a function that returns (relative path, bytes) pairs.
-Maker = Callable[[], list[tuple[str, bytes]]]
-
 # Set just before the workers are forked, which inherit it.
 _forked_work: list[Callable[[], list]] | None = None
 
@@ -36,7 +33,7 @@ def cpu_count() -> int:
 def results(work: list[Callable[[], list[T]]], parallel: bool, in_order: bool = False) -> Iterator[T]:
     """The results of every piece of work: from forked workers when `parallel` and the machine allows,
     as each piece finishes (or in the order given, if in_order), else one piece after another in
-    this process."""
+    this process. Give the longest pieces first, so that none is left to run alone at the end."""
     global _forked_work
     workers = cpu_count()
     if not parallel or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
@@ -51,9 +48,3 @@ def results(work: list[Callable[[], list[T]]], parallel: bool, in_order: bool = 
                 yield from done
     finally:
         _forked_work = None
-
-
-def made_files(makers: list[Maker], parallel: bool) -> Iterator[tuple[str, bytes]]:
-    """The files of every maker as each maker finishes (see results). Give the longest makers first,
-    so that none is left to run alone at the end."""
-    return results(makers, parallel)

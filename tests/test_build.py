@@ -129,6 +129,26 @@ def test_two_builds_are_byte_identical(project, tmp_path):
     assert [name for name in first if first[name] != second[name]] == []
 
 
+def note_processes(monkeypatch, module, name: str, notes):
+    """Wrap module.name so that each call notes its process id in the file `notes` (workers share no
+    memory with the test); returns a function giving the ids noted."""
+    function = getattr(module, name)
+
+    def noting(*args):
+        with notes.open("a") as note:
+            note.write(f"{os.getpid()}\n")
+        return function(*args)
+
+    monkeypatch.setattr(module, name, noting)
+    return lambda: set(notes.read_text().split())
+
+
+def assert_made_by_workers(pids: set[str]) -> None:
+    """The work ran in forked workers, not in this process (which does it all on a machine of one CPU)."""
+    here = str(os.getpid())
+    assert pids and (here not in pids if parallel.cpu_count() > 1 else pids == {here})
+
+
 def test_a_site_made_by_worker_processes_is_the_site_made_by_one(project, monkeypatch):
     """A large site's pages and downloads are made by forked workers (parallel.py); the files must not
     depend on which process made them. Seen to fail when the workers lost the files of one run."""
@@ -140,24 +160,15 @@ def test_a_site_made_by_worker_processes_is_the_site_made_by_one(project, monkey
     one_process = built()
     monkeypatch.setattr(builder, "PARALLEL_FROM", 1)
     monkeypatch.setattr(render, "PAGES_PER_TASK", 3)  # several runs per worker
-    makers = project.root / "makers.txt"
-    render_run = render._render_run
-
-    def noting_process(*args):
-        with makers.open("a") as note:
-            note.write(f"{os.getpid()}\n")
-        return render_run(*args)
-
-    monkeypatch.setattr(render, "_render_run", noting_process)
+    processes = note_processes(monkeypatch, render, "_render_run", project.root / "renderers.txt")
     workers = built()
-    pids = set(makers.read_text().split())
-    assert pids and (str(os.getpid()) not in pids if parallel.cpu_count() > 1 else pids == {str(os.getpid())})
+    assert_made_by_workers(processes())
     assert workers.keys() == one_process.keys()
     assert [name for name in workers if workers[name] != one_process[name]] == []
 
 
 def test_district_files_parsed_by_worker_processes_give_the_same_errors(project, monkeypatch):
-    """Thousands of district files are parsed by forked workers (load.load_files); every message, with its
+    """Hundreds of district files are parsed by forked workers (load.load_files); every message, with its
     line and column, must be the one a single process gives. Seen to fail when the workers' files came
     back without their text (from which a message finds its line)."""
     project.edit("data/districts/alpha.yaml", "    value: 18000\n", "    value: 1.8万\n")
@@ -171,7 +182,9 @@ def test_district_files_parsed_by_worker_processes_give_the_same_errors(project,
     one_process = messages()
     monkeypatch.setattr(load, "PARALLEL_LOAD_FROM", 1)
     monkeypatch.setattr(load, "FILES_PER_TASK", 1)
+    processes = note_processes(monkeypatch, load, "_load_run", project.root / "parsers.txt")
     assert len(one_process) >= 2 and messages() == one_process
+    assert_made_by_workers(processes())
 
 
 def test_a_failed_build_leaves_the_previous_site_untouched(project):

@@ -16,7 +16,7 @@ from .paths import ProjectPaths
 from .parallel import PARALLEL_FROM, results
 from .render import LANGS, PageJob, SiteRenderer, page_makers
 from .tables import ITEM_KINDS, derive_tables
-from .validate import validate
+from .validate import check_district_file, validate
 from .write import write_site
 
 
@@ -31,7 +31,7 @@ class BuildSummary:
 
 def check_data(paths: ProjectPaths, parse_cache: dict | None = None):
     """Load and validate only; raises DataErrors listing every problem (parse_cache: see load.load_file)."""
-    return validate(load_project(paths, parse_cache))
+    return validate(load_project(paths, parse_cache, check_district=check_district_file))
 
 
 def read_content(paths: ProjectPaths) -> tuple[dict[str, str], dict]:

@@ -8,6 +8,8 @@ each with its line and column.
 import functools
 import re
 import subprocess
+import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,6 +43,7 @@ class LoadedFile:
 
     Positions are found when a message first needs one, by parsing the text again:
     most builds need none, and a national edition's would take a gigabyte of memory.
+    The text is kept until then compressed (a national edition's is 130 MB as text).
     """
 
     file: str
@@ -48,14 +51,19 @@ class LoadedFile:
     positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     key_positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     errors: list[DataError] = field(default_factory=list)
-    text: str | None = field(default=None, repr=False)  # while positions are still to be found
+    packed_text: bytes | None = field(default=None, repr=False)  # while positions are still to be found
+
+    def keep_text(self, text: str) -> None:
+        """Keep the file's text, compressed, for positions a message may need later."""
+        self.packed_text = zlib.compress(text.encode("utf-8"), 1)
 
     def position(self, path: Path_, *, of_key: bool = False) -> tuple[int, int]:
         """Line and column for a path, falling back to its nearest written ancestor."""
-        if self.text is not None:
+        if self.packed_text is not None:
             located = LoadedFile(self.file)
-            _Composer(located, with_positions=True).value(compose(self.text), ())
-            self.positions, self.key_positions, self.text = located.positions, located.key_positions, None
+            text = zlib.decompress(self.packed_text).decode("utf-8")
+            _Composer(located, with_positions=True).value(compose(text), ())
+            self.positions, self.key_positions, self.packed_text = located.positions, located.key_positions, None
         table = self.key_positions if of_key else self.positions
         for end in range(len(path), -1, -1):
             prefix = tuple(path[:end])
@@ -189,7 +197,7 @@ def load_yaml(text: str, file: str) -> LoadedFile:
         loaded.errors.append(DataError(file, 1, 1, "", "the file is empty"))
         return loaded
     loaded.data = _Composer(loaded).value(node, ())
-    loaded.text = text  # positions are found from it if a message needs one
+    loaded.keep_text(text)  # positions are found from it if a message needs one
     return loaded
 
 
@@ -212,17 +220,28 @@ def load_file(path: Path, display_name: str, cache: dict | None = None) -> Loade
     return loaded
 
 
-def _load_run(files: list[Path], paths) -> list[LoadedFile]:
-    return [load_file(path, paths.display(path)) for path in files]
+def _load_run(files: list[Path], paths, check: Callable[[LoadedFile], Any] | None) -> list:
+    return [_loaded_and_checked(path, paths, None, check) for path in files]
 
 
-def load_files(files: list[Path], paths, cache: dict | None = None) -> list[LoadedFile]:
-    """load_file of each file, in order. A national edition's thousands of district files are parsed
-    by one forked process per CPU (without a cache: `serve` parses only the files that change)."""
+def _loaded_and_checked(path: Path, paths, cache: dict | None, check: Callable[[LoadedFile], Any] | None):
+    loaded = load_file(path, paths.display(path), cache)
+    return check(loaded) if check else loaded
+
+
+def load_files(files: list[Path], paths, cache: dict | None = None,
+               check: Callable[[LoadedFile], Any] | None = None) -> list:
+    """load_file of each file, in order, each passed through `check` if given.
+
+    A national edition's thousands of district files are parsed by one forked process per CPU
+    (without a cache: `serve` parses only the files that change). `check` runs in the process
+    that parsed the file, so that only what it returns comes back, never every file's parsed data.
+    """
     if cache is not None or len(files) < PARALLEL_LOAD_FROM:
-        return [load_file(path, paths.display(path), cache) for path in files]
+        return [_loaded_and_checked(path, paths, cache, check) for path in files]
     runs = [files[i:i + FILES_PER_TASK] for i in range(0, len(files), FILES_PER_TASK)]
-    return list(results([functools.partial(_load_run, run, paths) for run in runs], parallel=True, in_order=True))
+    return list(results([functools.partial(_load_run, run, paths, check) for run in runs], parallel=True,
+                        in_order=True))
 
 
 @dataclass
@@ -231,13 +250,15 @@ class RawProject:
 
     topics: LoadedFile
     sources: LoadedFile
-    districts: list[LoadedFile]
+    districts: list  # LoadedFile each, or what load_project's check_district made of it
     archives: dict[str, str]  # archived source text by file name
     cities: LoadedFile | None = None  # data/cities.yaml, only on a site of several cities
 
 
-def load_project(paths, cache: dict | None = None) -> RawProject:
-    """Gather every data file of the project before anything is checked or written (cache: see load_file)."""
+def load_project(paths, cache: dict | None = None, check_district: Callable[[LoadedFile], Any] | None = None
+                 ) -> RawProject:
+    """Gather every data file of the project before anything is checked or written (cache: see load_file;
+    check_district: see load_files)."""
     archives = {}
     if paths.sources.is_dir():
         for text_file in sorted(paths.sources.glob("*.txt")):
@@ -247,7 +268,7 @@ def load_project(paths, cache: dict | None = None) -> RawProject:
     return RawProject(
         topics=load_file(paths.data / "topics.yaml", paths.display(paths.data / "topics.yaml"), cache),
         sources=load_file(paths.data / "sources.yaml", paths.display(paths.data / "sources.yaml"), cache),
-        districts=load_files(district_files, paths, cache),
+        districts=load_files(district_files, paths, cache, check_district),
         archives=archives,
         cities=load_file(cities, paths.display(cities), cache) if cities.is_file() else None,
     )

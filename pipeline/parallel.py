@@ -8,12 +8,16 @@ out whichever process makes them and in whatever order they finish.
 """
 import multiprocessing
 import os
+import queue
 from collections.abc import Callable, Iterator
 from typing import TypeVar
 
 # A site of this many pages or more is made by one process per CPU; a smaller one (the real
 # site, a rebuild in `serve`) would spend longer starting processes than making its files.
 PARALLEL_FROM = 2000
+
+# Pieces of work handed to each worker ahead of the caller taking their results.
+PIECES_AHEAD = 3
 
 T = TypeVar("T")
 
@@ -25,6 +29,16 @@ def _run(index: int) -> list:
     return _forked_work[index]()
 
 
+def _yieldable(waiting: dict[int, list], index: int, next_index: int, in_order: bool) -> Iterator[int]:
+    """The finished pieces that may be yielded now: the one just finished, or in order the run from next_index."""
+    if not in_order:
+        yield index
+        return
+    while next_index in waiting:
+        yield next_index
+        next_index += 1
+
+
 def cpu_count() -> int:
     """The CPUs this process may run on."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
@@ -33,7 +47,12 @@ def cpu_count() -> int:
 def results(work: list[Callable[[], list[T]]], parallel: bool, in_order: bool = False) -> Iterator[T]:
     """The results of every piece of work: from forked workers when `parallel` and the machine allows,
     as each piece finishes (or in the order given, if in_order), else one piece after another in
-    this process. Give the longest pieces first, so that none is left to run alone at the end."""
+    this process. Give the longest pieces first, so that none is left to run alone at the end.
+
+    A piece is handed out only as an earlier one's results are taken, PIECES_AHEAD per worker at
+    first: when the caller (writing files to a slow disk) falls behind, the workers wait rather
+    than pile their results up in this process.
+    """
     global _forked_work
     workers = cpu_count()
     if not parallel or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
@@ -41,10 +60,28 @@ def results(work: list[Callable[[], list[T]]], parallel: bool, in_order: bool = 
             yield from piece()
         return
     _forked_work = work
+    finished: queue.Queue = queue.Queue()
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            mapped = pool.imap if in_order else pool.imap_unordered
-            for done in mapped(_run, range(len(work))):
-                yield from done
+            def hand_out(index: int) -> None:
+                pool.apply_async(_run, (index,), callback=lambda done: finished.put((index, done)),
+                                 error_callback=lambda error: finished.put((index, error)))
+
+            handed = min(len(work), PIECES_AHEAD * workers)
+            for index in range(handed):
+                hand_out(index)
+            waiting: dict[int, list] = {}  # finished, not yet yielded
+            next_index = 0
+            for _ in range(len(work)):
+                index, done = finished.get()
+                if isinstance(done, BaseException):
+                    raise done
+                waiting[index] = done
+                for taken in _yieldable(waiting, index, next_index, in_order):
+                    yield from waiting.pop(taken)
+                    next_index += 1
+                    if handed < len(work):
+                        hand_out(handed)
+                        handed += 1
     finally:
         _forked_work = None

@@ -95,15 +95,20 @@ def topic_keys(records: pd.DataFrame) -> list[tuple[str, ...]]:
 def plain_rows(frame: pd.DataFrame) -> list[dict]:
     """A table as row dicts; NaN and NA from pandas become None so that readers test for "no value" one way.
 
-    Missing cells are found column by column (pandas' isna on a column of tuples is False for each tuple).
+    Read column by column: to_dict("records") boxes the cells of a nullable column (task_no) one
+    call at a time, seconds for a national edition. pandas' isna on a column of tuples is False
+    for each tuple, so lists are kept whole.
     """
-    rows = frame.to_dict("records")
-    missing = frame.isna()
-    for column in frame.columns[missing.any()]:
-        for row, gone in zip(rows, missing[column]):
-            if gone:
-                row[column] = None
-    return rows
+    columns = []
+    for name in frame.columns:
+        column = frame[name]
+        values = column.tolist()
+        missing = column.isna()
+        if missing.any():
+            values = [None if gone else value for value, gone in zip(values, missing.tolist())]
+        columns.append(values)
+    names = list(frame.columns)
+    return [dict(zip(names, row)) for row in zip(*columns)]
 
 
 def comparisons_by_group(records: pd.DataFrame, groups: dict[str | None, list[str]], all_district_ids: set[str]

@@ -4,6 +4,7 @@ Each problem names file:line:column, the field and what was expected. Checks
 that span files (unknown ids, a quote missing from its source, a figure that
 disagrees with its quote) run here too, so nothing later has to doubt the data.
 """
+import dataclasses
 import difflib
 import re
 
@@ -111,6 +112,27 @@ def _validate_district(report: _Report, loaded: LoadedFile) -> tuple[District | 
     return district, records
 
 
+@dataclasses.dataclass
+class CheckedDistrict:
+    """A district file checked on its own, before the checks that span files.
+
+    Its parsed data is not kept (the models hold what counts), only what finds a position
+    for a later message: a national edition's parsed files would fill half a gigabyte.
+    """
+
+    loaded: LoadedFile
+    district: District | None
+    records: list[tuple[int, Record]]
+    errors: list[DataError]
+
+
+def check_district_file(loaded: LoadedFile) -> CheckedDistrict:
+    """The district and its records as models, and every problem found in this file alone."""
+    report = _Report()
+    district, records = _validate_district(report, loaded)
+    return CheckedDistrict(dataclasses.replace(loaded, data=None), district, records, report.errors)
+
+
 def _check_unique_ids(report: _Report, entries) -> None:
     """entries: (loaded file, path of the entry, id) in reading order."""
     first: dict[str, tuple[LoadedFile, tuple]] = {}
@@ -212,7 +234,9 @@ def _check_cities(report: _Report, raw: RawProject, located_districts: list[tupl
 def validate(raw: RawProject) -> Dataset:
     """Return the validated dataset, or raise DataErrors listing every problem."""
     report = _Report()
-    for loaded in [raw.topics, raw.sources, *raw.districts, *([raw.cities] if raw.cities else [])]:
+    # District files may have been checked as they were parsed (load_project's check_district).
+    checked = [d if isinstance(d, CheckedDistrict) else check_district_file(d) for d in raw.districts]
+    for loaded in [raw.topics, raw.sources, *(c.loaded for c in checked), *([raw.cities] if raw.cities else [])]:
         report.errors.extend(loaded.errors)
 
     topic_entries = _validate_list(report, raw.topics, Topic)
@@ -225,8 +249,9 @@ def validate(raw: RawProject) -> Dataset:
     districts: list[District] = []
     located_districts: list[tuple[LoadedFile, District]] = []
     located_records = []
-    for loaded in raw.districts:
-        district, records = _validate_district(report, loaded)
+    for one in checked:
+        loaded, district, records = one.loaded, one.district, one.records
+        report.errors.extend(one.errors)
         if district is None:
             continue
         # File names are unique, so matching them also keeps district ids unique.
@@ -240,7 +265,7 @@ def validate(raw: RawProject) -> Dataset:
 
     # A district file that cannot be parsed still exists: name it by its file so
     # one syntax error does not cascade into "unknown district" elsewhere.
-    district_ids = {d.id for d in districts} | {_file_stem(f) for f in raw.districts}
+    district_ids = {d.id for d in districts} | {_file_stem(c.loaded) for c in checked}
     for i, source in source_entries:
         if source.district not in district_ids:
             report.add(raw.sources, (i, "district"), f"unknown district '{source.district}'",

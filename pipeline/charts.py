@@ -8,8 +8,10 @@ would emit, without its validation cost per build. Rules they follow:
 - a district with no figure gets a "not stated" note and no bar, never a zero;
 - the chart never takes the page's scroll or drag on a phone.
 """
+import functools
 import math
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 import pandas as pd
@@ -189,8 +191,13 @@ class Chart:
     kind: str                      # "comparison" or "items"
     topic: str
     titles: dict[str, str]
-    figures: dict[str, dict]
+    draw: Callable[[str], dict] = field(repr=False, compare=False)  # language → figure
     group: str | None = None       # the city whose districts it compares; None on a site without cities
+
+    def figure(self, lang: str) -> dict:
+        """The Plotly figure in one language, drawn when asked, not kept: a national edition has
+        25,000 figures, a quarter of a gigabyte, and its pages need one city's at a time."""
+        return self.draw(lang)
 
     @property
     def csv_path(self) -> str:
@@ -225,15 +232,21 @@ def _group_charts(group, group_tables, first, district_names, topics, item_title
     for metric, rows in group_tables.comparisons.items():
         topic, label_zh, label_en = first[group_tables.first_records[metric]]
         titles = {"zh": label_zh, "en": label_en}
-        charts[metric] = Chart(metric, "comparison", topic, titles, {
-            lang: comparison_chart(export_name(metric), rows, district_names[lang], lang, titles[lang])
-            for lang in LANGS}, group)
+        draw = functools.partial(_draw_comparison, export_name(metric), rows, district_names, titles)
+        charts[metric] = Chart(metric, "comparison", topic, titles, draw, group)
     topic_counts = group_tables.topic_counts.to_dict("index")
     for topic in topics:
         chart_id = items_chart_id(topic.id)
         titles = {lang: item_titles[lang].format(topic=getattr(topic, f"name_{lang}")) for lang in LANGS}
-        charts[chart_id] = Chart(chart_id, "items", topic.id, titles, {
-            lang: items_chart(export_name(chart_id), topic_counts[topic.id], group_tables.district_ids,
-                              district_names[lang], lang, titles[lang], kind_names[lang])
-            for lang in LANGS}, group)
+        draw = functools.partial(_draw_items, export_name(chart_id), topic_counts[topic.id],
+                                 group_tables.district_ids, district_names, titles, kind_names)
+        charts[chart_id] = Chart(chart_id, "items", topic.id, titles, draw, group)
     return dict(sorted(charts.items()))
+
+
+def _draw_comparison(export_name, rows, district_names, titles, lang: str) -> dict:
+    return comparison_chart(export_name, rows, district_names[lang], lang, titles[lang])
+
+
+def _draw_items(export_name, counts, districts, district_names, titles, kind_names, lang: str) -> dict:
+    return items_chart(export_name, counts, districts, district_names[lang], lang, titles[lang], kind_names[lang])

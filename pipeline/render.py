@@ -35,7 +35,7 @@ HTML_LANG = {"zh": "zh-Hans", "en": "en"}
 OG_LOCALE = {"zh": "zh_CN", "en": "en_US"}
 EMBED_HEIGHT = {"comparison": 560, "items": 420}  # first guess; embed.js then fits the iframe to its content
 SCOPED_SECTIONS = ("topics", "embed")  # with the home page, the pages a scope has of its own
-PAGES_PER_TASK = 100  # pages rendered in one go by a worker of a large site
+PAGES_PER_TASK = 400  # at most, pages rendered in one go by a worker of a large site (a city has about 200)
 
 
 def page_url(lang: str, *parts: str) -> str:
@@ -153,17 +153,6 @@ def source_passages(text: str, quotes: list[tuple[str, str]]) -> list[SourcePass
 
 
 @dataclass(frozen=True)
-class PageJob:
-    """One page to render: the file it is written to, the SiteRenderer method and arguments that make it,
-    and its URL if the sitemap lists it."""
-
-    file: str
-    method: str
-    args: tuple
-    sitemap_url: str | None
-
-
-@dataclass(frozen=True)
 class Scope:
     """The districts one set of comparison pages puts side by side, and where those pages live."""
 
@@ -177,6 +166,38 @@ class Scope:
         if not parts or parts[0] in SCOPED_SECTIONS:
             return page_url(lang, *self.parts, *parts)
         return page_url(lang, *parts)
+
+
+@dataclass(frozen=True)
+class PageJob:
+    """One page to render: the file it is written to, the SiteRenderer method and arguments that make it,
+    its URL if the sitemap lists it, and the scope whose records it shows (None for a site-wide page)."""
+
+    file: str
+    method: str
+    args: tuple
+    sitemap_url: str | None
+    scope: Scope | None = None
+
+
+@dataclass(frozen=True)
+class ScopeRows:
+    """The record rows of one scope's districts, indexed the ways its pages read them, in table order."""
+
+    by_id: dict[str, Fields]
+    by_district: dict[str, list[Fields]]
+    by_source: dict[str, list[Fields]]
+    on_topic: dict[str, dict[str, list[Fields]]]  # topic → district → rows, a record under its tags too
+    progress: dict[str, list[Fields]]  # record id → its partners (a result beside its target)
+
+
+def table_ranges(records) -> dict[str, tuple[int, int]]:
+    """District → (start, stop) of its rows in the records table, which keeps each district's rows together."""
+    ranges: dict[str, tuple[int, int]] = {}
+    for position, district in enumerate(records["district"]):
+        start = ranges[district][0] if district in ranges else position
+        ranges[district] = (start, position + 1)
+    return ranges
 
 
 class SiteRenderer:
@@ -200,34 +221,49 @@ class SiteRenderer:
         self.districts = {d.id: d for d in dataset.districts}
         self.t = {lang: Fields((key, text[lang]) for key, text in ui.items()) for lang in LANGS}
         self.topic_names = {lang: {t.id: getattr(t, f"name_{lang}") for t in dataset.topics} for lang in LANGS}
-        self._index_records()
+        self.record_ranges = table_ranges(tables.records)
+        self.sources_by_district: dict[str, list[Source]] = defaultdict(list)
+        for source in dataset.sources:
+            self.sources_by_district[source.district].append(source)
         self.scopes = self._scopes()
         self.scope_of = {d.id: scope for scope in self.scopes.values() for d in scope.districts}
         self._chart_views: dict[tuple, dict] = {}
         self._views_group: str | None = None
+        self._rows: ScopeRows | None = None
+        self._rows_group: str | None = None
         self._documents: dict[tuple, str] = {}
         self._item_counts: dict[str | None, dict] = {}
         self._comparison_rows: dict[tuple, list[Fields]] = {}
         self._passages: dict[str, list[SourcePassage]] = {}
 
-    def _index_records(self) -> None:
-        """Record rows, once, by id, district, source and topic (a record under its tags too), in table order."""
-        rows = [Fields(row) for row in plain_rows(self.tables.records)]
-        self.records_by_id = {row["id"]: row for row in rows}
-        self.rows_by_district: dict[str, list[dict]] = defaultdict(list)
-        self.rows_by_source: dict[str, list[dict]] = defaultdict(list)
-        self.rows_on_topic: dict[str, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
-        for row, keys in zip(rows, topic_keys(self.tables.records)):
-            self.rows_by_district[row["district"]].append(row)
-            self.rows_by_source[row["source"]].append(row)
+    def scope_rows(self, scope: Scope) -> ScopeRows:
+        """The record rows of a scope's districts, converted from the records table when its first page
+        is rendered. Pages come scope by scope, so only one scope's are held: a national edition's
+        180,000 rows would take 200 MB in every process."""
+        if self._rows is None or scope.group != self._rows_group:
+            self._rows, self._rows_group = None, scope.group
+            self._rows = self._index_rows(scope)
+        return self._rows
+
+    def _index_rows(self, scope: Scope) -> ScopeRows:
+        records = self.tables.records
+        positions = [p for d in scope.districts if d.id in self.record_ranges
+                     for p in range(*self.record_ranges[d.id])]
+        own = records.iloc[positions]
+        rows = [Fields(row) for row in plain_rows(own)]
+        by_id = {row["id"]: row for row in rows}
+        by_district: dict[str, list[Fields]] = defaultdict(list)
+        by_source: dict[str, list[Fields]] = defaultdict(list)
+        on_topic: dict[str, dict[str, list[Fields]]] = defaultdict(lambda: defaultdict(list))
+        for row, keys in zip(rows, topic_keys(own)):
+            by_district[row["district"]].append(row)
+            by_source[row["source"]].append(row)
             for topic_id in keys:
-                self.rows_on_topic[topic_id][row["district"]].append(row)
-        self.sources_by_district: dict[str, list[Source]] = defaultdict(list)
-        for source in self.dataset.sources:
-            self.sources_by_district[source.district].append(source)
-        # Record id → its partner records (a result beside its target), shown beside each other.
-        self.progress = {record_id: [self.records_by_id[p] for p in partners]
-                         for record_id, partners in self.tables.progress.items()}
+                on_topic[topic_id][row["district"]].append(row)
+        # Partners share a district-prefixed metric key, so they are in the same scope.
+        progress = {record_id: [by_id[p] for p in self.tables.progress[record_id]]
+                    for record_id in by_id if record_id in self.tables.progress}
+        return ScopeRows(by_id, by_district, by_source, on_topic, progress)
 
     def _scopes(self) -> dict[str | None, Scope]:
         """One scope per group of districts: the whole site, or each city under /cities/<id>/."""
@@ -346,6 +382,7 @@ class SiteRenderer:
         embed_url = scope.url(lang, "embed", chart.id)
         topic_url = scope.url(lang, "topics", chart.topic)
         title = chart.titles[lang]
+        figure = chart.figure(lang)
         iframe = (f'<iframe src="{self.site_url}{embed_url}" title="{title} · {self.ui["site_title"][lang]}" '
                   f'width="100%" height="{EMBED_HEIGHT[chart.kind]}" style="border:0;width:100%" loading="lazy" '
                   f'data-district-targets-embed></iframe>\n'
@@ -354,10 +391,10 @@ class SiteRenderer:
             "id": chart.id,
             "kind": chart.kind,
             "title": title,
-            "json": chart_json(chart.figures[lang]),
-            "svg": Markup(chart_svg(chart.figures[lang], chart.id)),
-            "legend": [Fields(name=trace["name"], kind=trace["meta"]) for trace in chart.figures[lang]["data"]],
-            "height": chart.figures[lang]["layout"]["height"],
+            "json": chart_json(figure),
+            "svg": Markup(chart_svg(figure, chart.id)),
+            "legend": [Fields(name=trace["name"], kind=trace["meta"]) for trace in figure["data"]],
+            "height": figure["layout"]["height"],
             "series": series,
             "rows": rows,
             "embed_url": embed_url,
@@ -397,12 +434,14 @@ class SiteRenderer:
         if topic_id not in facet_tables:
             return []
         facets = {f.id: f for f in self.topics[topic_id].facets}
-        return [Fields(facet=facets[facet_id], cells=[[self.records_by_id[r] for r in ids] for ids in row])
+        by_id = self.scope_rows(scope).by_id
+        return [Fields(facet=facets[facet_id], cells=[[by_id[r] for r in ids] for ids in row])
                 for facet_id, row in facet_tables[topic_id].iterrows()]
 
     def topic(self, scope: Scope, topic_id: str, lang: str) -> bytes:
         topic = self.topics[topic_id]
-        on_topic = self.rows_on_topic[topic_id]
+        rows = self.scope_rows(scope)
+        on_topic = rows.on_topic[topic_id]
         columns = [Fields(district=d, records=on_topic.get(d.id, [])) for d in scope.districts]
         charts = self._topic_charts(scope, topic_id, lang)
         return self.render(
@@ -414,12 +453,13 @@ class SiteRenderer:
             items_only=all(c["kind"] == "items" for c in charts),
             facets=self._facets(scope, topic_id),
             columns=columns,
-            progress=self.progress,
+            progress=rows.progress,
         )
 
     def district(self, district_id: str, lang: str) -> bytes:
         district = self.districts[district_id]
-        records = self.rows_by_district[district_id]
+        rows = self.scope_rows(self.scope_of[district_id])
+        records = rows.by_district[district_id]
         by_topic: dict[str, list[dict]] = {}
         for row in records:  # topics in the order their first record comes
             by_topic.setdefault(row["topic"], []).append(row)
@@ -434,12 +474,12 @@ class SiteRenderer:
             groups=groups,
             district_sources=own_sources,
             has_lead_units=any(row["lead_units"] for row in records),
-            progress=self.progress,
+            progress=rows.progress,
         )
 
     def lead_units(self, district_id: str, lang: str) -> bytes:
         district = self.districts[district_id]
-        records = self.rows_by_district[district_id]
+        records = self.scope_rows(self.scope_of[district_id]).by_district[district_id]
         units: dict[str, list[dict]] = {}
         for row in sorted(records, key=lambda r: (r["task_no"] or 0, r["id"])):
             for unit in row["lead_units"]:
@@ -457,7 +497,7 @@ class SiteRenderer:
 
     def source(self, source_id: str, lang: str) -> bytes:
         source = self.sources[source_id]
-        records = self.rows_by_source[source_id]
+        records = self.scope_rows(self.scope_of[source.district]).by_source[source_id]
         if source_id not in self._passages:  # the same in both languages
             self._passages[source_id] = source_passages(self.dataset.source_texts[source_id],
                                                         [(r["id"], r["quote"]) for r in records])
@@ -530,11 +570,15 @@ class SiteRenderer:
         return ("\n".join(lines) + "\n").encode("utf-8")
 
     def jobs(self) -> list[PageJob]:
-        """Every page of the site, each rendered by render_page on its own, in any order and any process."""
+        """Every page of the site, each rendered by render_page on its own, in any order and any process.
+
+        A scope's pages (its comparisons, and its districts' and sources' own pages) come together,
+        so that its record rows and chart views are made once and dropped when the next scope begins.
+        """
         jobs = [PageJob("404.html", "not_found", (), None)]
 
-        def add(url: str, method: str, *args, in_sitemap: bool = True) -> None:
-            jobs.append(PageJob(page_file(url), method, args, url if in_sitemap else None))
+        def add(url: str, method: str, *args, scope: Scope | None = None, in_sitemap: bool = True) -> None:
+            jobs.append(PageJob(page_file(url), method, args, url if in_sitemap else None, scope))
 
         for lang in LANGS:
             if None not in self.scopes:  # several cities: an index leads to each city's pages
@@ -542,18 +586,20 @@ class SiteRenderer:
                 for topic in self.dataset.topics:
                     add(page_url(lang, "topics", topic.id), "city_index", lang, topic.id)
             add(page_url(lang, "about"), "about", lang)
-            for scope in self.scopes.values():
-                add(scope.url(lang), "home", scope, lang)
+        for scope in self.scopes.values():
+            for lang in LANGS:
+                add(scope.url(lang), "home", scope, lang, scope=scope)
                 for topic in self.dataset.topics:
-                    add(scope.url(lang, "topics", topic.id), "topic", scope, topic.id, lang)
+                    add(scope.url(lang, "topics", topic.id), "topic", scope, topic.id, lang, scope=scope)
                 for chart in self.charts[scope.group].values():
-                    add(scope.url(lang, "embed", chart.id), "embed", scope, chart, lang, in_sitemap=False)
-            for district in self.dataset.districts:
-                add(page_url(lang, "districts", district.id), "district", district.id, lang)
-                if any(r.lead_units for r in district.records):
-                    add(page_url(lang, "districts", district.id, "units"), "lead_units", district.id, lang)
-            for source in self.dataset.sources:
-                add(page_url(lang, "sources", source.id), "source", source.id, lang)
+                    add(scope.url(lang, "embed", chart.id), "embed", scope, chart, lang, scope=scope, in_sitemap=False)
+                for district in scope.districts:
+                    add(page_url(lang, "districts", district.id), "district", district.id, lang, scope=scope)
+                    if any(r.lead_units for r in district.records):
+                        add(page_url(lang, "districts", district.id, "units"), "lead_units", district.id, lang,
+                            scope=scope)
+                for source in scope.sources:
+                    add(page_url(lang, "sources", source.id), "source", source.id, lang, scope=scope)
         return jobs
 
     def render_page(self, job: PageJob) -> bytes:
@@ -573,15 +619,15 @@ def _render_run(renderer: SiteRenderer, jobs: list[PageJob]) -> list[tuple[str, 
 
 
 def _scope_group(job: PageJob) -> str | None | bool:
-    """The group of the scope a job's page belongs to; False for a page of no scope."""
-    return next((arg.group for arg in job.args if isinstance(arg, Scope)), False)
+    """The group of the scope a job's page belongs to; False for a site-wide page."""
+    return job.scope.group if job.scope else False
 
 
 def page_makers(renderer: SiteRenderer, jobs: list[PageJob]) -> list[Callable[[], list[tuple[str, bytes]]]]:
     """The pages in runs of at most PAGES_PER_TASK, each run a function that renders it (see parallel.py).
 
-    A run also ends where the scope changes, so that each scope's chart views are made by
-    one worker, not by every worker that renders one of its pages.
+    A run also ends where the scope changes, so that each scope's record rows and chart views are
+    made by one worker, not by every worker that renders one of its pages.
     """
     runs: list[list[PageJob]] = []
     for job in jobs:

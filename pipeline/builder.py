@@ -57,7 +57,7 @@ class SiteFiles(Mapping):
     edition's gigabytes of pages and downloads are never held in memory at once.
     """
 
-    def __init__(self, renderer: SiteRenderer, jobs: list[PageJob], made: dict[str, Callable[[], bytes]],
+    def __init__(self, renderer: SiteRenderer, jobs: list[PageJob], made: dict[str, list[Callable[[], bytes]]],
                  other: dict[str, bytes]):
         self.renderer = renderer
         self.jobs = {job.file: job for job in jobs}
@@ -68,7 +68,7 @@ class SiteFiles(Mapping):
         if relative in self.jobs:
             return self.renderer.render_page(self.jobs[relative])
         if relative in self.made:
-            return self.made[relative]()
+            return b"".join(make() for make in self.made[relative])
         return self.other[relative]
 
     def __contains__(self, relative: object) -> bool:
@@ -83,14 +83,15 @@ class SiteFiles(Mapping):
         return len(self.jobs) + len(self.made) + len(self.other)
 
     def items(self) -> Iterator[tuple[str, bytes]]:
-        # Downloads first: the largest take seconds each, and run beside the pages.
-        makers = [functools.partial(_made_file, name, make) for name, make in self.made.items()]
+        """Every file, a large download in several parts that come one after another (see write_site)."""
+        # Downloads first: the largest take seconds, and run beside the pages.
+        makers = [functools.partial(_made_part, name, make) for name, parts in self.made.items() for make in parts]
         makers += page_makers(self.renderer, list(self.jobs.values()))
-        yield from results(makers, parallel=len(self.jobs) >= PARALLEL_FROM)
+        yield from results(makers, parallel=len(self.jobs) >= PARALLEL_FROM, in_order=True)
         yield from self.other.items()
 
 
-def _made_file(name: str, make: Callable[[], bytes]) -> list[tuple[str, bytes]]:
+def _made_part(name: str, make: Callable[[], bytes]) -> list[tuple[str, bytes]]:
     return [(name, make())]
 
 

@@ -17,6 +17,9 @@ from .tables import ITEM_KINDS, Tables, plain_rows
 
 # Records converted to download rows at a time: a national edition's 180,000 are never all held as dicts.
 ROWS_PER_CHUNK = 5000
+# Records per part of targets.csv and targets.json, each part made on its own (a national edition's
+# targets.json is 150 MB: made whole, it would be held twice over in two processes).
+ROWS_PER_PART = 20000
 
 LICENCE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0",
            "path": "https://creativecommons.org/licenses/by/4.0/"}
@@ -77,26 +80,31 @@ def _cell(value) -> str:
     return str(value)
 
 
-def json_lines(rows: Iterable[dict], fields) -> bytes:
+def json_lines(rows: Iterable[dict], fields, first: bool = True, last: bool = True) -> bytes:
     """A JSON array of the rows' fields, one row per line: readable, and encoded by json's C encoder
-    (an indent makes json fall back to its pure-Python encoder, minutes for a national edition)."""
+    (an indent makes json fall back to its pure-Python encoder, minutes for a national edition).
+
+    first and last: whether this part opens and closes the array; a part that does not open it
+    continues an earlier part's last row (and so holds at least one row)."""
     buffer = io.BytesIO()
-    buffer.write(b"[\n")
+    buffer.write(b"[\n" if first else b",\n")
     for i, row in enumerate(rows):
         line = json.dumps({name: list(row[name]) if isinstance(row.get(name), tuple) else row.get(name)
                            for name, _, _ in fields}, ensure_ascii=False)
         buffer.write(b",\n" if i else b"")
         buffer.write(line.encode("utf-8"))
-    buffer.write(b"\n]\n")
+    buffer.write(b"\n]\n" if last else b"")
     return buffer.getvalue()
 
 
-def csv_bytes(rows: Iterable[dict], fields) -> bytes:
-    """CSV with a byte-order mark, columns in the given order; encoded as it is written."""
+def csv_bytes(rows: Iterable[dict], fields, first: bool = True) -> bytes:
+    """CSV with a byte-order mark, columns in the given order; encoded as it is written.
+    A part that is not the first has neither the mark nor the header."""
     buffer = io.BytesIO()
-    text = io.TextIOWrapper(buffer, encoding="utf-8-sig", newline="", write_through=True)
+    text = io.TextIOWrapper(buffer, encoding="utf-8-sig" if first else "utf-8", newline="", write_through=True)
     writer = csv.writer(text, lineterminator="\r\n")
-    writer.writerow([name for name, _, _ in fields])
+    if first:
+        writer.writerow([name for name, _, _ in fields])
     for row in rows:
         writer.writerow([_cell(row.get(name)) for name, _, _ in fields])
     content = buffer.getvalue()
@@ -104,15 +112,33 @@ def csv_bytes(rows: Iterable[dict], fields) -> bytes:
     return content
 
 
-def target_rows(dataset: Dataset, tables: Tables) -> Iterator[dict]:
-    """One dict per record with every download column, converted a few thousand records at a time."""
+def target_rows(dataset: Dataset, tables: Tables, start: int = 0, stop: int | None = None) -> Iterator[dict]:
+    """One dict per record (from start to stop) with every download column, converted a few thousand
+    records at a time."""
     districts = {d.id: d for d in dataset.districts}
     sources = {s.id: s for s in dataset.sources}
-    for start in range(0, len(tables.records), ROWS_PER_CHUNK):
-        for row in plain_rows(tables.records.iloc[start:start + ROWS_PER_CHUNK]):
+    stop = len(tables.records) if stop is None else min(stop, len(tables.records))
+    for begin in range(start, stop, ROWS_PER_CHUNK):
+        for row in plain_rows(tables.records.iloc[begin:min(begin + ROWS_PER_CHUNK, stop)]):
             district, source = districts[row["district"]], sources[row["source"]]
             yield dict(row, district_zh=district.name_zh, district_en=district.name_en,
                        source_title_zh=source.title_zh, source_title_en=source.title_en)
+
+
+def _targets_csv_part(dataset: Dataset, tables: Tables, start: int, stop: int) -> bytes:
+    return csv_bytes(target_rows(dataset, tables, start, stop), TARGET_FIELDS, first=start == 0)
+
+
+def _targets_json_part(dataset: Dataset, tables: Tables, start: int, stop: int) -> bytes:
+    return json_lines(target_rows(dataset, tables, start, stop), TARGET_FIELDS, first=start == 0,
+                      last=stop >= len(tables.records))
+
+
+def targets_parts(make_part: Callable[[Dataset, Tables, int, int], bytes], dataset: Dataset, tables: Tables
+                  ) -> list[Callable[[], bytes]]:
+    """A download of every record as parts of ROWS_PER_PART records, made one by one, written one after another."""
+    starts = range(0, max(len(tables.records), 1), ROWS_PER_PART)
+    return [functools.partial(make_part, dataset, tables, start, start + ROWS_PER_PART) for start in starts]
 
 
 def chart_rows(districts: dict[str, District], rows: list[dict]) -> list[dict]:
@@ -187,25 +213,25 @@ def items_csv(districts: list[District], counts: dict[tuple[str, str], int]) -> 
 
 
 def download_files(dataset: Dataset, tables: Tables, charts: dict[str | None, dict[str, Chart]]
-                   ) -> dict[str, Callable[[], bytes]]:
-    """Every file under /data/: relative path → a function that makes its bytes.
+                   ) -> dict[str, list[Callable[[], bytes]]]:
+    """Every file under /data/: relative path → the functions that make its parts, in order.
 
-    Files are made as they are written, one at a time: a national edition's downloads
+    Files are made as they are written, one part at a time: a national edition's downloads
     run to hundreds of megabytes, which need never be held at once.
     """
     files = {
-        "data/targets.csv": lambda: csv_bytes(target_rows(dataset, tables), TARGET_FIELDS),
-        "data/targets.json": lambda: json_lines(target_rows(dataset, tables), TARGET_FIELDS),
+        "data/targets.csv": targets_parts(_targets_csv_part, dataset, tables),
+        "data/targets.json": targets_parts(_targets_json_part, dataset, tables),
     }
     districts = {d.id: d for d in dataset.districts}
     for group_id, group in tables.groups.items():
         topic_counts = group.topic_counts.to_dict("index")
         group_districts = [districts[d] for d in group.district_ids]
         for chart in charts[group_id].values():
-            files[f"data/{chart.csv_path}"] = (
+            files[f"data/{chart.csv_path}"] = [
                 functools.partial(comparison_csv, districts, group.comparisons[chart.id]) if chart.kind == "comparison"
-                else functools.partial(items_csv, group_districts, topic_counts[chart.topic]))
+                else functools.partial(items_csv, group_districts, topic_counts[chart.topic])]
     every_chart = [chart for group in charts.values() for chart in group.values()]
-    files["data/datapackage.json"] = lambda: json.dumps(datapackage(dataset, every_chart), ensure_ascii=False,
-                                                        indent=1).encode("utf-8")
+    files["data/datapackage.json"] = [lambda: json.dumps(datapackage(dataset, every_chart), ensure_ascii=False,
+                                                         indent=1).encode("utf-8")]
     return files

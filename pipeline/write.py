@@ -20,7 +20,8 @@ def write_site(files: Mapping[str, bytes], site_dir: Path) -> None:
     """Write `files` (relative path → bytes) as the new site/, atomically.
 
     Files are written in the order items() gives them, each as soon as it comes, so that
-    `files` may render its pages lazily (see builder.SiteFiles).
+    `files` may render its pages lazily (see builder.SiteFiles). A file that comes again straight
+    after itself is a further part of it, appended: a large download is never held whole.
     """
     site_dir = Path(site_dir)
     staging = site_dir.with_name(f".{site_dir.name}.new-{os.getpid()}")
@@ -31,13 +32,16 @@ def write_site(files: Mapping[str, bytes], site_dir: Path) -> None:
     written = 0
     try:
         folders: set[Path] = set()
+        previous = None
         for relative, content in files.items():
             target = staging / relative
             if target.parent not in folders:  # one mkdir per folder, not per file
                 target.parent.mkdir(parents=True, exist_ok=True)
                 folders.add(target.parent)
-            target.write_bytes(content)
-            written += 1
+            with target.open("ab" if relative == previous else "wb") as out:
+                out.write(content)
+            written += relative != previous
+            previous = relative
         if site_dir.exists():
             site_dir.rename(retired)
         staging.rename(site_dir)

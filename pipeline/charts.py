@@ -16,7 +16,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from .tables import ITEM_KINDS, SERIES_ORDER
+from .tables import ITEM_KINDS, SERIES_ORDER, rows_by_index
 from .formatting import NOT_STATED, figure_short, figure_text, kind_label, number_en, number_zh
 
 LANGS = ("zh", "en")
@@ -218,7 +218,8 @@ def build_charts(tables, district_names: dict[str, dict[str, str]], topics, item
     order, so it reads as the documents word it.
     """
     records = tables.records
-    first = dict(zip(records["id"], zip(records["topic"], records["label_zh"], records["label_en"])))
+    first = dict(zip(records["id"].tolist(), zip(records["topic"].tolist(), records["label_zh"].tolist(),
+                                                records["label_en"].tolist())))
     return {group: _group_charts(group, tables.groups[group], first, district_names, topics, item_titles, kind_names)
             for group in tables.groups}
 
@@ -234,7 +235,7 @@ def _group_charts(group, group_tables, first, district_names, topics, item_title
         titles = {"zh": label_zh, "en": label_en}
         draw = functools.partial(_draw_comparison, export_name(metric), rows, district_names, titles)
         charts[metric] = Chart(metric, "comparison", topic, titles, draw, group)
-    topic_counts = group_tables.topic_counts.to_dict("index")
+    topic_counts = rows_by_index(group_tables.topic_counts)
     for topic in topics:
         chart_id = items_chart_id(topic.id)
         titles = {lang: item_titles[lang].format(topic=getattr(topic, f"name_{lang}")) for lang in LANGS}

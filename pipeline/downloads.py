@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from .formatting import plain_number
 from .charts import Chart
 from .models import Dataset, District
-from .tables import ITEM_KINDS, Tables, plain_rows
+from .tables import ITEM_KINDS, Tables, plain_rows, rows_by_index
 
 # Records converted to download rows at a time: a national edition's 180,000 are never all held as dicts.
 ROWS_PER_CHUNK = 5000
@@ -225,7 +225,7 @@ def download_files(dataset: Dataset, tables: Tables, charts: dict[str | None, di
     }
     districts = {d.id: d for d in dataset.districts}
     for group_id, group in tables.groups.items():
-        topic_counts = group.topic_counts.to_dict("index")
+        topic_counts = rows_by_index(group.topic_counts)
         group_districts = [districts[d] for d in group.district_ids]
         for chart in charts[group_id].values():
             files[f"data/{chart.csv_path}"] = [

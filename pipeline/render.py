@@ -27,7 +27,7 @@ from .assets import Asset
 from .chart_svg import chart_svg
 from .charts import Chart, items_chart_id
 from .models import Dataset, District, Source
-from .tables import COVERAGE_LEVELS, ITEM_KINDS, SERIES_ORDER, Tables, plain_rows, topic_keys
+from .tables import COVERAGE_LEVELS, ITEM_KINDS, SERIES_ORDER, Tables, plain_rows, rows_by_index, topic_keys
 from .validate import without_whitespace
 
 LANGS = ("zh", "en")
@@ -194,7 +194,7 @@ class ScopeRows:
 def table_ranges(records) -> dict[str, tuple[int, int]]:
     """District → (start, stop) of its rows in the records table, which keeps each district's rows together."""
     ranges: dict[str, tuple[int, int]] = {}
-    for position, district in enumerate(records["district"]):
+    for position, district in enumerate(records["district"].tolist()):
         start = ranges[district][0] if district in ranges else position
         ranges[district] = (start, position + 1)
     return ranges
@@ -353,7 +353,7 @@ class SiteRenderer:
 
     def _items_cells(self, scope: Scope, chart: Chart, lang: str) -> tuple[list[str], list[dict]]:
         if scope.group not in self._item_counts:  # one conversion per group, not a pandas lookup per cell
-            self._item_counts[scope.group] = self.tables.groups[scope.group].topic_counts.to_dict("index")
+            self._item_counts[scope.group] = rows_by_index(self.tables.groups[scope.group].topic_counts)
         counts = self._item_counts[scope.group][chart.topic]
         rows = [Fields(district=d, cells=[Fields(record=None, text=str(int(counts[(d.id, k)]))) for k in ITEM_KINDS])
                 for d in scope.districts]

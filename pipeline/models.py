@@ -209,3 +209,5 @@ class Dataset(Model):
     districts: tuple[District, ...]
     source_texts: dict[str, str]
     cities: tuple[City, ...] = ()
+    # Record id → the measure word (个, 家, 条 …) its quote writes with the figure, where it writes one.
+    counters: dict[str, str] = {}

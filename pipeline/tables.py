@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .chinese_numbers import matching_figure
 from .models import Dataset, Topic
 
 RECORD_COLUMNS = [
@@ -65,13 +64,11 @@ def records_table(dataset: Dataset) -> pd.DataFrame:
     for district_order, district in enumerate(dataset.districts):
         for record in district.records:
             row = record.model_dump()
-            figure = (matching_figure(record.quote, record.value, record.unit, record.bound, record.value_high)
-                      if record.has_figure else None)
             row.update(
                 district=district.id,
                 district_order=district_order,
                 topic_order=topic_order[record.topic],
-                counter=figure.counter if figure else None,
+                counter=dataset.counters.get(record.id),
             )
             rows.append(row)
     table = pd.DataFrame(rows, columns=RECORD_COLUMNS)

@@ -10,7 +10,7 @@ import re
 
 from pydantic import BaseModel, ValidationError
 
-from .chinese_numbers import matching_figure
+from .chinese_numbers import Figure, matching_figure
 from .errors import DataError, DataErrors
 from .load import LoadedFile, RawProject, dotted
 from .models import City, Dataset, District, Record, Source, Topic
@@ -124,13 +124,16 @@ class CheckedDistrict:
     district: District | None
     records: list[tuple[int, Record]]
     errors: list[DataError]
+    figures: dict[int, Figure | None]  # record index → the figure of its quote that agrees with it, if it has one
 
 
 def check_district_file(loaded: LoadedFile) -> CheckedDistrict:
-    """The district and its records as models, and every problem found in this file alone."""
+    """The district and its records as models, the figure each quote gives, and every problem found in
+    this file alone."""
     report = _Report()
     district, records = _validate_district(report, loaded)
-    return CheckedDistrict(dataclasses.replace(loaded, data=None), district, records, report.errors)
+    figures = {i: matching_figure(r.quote, r.value, r.unit, r.bound, r.value_high) for i, r in records if r.has_figure}
+    return CheckedDistrict(dataclasses.replace(loaded, data=None), district, records, report.errors, figures)
 
 
 def _check_unique_ids(report: _Report, entries) -> None:
@@ -146,7 +149,8 @@ def _check_unique_ids(report: _Report, entries) -> None:
             first[entry_id] = (loaded, path)
 
 
-def _check_record(report, loaded, path, record, district_id, topics, sources, archives_flat, written_ids) -> None:
+def _check_record(report, loaded, path, record, figure, district_id, topics, sources, archives_flat, written_ids
+                  ) -> None:
     if not record.id.startswith(district_id + "-"):
         report.add(loaded, path + ("id",), f"'{record.id}' does not start with the district id",
                    f"ids in this file start with '{district_id}-'")
@@ -172,8 +176,7 @@ def _check_record(report, loaded, path, record, district_id, topics, sources, ar
     if without_whitespace(record.quote) not in text:
         report.add(loaded, path + ("quote",), f"the quote is not in the text of '{source.id}'",
                    f"copy it exactly from data/sources/{source.archive} (white space may differ)")
-    elif record.has_figure and matching_figure(record.quote, record.value, record.unit, record.bound,
-                                               record.value_high) is None:
+    elif record.has_figure and figure is None:
         shown = f"{record.value:g} {record.unit} ({record.bound})"
         report.add(loaded, path + ("value",), f"the quote does not contain the figure {shown}",
                    "make value, unit and bound say what the quote says (e.g. 1.8万人 → 18000 people exact)")
@@ -187,7 +190,7 @@ def _check_metrics(report: _Report, located_records) -> None:
     pair, shown side by side but never drawn on one axis.
     """
     first: dict[str, tuple[str, Record]] = {}
-    for loaded, path, record, district_id in located_records:
+    for loaded, path, record, _, district_id in located_records:
         if record.metric is None or not record.has_figure:
             continue
         if record.metric not in first:
@@ -261,7 +264,7 @@ def validate(raw: RawProject) -> Dataset:
                        f"rename the file to {district.id}.yaml or set id: {stem}")
         districts.append(district.model_copy(update={"records": tuple(r for _, r in records)}))
         located_districts.append((loaded, district))
-        located_records.extend((loaded, ("records", i), r, district.id) for i, r in records)
+        located_records.extend((loaded, ("records", i), r, one.figures.get(i), district.id) for i, r in records)
 
     # A district file that cannot be parsed still exists: name it by its file so
     # one syntax error does not cascade into "unknown district" elsewhere.
@@ -275,12 +278,13 @@ def validate(raw: RawProject) -> Dataset:
                        "add the document's full text under data/sources/")
 
     archives_flat = {name: without_whitespace(text) for name, text in raw.archives.items()}
-    _check_unique_ids(report, [(loaded, path, r.id) for loaded, path, r, _ in located_records])
+    _check_unique_ids(report, [(loaded, path, r.id) for loaded, path, r, _, _ in located_records])
     # Cross-references wait until the files they point into can be read.
     if raw.topics.data is not None and raw.sources.data is not None:
         written_ids = _raw_ids(raw.topics) | _raw_ids(raw.sources)  # once: sources grow with districts
-        for loaded, path, record, district_id in located_records:
-            _check_record(report, loaded, path, record, district_id, topics, sources, archives_flat, written_ids)
+        for loaded, path, record, figure, district_id in located_records:
+            _check_record(report, loaded, path, record, figure, district_id, topics, sources, archives_flat,
+                          written_ids)
     _check_metrics(report, located_records)
     cities = _check_cities(report, raw, located_districts)
 
@@ -292,4 +296,6 @@ def validate(raw: RawProject) -> Dataset:
         districts=tuple(sorted(districts, key=lambda d: (d.order, d.id))),
         source_texts={s.id: raw.archives[s.archive] for s in sources.values()},
         cities=tuple(cities),
+        counters={record.id: figure.counter for _, _, record, figure, _ in located_records
+                  if figure is not None and figure.counter is not None},
     )

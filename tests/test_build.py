@@ -5,7 +5,8 @@ import re
 
 import pytest
 
-from pipeline import builder, load, parallel, render
+from pipeline import builder, downloads, load, parallel, render
+from pipeline.tables import derive_tables
 from pipeline.builder import build_site
 from pipeline.errors import DataErrors
 
@@ -165,6 +166,24 @@ def test_a_site_made_by_worker_processes_is_the_site_made_by_one(project, monkey
     assert_made_by_workers(processes())
     assert workers.keys() == one_process.keys()
     assert [name for name in workers if workers[name] != one_process[name]] == []
+
+
+def test_downloads_made_in_parts_are_the_downloads_made_whole(project, monkeypatch):
+    """targets.csv and targets.json are made in parts of downloads.ROWS_PER_PART records, written one after
+    another (a national edition's would otherwise be held whole, twice over): the files must be the same."""
+    build_site(project.paths)
+    whole = {name: (project.paths.site / "data" / name).read_bytes() for name in ("targets.csv", "targets.json")}
+    monkeypatch.setattr(downloads, "ROWS_PER_PART", 1)
+    monkeypatch.setattr(builder, "PARALLEL_FROM", 1)  # parts made by several workers, written in order
+    build_site(project.paths)
+    assert len(downloads.targets_parts(lambda *args: b"", *_dataset_and_tables(project))) > 2
+    for name, content in whole.items():
+        assert (project.paths.site / "data" / name).read_bytes() == content, name
+
+
+def _dataset_and_tables(project):
+    dataset = builder.check_data(project.paths)
+    return dataset, derive_tables(dataset)
 
 
 def test_district_files_parsed_by_worker_processes_give_the_same_errors(project, monkeypatch):

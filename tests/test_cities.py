@@ -12,6 +12,7 @@ import textwrap
 
 import pytest
 
+from pipeline import charts, render
 from pipeline.builder import build_site
 from pipeline.errors import DataErrors
 
@@ -137,3 +138,20 @@ def test_an_unknown_city_is_named_where_it_is_written(cities):
         build_site(cities.paths)
     assert [str(e) for e in caught.value.errors] == [
         "data/districts/gamma.yaml:5:7: city: unknown city 'sooth' — did you mean 'south'?"]
+
+
+def test_a_city_site_converts_each_citys_records_and_draws_its_charts_once(cities, monkeypatch):
+    """A national edition keeps one city's record rows and chart figures at a time: the pages come city by
+    city, so each city's rows are converted once and each chart drawn once per language. Pages that
+    interleaved cities would convert a city's rows again each time it came back."""
+    converted, drawn = [], []
+    index_rows = render.SiteRenderer._index_rows
+    monkeypatch.setattr(render.SiteRenderer, "_index_rows",
+                        lambda self, scope: converted.append(scope.group) or index_rows(self, scope))
+    figure = charts.Chart.figure
+    monkeypatch.setattr(charts.Chart, "figure", lambda chart, lang: drawn.append((chart.group, chart.id, lang))
+                        or figure(chart, lang))
+    build_site(cities.paths)
+    assert sorted(converted) == ["north", "south"]
+    assert drawn and len(drawn) == len(set(drawn))
+    assert {group for group, _, _ in drawn} == {"north", "south"}

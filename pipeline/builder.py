@@ -87,7 +87,7 @@ class SiteFiles(Mapping):
         # Downloads first: the largest take seconds, and run beside the pages.
         makers = [functools.partial(_made_part, name, make) for name, parts in self.made.items() for make in parts]
         makers += page_makers(self.renderer, list(self.jobs.values()))
-        yield from results(makers, parallel=len(self.jobs) >= PARALLEL_FROM, in_order=True)
+        yield from results(makers, parallel=len(self.jobs) >= PARALLEL_FROM)
         yield from self.other.items()
 
 

@@ -240,8 +240,7 @@ def load_files(files: list[Path], paths, cache: dict | None = None,
     if cache is not None or len(files) < PARALLEL_LOAD_FROM:
         return [_loaded_and_checked(path, paths, cache, check) for path in files]
     runs = [files[i:i + FILES_PER_TASK] for i in range(0, len(files), FILES_PER_TASK)]
-    return list(results([functools.partial(_load_run, run, paths, check) for run in runs], parallel=True,
-                        in_order=True))
+    return list(results([functools.partial(_load_run, run, paths, check) for run in runs], parallel=True))
 
 
 @dataclass

@@ -6,9 +6,9 @@ inherited by the forked processes, never pickled: only their results travel back
 Pages do not depend on each other, nor downloads on pages, so the same files come
 out whichever process makes them and in whatever order they finish.
 """
+import collections
 import multiprocessing
 import os
-import queue
 from collections.abc import Callable, Iterator
 from typing import TypeVar
 
@@ -29,25 +29,15 @@ def _run(index: int) -> list:
     return _forked_work[index]()
 
 
-def _yieldable(waiting: dict[int, list], index: int, next_index: int, in_order: bool) -> Iterator[int]:
-    """The finished pieces that may be yielded now: the one just finished, or in order the run from next_index."""
-    if not in_order:
-        yield index
-        return
-    while next_index in waiting:
-        yield next_index
-        next_index += 1
-
-
 def cpu_count() -> int:
     """The CPUs this process may run on."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def results(work: list[Callable[[], list[T]]], parallel: bool, in_order: bool = False) -> Iterator[T]:
-    """The results of every piece of work: from forked workers when `parallel` and the machine allows,
-    as each piece finishes (or in the order given, if in_order), else one piece after another in
-    this process. Give the longest pieces first, so that none is left to run alone at the end.
+def results(work: list[Callable[[], list[T]]], parallel: bool) -> Iterator[T]:
+    """The results of every piece of work, in the order given: from forked workers when `parallel` and
+    the machine allows, else one piece after another in this process. Give the longest pieces first,
+    so that none is left to run alone at the end.
 
     A piece is handed out only as an earlier one's results are taken, PIECES_AHEAD per worker at
     first: when the caller (writing files to a slow disk) falls behind, the workers wait rather
@@ -60,28 +50,16 @@ def results(work: list[Callable[[], list[T]]], parallel: bool, in_order: bool = 
             yield from piece()
         return
     _forked_work = work
-    finished: queue.Queue = queue.Queue()
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            def hand_out(index: int) -> None:
-                pool.apply_async(_run, (index,), callback=lambda done: finished.put((index, done)),
-                                 error_callback=lambda error: finished.put((index, error)))
-
-            handed = min(len(work), PIECES_AHEAD * workers)
-            for index in range(handed):
-                hand_out(index)
-            waiting: dict[int, list] = {}  # finished, not yet yielded
-            next_index = 0
-            for _ in range(len(work)):
-                index, done = finished.get()
-                if isinstance(done, BaseException):
-                    raise done
-                waiting[index] = done
-                for taken in _yieldable(waiting, index, next_index, in_order):
-                    yield from waiting.pop(taken)
+            first = min(len(work), PIECES_AHEAD * workers)
+            handed = collections.deque(pool.apply_async(_run, (index,)) for index in range(first))
+            next_index = first
+            while handed:
+                done = handed.popleft().get()
+                if next_index < len(work):
+                    handed.append(pool.apply_async(_run, (next_index,)))
                     next_index += 1
-                    if handed < len(work):
-                        hand_out(handed)
-                        handed += 1
+                yield from done
     finally:
         _forked_work = None

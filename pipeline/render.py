@@ -241,8 +241,8 @@ class SiteRenderer:
         is rendered. Pages come scope by scope, so only one scope's are held: a national edition's
         180,000 rows would take 200 MB in every process."""
         if self._rows is None or scope.group != self._rows_group:
-            self._rows, self._rows_group = None, scope.group
-            self._rows = self._index_rows(scope)
+            self._rows = None  # the last scope's rows go before the next scope's are made
+            self._rows, self._rows_group = self._index_rows(scope), scope.group
         return self._rows
 
     def _index_rows(self, scope: Scope) -> ScopeRows:

@@ -16,7 +16,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from .tables import ITEM_KINDS, SERIES_ORDER, rows_by_index
+from .tables import ITEM_KINDS, SERIES_ORDER, columns, rows_by_index
 from .formatting import NOT_STATED, figure_short, figure_text, kind_label, number_en, number_zh
 
 LANGS = ("zh", "en")
@@ -218,8 +218,7 @@ def build_charts(tables, district_names: dict[str, dict[str, str]], topics, item
     order, so it reads as the documents word it.
     """
     records = tables.records
-    first = dict(zip(records["id"].tolist(), zip(records["topic"].tolist(), records["label_zh"].tolist(),
-                                                records["label_en"].tolist())))
+    first = dict(zip(records["id"].tolist(), columns(records, "topic", "label_zh", "label_en")))
     return {group: _group_charts(group, tables.groups[group], first, district_names, topics, item_titles, kind_names)
             for group in tables.groups}
 

@@ -10,6 +10,7 @@ the records, never in a scan per district, per topic or per metric, so the
 build grows linearly with the number of districts.
 """
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pandas as pd
@@ -84,17 +85,23 @@ def has_district_prefix(key: str, district_ids: set[str]) -> bool:
     return any(key[:i] in district_ids for i, ch in enumerate(key) if ch == "-")
 
 
+def columns(frame: pd.DataFrame, *names: str) -> Iterator[tuple]:
+    """The named columns' cells, row by row, as plain Python values. Each column is read whole as a list:
+    pandas 3 reads a string column cell by cell, a boxed call each (seconds for a national edition)."""
+    return zip(*(frame[name].tolist() for name in names))
+
+
 def topic_keys(records: pd.DataFrame) -> list[tuple[str, ...]]:
     """For each record, in table order: its primary topic and its tags, each once."""
     return [tuple(dict.fromkeys((topic, *tags)))
-            for topic, tags in zip(records["topic"].tolist(), records["tags"].tolist())]
+            for topic, tags in columns(records, "topic", "tags")]
 
 
 def rows_by_index(frame: pd.DataFrame) -> dict:
     """frame.to_dict("index") of a table of plain values, read through NumPy: pandas' own takes
     milliseconds a table, seconds for a national edition's hundreds of cities."""
-    columns = list(frame.columns)
-    return {key: dict(zip(columns, row)) for key, row in zip(frame.index.tolist(), frame.to_numpy().tolist())}
+    names = list(frame.columns)
+    return {key: dict(zip(names, row)) for key, row in zip(frame.index.tolist(), frame.to_numpy().tolist())}
 
 
 def plain_rows(frame: pd.DataFrame) -> list[dict]:
@@ -129,8 +136,7 @@ def comparisons_by_group(records: pd.DataFrame, groups: dict[str | None, list[st
     group_of = {d: group for group, ids in groups.items() for d in ids}
     figures = records[records["metric"].notna() & records["value"].notna()]
     units: dict[tuple, set] = defaultdict(set)
-    for district, metric, unit in zip(figures["district"].tolist(), figures["metric"].tolist(),
-                                      figures["unit"].tolist()):
+    for district, metric, unit in columns(figures, "district", "metric", "unit"):
         units[group_of[district], metric].add(unit)
     comparable = {key for key, seen in units.items()
                   if len(seen) == 1 and not has_district_prefix(key[1], all_district_ids)}
@@ -140,8 +146,7 @@ def comparisons_by_group(records: pd.DataFrame, groups: dict[str | None, list[st
         if key in comparable:
             stated[key][row["district"]].append({"district": row["district"], "stated": True, **row})
     firsts: dict[str | None, dict[str, str]] = defaultdict(dict)
-    for record_id, district, metric in zip(records["id"].tolist(), records["district"].tolist(),
-                                            records["metric"].tolist()):
+    for record_id, district, metric in columns(records, "id", "district", "metric"):
         key = (group_of[district], metric)
         if key in comparable and metric not in firsts[key[0]]:
             firsts[key[0]][metric] = record_id
@@ -161,8 +166,8 @@ def coverage_tables(records: pd.DataFrame, keys: list[tuple[str, ...]], topic_id
     only, or not stated."""
     strongest: dict[tuple[str, str], int] = {}
     rank = {level: i for i, level in enumerate(COVERAGE_LEVELS)}
-    for record_keys, district, kind, has_value in zip(keys, records["district"].tolist(), records["kind"].tolist(),
-                                                      records["value"].notna().tolist()):
+    for record_keys, (district, kind), has_value in zip(keys, columns(records, "district", "kind"),
+                                                        records["value"].notna().tolist()):
         level = rank[("target" if kind == "target" else "actual") if has_value else "commitment"]
         for topic in record_keys:
             strongest[topic, district] = min(level, strongest.get((topic, district), level))
@@ -211,8 +216,7 @@ def facet_tables(records: pd.DataFrame, keys: list[tuple[str, ...]], topics: lis
     topic whose quote names one of the facet's keywords."""
     faceted = [t for t in topics if t.facets]
     cells = {t.id: {d: [[] for _ in t.facets] for ids in groups.values() for d in ids} for t in faceted}
-    for record_keys, record_id, district, quote in zip(keys, records["id"].tolist(), records["district"].tolist(),
-                                                          records["quote"].tolist()):
+    for record_keys, (record_id, district, quote) in zip(keys, columns(records, "id", "district", "quote")):
         for topic in faceted:
             if topic.id not in record_keys:
                 continue
@@ -231,7 +235,7 @@ def progress_pairs(records: pd.DataFrame, district_ids: set[str]) -> dict[str, t
     Only pairs the documents themselves make are linked; no progress figure is computed.
     """
     by_metric: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for record_id, metric, kind in zip(records["id"].tolist(), records["metric"].tolist(), records["kind"].tolist()):
+    for record_id, metric, kind in columns(records, "id", "metric", "kind"):
         if isinstance(metric, str) and has_district_prefix(metric, district_ids):
             by_metric[metric].append((record_id, kind))
     pairs: dict[str, tuple[str, ...]] = {}

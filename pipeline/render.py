@@ -55,6 +55,11 @@ def chart_json(figure: dict) -> Markup:
     return Markup(text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e"))
 
 
+def record_url(lang: str, row: dict) -> str:
+    """Where a record's card is on its district's page: '/districts/haizhu/#haizhu-t01-gdp-growth'."""
+    return page_url(lang, "districts", row["district"]) + "#" + row["id"]
+
+
 def markdown_html(text: str) -> Markup:
     """Markdown from content/, rendered and sanitised: no script, no javascript: links."""
     html = markdown.markdown(text, extensions=["tables"], output_format="html")
@@ -231,6 +236,8 @@ class SiteRenderer:
         self._views_group: str | None = None
         self._rows: ScopeRows | None = None
         self._rows_group: str | None = None
+        self._cards: dict[tuple, Markup] = {}  # the cards of the scope whose rows are held
+        self._record_macro = self.env.get_template("macros.html").module.record
         self._documents: dict[tuple, str] = {}
         self._item_counts: dict[str | None, dict] = {}
         self._comparison_rows: dict[tuple, list[Fields]] = {}
@@ -241,9 +248,22 @@ class SiteRenderer:
         is rendered. Pages come scope by scope, so only one scope's are held: a national edition's
         180,000 rows would take 200 MB in every process."""
         if self._rows is None or scope.group != self._rows_group:
-            self._rows = None  # the last scope's rows go before the next scope's are made
+            self._rows, self._cards = None, {}  # the last scope's go before the next scope's are made
             self._rows, self._rows_group = self._index_rows(scope), scope.group
         return self._rows
+
+    def record_card(self, scope: Scope, lang: str, row: Fields, here: str | None = None) -> Markup:
+        """A record's card (macros.html `record`), made once per scope, language and record: the same
+        card shows on its district's page and on its topic's page (a third of the pages' work); on a
+        page of one of its tags (`here`), it also links to its own topic."""
+        rows = self.scope_rows(scope)
+        also_under = here if here and row["topic"] != here else None
+        key = (row["id"], lang, also_under)
+        if key not in self._cards:
+            self._cards[key] = self._record_macro(row, lang, self.t[lang], functools.partial(scope.url, lang),
+                                                  functools.partial(record_url, lang), rows.progress,
+                                                  self.topic_names[lang], also_under)
+        return self._cards[key]
 
     def _index_rows(self, scope: Scope) -> ScopeRows:
         records = self.tables.records
@@ -323,7 +343,8 @@ class SiteRenderer:
             "other_html_lang": HTML_LANG[other],
             "asset": lambda name: self.assets[name].url,
             "page_url": lambda *p: scope.url(lang, *p),
-            "record_url": lambda row: page_url(lang, "districts", row["district"]) + "#" + row["id"],
+            "record_url": functools.partial(record_url, lang),
+            "record_card": functools.partial(self.record_card, scope, lang),
             "topics": self.dataset.topics,
             "topic_names": self.topic_names[lang],
             "districts": scope.districts,
@@ -453,7 +474,6 @@ class SiteRenderer:
             items_only=all(c["kind"] == "items" for c in charts),
             facets=self._facets(scope, topic_id),
             columns=columns,
-            progress=rows.progress,
         )
 
     def district(self, district_id: str, lang: str) -> bytes:
@@ -474,7 +494,6 @@ class SiteRenderer:
             groups=groups,
             district_sources=own_sources,
             has_lead_units=any(row["lead_units"] for row in records),
-            progress=rows.progress,
         )
 
     def lead_units(self, district_id: str, lang: str) -> bytes:

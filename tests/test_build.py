@@ -121,6 +121,17 @@ def test_templates_read_a_row_as_jinja_reads_a_dict(tmp_path):
     assert template.render(r=render.Fields(value=5, items=3)) == "5 False True 3"
 
 
+def test_a_records_card_is_the_same_on_its_district_and_topic_pages(project):
+    """A card is made once per scope, record and language and shown on both pages (render.record_card):
+    the same heading level on both, and the same links."""
+    build_site(project.paths)
+    for lang in ("", "en/"):
+        district = read(project.paths.site, f"{lang}districts/alpha/index.html")
+        topic = read(project.paths.site, f"{lang}topics/gdp/index.html")
+        card = re.search(r'<article class="record[^"]*" id="alpha-gdp-growth">.*?</article>', district, re.S).group(0)
+        assert card in topic and '<h3 class="record-label">' in card
+
+
 def test_two_builds_are_byte_identical(project, tmp_path):
     build_site(project.paths)
     first = {p.relative_to(project.paths.site): p.read_bytes() for p in project.paths.site.rglob("*") if p.is_file()}

@@ -5,6 +5,7 @@ import gc
 import os
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 import yaml
 
@@ -17,7 +18,7 @@ from .parallel import PARALLEL_FROM, results
 from .render import LANGS, PageJob, SiteRenderer, page_makers
 from .tables import ITEM_KINDS, derive_tables
 from .validate import check_district_file, validate
-from .write import write_site
+from .write import FileWriter, write_site
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ class SiteFiles(Mapping):
     """Every file of the site, relative path → bytes, with pages rendered and downloads made only as they
     are read.
 
-    write_site reads items() once and writes each file as it comes: a national
+    write_site has it write itself (write_into), each file as it is made: a national
     edition's gigabytes of pages and downloads are never held in memory at once.
     """
 
@@ -82,17 +83,41 @@ class SiteFiles(Mapping):
     def __len__(self) -> int:
         return len(self.jobs) + len(self.made) + len(self.other)
 
-    def items(self) -> Iterator[tuple[str, bytes]]:
-        """Every file, a large download in several parts that come one after another (see write_site)."""
+    def write_into(self, folder: Path) -> int:
+        """Make every file and write it under `folder`; returns how many files were written.
+
+        Pages are written by the process that renders them (one per CPU on a large site): a national
+        edition's 1.7 GB of pages never travels between processes. Downloads come back to this process,
+        in order, so that the parts of a large one are appended one after another.
+        """
+        writer = FileWriter(folder)
         # Downloads first: the largest take seconds, and run beside the pages.
-        makers = [functools.partial(_made_part, name, make) for name, parts in self.made.items() for make in parts]
-        makers += page_makers(self.renderer, list(self.jobs.values()))
-        yield from results(makers, parallel=len(self.jobs) >= PARALLEL_FROM)
-        yield from self.other.items()
+        work = [functools.partial(_made_part, name, make) for name, parts in self.made.items() for make in parts]
+        work += [functools.partial(_written_pages, folder, make)
+                 for make in page_makers(self.renderer, list(self.jobs.values()))]
+        pages = 0
+        for relative, content in results(work, parallel=len(self.jobs) >= PARALLEL_FROM):
+            if content is None:
+                pages += 1
+            else:
+                writer.write(relative, content)
+        for relative, content in self.other.items():
+            writer.write(relative, content)
+        return pages + writer.written
 
 
 def _made_part(name: str, make: Callable[[], bytes]) -> list[tuple[str, bytes]]:
     return [(name, make())]
+
+
+def _written_pages(folder: Path, make: Callable[[], list[tuple[str, bytes]]]) -> list[tuple[str, None]]:
+    """Pages made and written where they are made; only their names come back."""
+    writer = FileWriter(folder)
+    names = []
+    for relative, content in make():
+        writer.write(relative, content)
+        names.append((relative, None))
+    return names
 
 
 @dataclass(frozen=True)

@@ -16,12 +16,34 @@ from pathlib import Path
 BACKGROUND_REMOVAL_FROM = 2000
 
 
+class FileWriter:
+    """Writes files under one folder, each as it comes, making each folder once. A file that comes again
+    straight after itself is a further part of it, appended: a large download is never held whole."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.folders: set[Path] = set()
+        self.previous: str | None = None
+        self.written = 0  # files, not parts
+
+    def write(self, relative: str, content: bytes) -> None:
+        target = self.folder / relative
+        if target.parent not in self.folders:  # one mkdir per folder, not per file
+            target.parent.mkdir(parents=True, exist_ok=True)  # safe beside another process making it
+            self.folders.add(target.parent)
+        with target.open("ab" if relative == self.previous else "wb") as out:
+            out.write(content)
+        self.written += relative != self.previous
+        self.previous = relative
+
+
 def write_site(files: Mapping[str, bytes], site_dir: Path) -> None:
     """Write `files` (relative path → bytes) as the new site/, atomically.
 
-    Files are written in the order items() gives them, each as soon as it comes, so that
-    `files` may render its pages lazily (see builder.SiteFiles). A file that comes again straight
-    after itself is a further part of it, appended: a large download is never held whole.
+    Files are written in the order items() gives them, each as soon as it comes (see FileWriter),
+    so that `files` may render its pages lazily. A mapping with a write_into(folder) method writes
+    itself and says how many files it wrote (builder.SiteFiles: its pages are written by the
+    processes that render them).
     """
     site_dir = Path(site_dir)
     staging = site_dir.with_name(f".{site_dir.name}.new-{os.getpid()}")
@@ -29,19 +51,14 @@ def write_site(files: Mapping[str, bytes], site_dir: Path) -> None:
     for leftover in site_dir.parent.glob(f".{site_dir.name}.old-*"):  # a removal cut short
         remove_in_background(leftover)
     shutil.rmtree(staging, ignore_errors=True)
-    written = 0
     try:
-        folders: set[Path] = set()
-        previous = None
-        for relative, content in files.items():
-            target = staging / relative
-            if target.parent not in folders:  # one mkdir per folder, not per file
-                target.parent.mkdir(parents=True, exist_ok=True)
-                folders.add(target.parent)
-            with target.open("ab" if relative == previous else "wb") as out:
-                out.write(content)
-            written += relative != previous
-            previous = relative
+        if hasattr(files, "write_into"):
+            written = files.write_into(staging)
+        else:
+            writer = FileWriter(staging)
+            for relative, content in files.items():
+                writer.write(relative, content)
+            written = writer.written
         if site_dir.exists():
             site_dir.rename(retired)
         staging.rename(site_dir)

@@ -9,6 +9,7 @@ outside it at negative x, as Plotly places them in its margin. Title and
 legend are HTML around the chart, so they wrap on a phone.
 """
 import functools
+import re
 from xml.sax.saxutils import escape
 
 FONT_SIZE = 12
@@ -17,6 +18,7 @@ MUTED = "#555555"
 
 
 QUOTE = {'"': "&quot;"}
+NEEDS_ESCAPE = re.compile(r'[&<>"]')
 
 
 @functools.lru_cache(maxsize=None)
@@ -24,10 +26,16 @@ def _attribute_name(key: str) -> str:
     return key.rstrip("_").replace("_", "-")
 
 
+def _attr_value(value) -> str | int | float:
+    # Numbers, colours and anchors need no escaping (a national edition draws tens of thousands of charts).
+    if isinstance(value, (int, float)):
+        return value
+    text = str(value)
+    return escape(text, QUOTE) if NEEDS_ESCAPE.search(text) else text
+
+
 def _attrs(**values) -> str:
-    # A number needs no escaping (a national edition draws tens of thousands of charts).
-    return " ".join(f'{_attribute_name(k)}="{v if isinstance(v, (int, float)) else escape(str(v), QUOTE)}"'
-                    for k, v in values.items())
+    return " ".join(f'{_attribute_name(k)}="{_attr_value(v)}"' for k, v in values.items())
 
 
 def _text(x, y, content: str, size: int = FONT_SIZE, anchor: str = "start", fill: str = "#1a1a1a",

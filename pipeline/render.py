@@ -440,8 +440,8 @@ class SiteRenderer:
 
     def home(self, scope: Scope, lang: str) -> bytes:
         headline = [t for t in self.dataset.topics if t.headline]
-        coverage = [Fields(topic=self.topics[topic_id], levels=list(levels))
-                    for topic_id, levels in self.tables.groups[scope.group].coverage.iterrows()]
+        coverage = [Fields(topic=self.topics[topic_id], levels=list(levels.values()))
+                    for topic_id, levels in rows_by_index(self.tables.groups[scope.group].coverage).items()]
         return self.render(
             "home.html",
             **self._common(lang, scope, scope.parts, self.ui["site_title"][lang], self.ui["site_description"][lang]),
@@ -456,8 +456,8 @@ class SiteRenderer:
             return []
         facets = {f.id: f for f in self.topics[topic_id].facets}
         by_id = self.scope_rows(scope).by_id
-        return [Fields(facet=facets[facet_id], cells=[[by_id[r] for r in ids] for ids in row])
-                for facet_id, row in facet_tables[topic_id].iterrows()]
+        return [Fields(facet=facets[facet_id], cells=[[by_id[r] for r in ids] for ids in row.values()])
+                for facet_id, row in rows_by_index(facet_tables[topic_id]).items()]
 
     def topic(self, scope: Scope, topic_id: str, lang: str) -> bytes:
         topic = self.topics[topic_id]
@@ -551,7 +551,8 @@ class SiteRenderer:
             "about.html",
             **context,
             body=markdown_html(self.content[f"about.{lang}.md"]),
-            counts=[Fields(topic=self.topics[topic_id], cells=list(row)) for topic_id, row in self.tables.counts.iterrows()],
+            counts=[Fields(topic=self.topics[topic_id], cells=list(row.values()))
+                    for topic_id, row in rows_by_index(self.tables.counts).items()],
             count_kinds=ITEM_KINDS,
             count_totals=list(self.tables.counts.sum()),
         )

@@ -14,10 +14,12 @@ of the processes it forks to render a large site (those share most of their
 memory with it). CPU time counts the build process and its workers. Build
 time is build_site() alone, without Python's start-up and imports (reported
 apart), nor the removal of the previous site/, which a large build leaves to a
-process of its own (pipeline/write.py). Prints a Markdown table.
+process of its own (pipeline/write.py): each build waits until the removal
+left by the one before is over. Prints a Markdown table.
 """
 import argparse
 import json
+import os
 import platform
 import resource
 import subprocess
@@ -57,6 +59,18 @@ def measure(project: Path, code: Path) -> dict:
     }
 
 
+def wait_for_removals(project: Path, timeout: float = 600) -> None:
+    """Wait until the removal of an earlier build's site/ is over, then flush the disk's dirty pages.
+
+    A large build leaves the removal of the site it replaces to a process of its own (pipeline/write.py);
+    still running when the next build starts, it would share the disk and the CPUs with the build measured.
+    """
+    deadline = time.monotonic() + timeout
+    while any(project.glob(".site.old-*")) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    os.sync()
+
+
 def run(size: int, code: Path) -> dict:
     """Generate the project of `size` districts (unless already there) and build it in a child process."""
     sys.path.insert(0, str(ROOT / "bench"))
@@ -67,6 +81,7 @@ def run(size: int, code: Path) -> dict:
         write_project(project, size, RECORDS)
         marker.touch()
     copy_site_files(project)  # generated data is kept between runs; the templates measured are today's
+    wait_for_removals(project)
     child = subprocess.run([sys.executable, __file__, "--measure", str(project), "--code", str(code)],
                            check=True, capture_output=True, text=True)
     return dict(json.loads(child.stdout.splitlines()[-1]), districts=size)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .models import Dataset, Record, Topic
+from .models import Dataset, Topic
 
 RECORD_COLUMNS = [
     "id", "district", "topic", "tags", "kind", "period", "estimate", "metric", "measure",
@@ -61,19 +61,18 @@ class Tables:
 def records_table(dataset: Dataset) -> pd.DataFrame:
     """Every record as one row, with its district and the measure word its quote uses."""
     topic_order = {t.id: i for i, t in enumerate(dataset.topics)}
-    located = [(district_order, district.id, record)
-               for district_order, district in enumerate(dataset.districts) for record in district.records]
-    records = [record for _, _, record in located]
-    # Column by column from the models: a national edition's 180,000 row dicts took seconds to make and frame.
-    columns = {name: [getattr(record, name) for record in records]
-               for name in RECORD_COLUMNS if name in Record.model_fields}
-    columns.update(
-        district=[district_id for _, district_id, _ in located],
-        district_order=[district_order for district_order, _, _ in located],
-        topic_order=[topic_order[record.topic] for record in records],
-        counter=[dataset.counters.get(record.id) for record in records],
-    )
-    table = pd.DataFrame(columns, columns=RECORD_COLUMNS)
+    rows = []
+    for district_order, district in enumerate(dataset.districts):
+        for record in district.records:
+            row = record.model_dump()
+            row.update(
+                district=district.id,
+                district_order=district_order,
+                topic_order=topic_order[record.topic],
+                counter=dataset.counters.get(record.id),
+            )
+            rows.append(row)
+    table = pd.DataFrame(rows, columns=RECORD_COLUMNS)
     table = table.astype({"value": "float64", "value_high": "float64", "task_no": "Int64"})
     return table.sort_values(["district_order", "topic_order", "id"], kind="stable").reset_index(drop=True)
 

@@ -69,6 +69,8 @@ CHART_FIELDS = [
 
 def _cell(value) -> str:
     """One CSV text: no 'nan', no '70000000000.0', lists joined."""
+    if type(value) is str:  # most cells: tested first, as a national edition has 4 million
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -80,6 +82,10 @@ def _cell(value) -> str:
     return str(value)
 
 
+def _json_value(value):
+    return list(value) if type(value) is tuple else value
+
+
 def json_lines(rows: Iterable[dict], fields, first: bool = True, last: bool = True) -> bytes:
     """A JSON array of the rows' fields, one row per line: readable, and encoded by json's C encoder
     (an indent makes json fall back to its pure-Python encoder, minutes for a national edition).
@@ -89,8 +95,7 @@ def json_lines(rows: Iterable[dict], fields, first: bool = True, last: bool = Tr
     buffer = io.BytesIO()
     buffer.write(b"[\n" if first else b",\n")
     for i, row in enumerate(rows):
-        line = json.dumps({name: list(row[name]) if isinstance(row.get(name), tuple) else row.get(name)
-                           for name, _, _ in fields}, ensure_ascii=False)
+        line = json.dumps({name: _json_value(row.get(name)) for name, _, _ in fields}, ensure_ascii=False)
         buffer.write(b",\n" if i else b"")
         buffer.write(line.encode("utf-8"))
     buffer.write(b"\n]\n" if last else b"")
@@ -121,8 +126,9 @@ def target_rows(dataset: Dataset, tables: Tables, start: int = 0, stop: int | No
     for begin in range(start, stop, ROWS_PER_CHUNK):
         for row in plain_rows(tables.records.iloc[begin:min(begin + ROWS_PER_CHUNK, stop)]):
             district, source = districts[row["district"]], sources[row["source"]]
-            yield dict(row, district_zh=district.name_zh, district_en=district.name_en,
+            row.update(district_zh=district.name_zh, district_en=district.name_en,
                        source_title_zh=source.title_zh, source_title_en=source.title_en)
+            yield row
 
 
 def _targets_csv_part(dataset: Dataset, tables: Tables, start: int, stop: int) -> bytes:

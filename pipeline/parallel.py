@@ -4,7 +4,7 @@ and downloads.
 Each piece of work is a function that returns a list of results. The functions are
 inherited by the forked processes, never pickled: only their results travel back.
 Pages do not depend on each other, nor downloads on pages, so the same files come
-out whichever process makes them and in whatever order they finish.
+out whichever process makes them.
 """
 import collections
 import multiprocessing

@@ -265,6 +265,11 @@ class SiteRenderer:
                                                   self.topic_names[lang], also_under)
         return self._cards[key]
 
+    def record_cards(self, scope: Scope, lang: str, rows: list[Fields], here: str | None = None) -> Markup:
+        """The cards of several records, one after another (joined here: a template looping over
+        them would call into Python once per card, on every topic and district page)."""
+        return Markup("".join(self.record_card(scope, lang, row, here) for row in rows))
+
     def _index_rows(self, scope: Scope) -> ScopeRows:
         records = self.tables.records
         positions = [p for d in scope.districts if d.id in self.record_ranges
@@ -344,7 +349,6 @@ class SiteRenderer:
             "asset": lambda name: self.assets[name].url,
             "page_url": lambda *p: scope.url(lang, *p),
             "record_url": functools.partial(record_url, lang),
-            "record_card": functools.partial(self.record_card, scope, lang),
             "topics": self.dataset.topics,
             "topic_names": self.topic_names[lang],
             "districts": scope.districts,
@@ -463,7 +467,8 @@ class SiteRenderer:
         topic = self.topics[topic_id]
         rows = self.scope_rows(scope)
         on_topic = rows.on_topic[topic_id]
-        columns = [Fields(district=d, records=on_topic.get(d.id, [])) for d in scope.districts]
+        columns = [Fields(district=d, cards=self.record_cards(scope, lang, on_topic.get(d.id, []), topic_id))
+                   for d in scope.districts]
         charts = self._topic_charts(scope, topic_id, lang)
         return self.render(
             "topic.html",
@@ -478,17 +483,18 @@ class SiteRenderer:
 
     def district(self, district_id: str, lang: str) -> bytes:
         district = self.districts[district_id]
-        rows = self.scope_rows(self.scope_of[district_id])
-        records = rows.by_district[district_id]
+        scope = self.scope_of[district_id]
+        records = self.scope_rows(scope).by_district[district_id]
         by_topic: dict[str, list[dict]] = {}
         for row in records:  # topics in the order their first record comes
             by_topic.setdefault(row["topic"], []).append(row)
-        groups = [Fields(topic=self.topics[topic_id], records=rows) for topic_id, rows in by_topic.items()]
+        groups = [Fields(topic=self.topics[topic_id], count=len(rows), cards=self.record_cards(scope, lang, rows))
+                  for topic_id, rows in by_topic.items()]
         name = getattr(district, f"name_{lang}")
         own_sources = self.sources_by_district[district_id]
         return self.render(
             "district.html",
-            **self._common(lang, self.scope_of[district_id], ("districts", district_id), name,
+            **self._common(lang, scope, ("districts", district_id), name,
                            self.ui["district_description"][lang].format(name=name), own_sources),
             district=district,
             groups=groups,

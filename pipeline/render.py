@@ -237,7 +237,7 @@ class SiteRenderer:
         self._rows: ScopeRows | None = None
         self._rows_group: str | None = None
         self._cards: dict[tuple, Markup] = {}  # the cards of the scope whose rows are held
-        self._record_macro = self.env.get_template("macros.html").module.record
+        self._macros = self.env.get_template("macros.html").module
         self._documents: dict[tuple, str] = {}
         self._item_counts: dict[str | None, dict] = {}
         self._comparison_rows: dict[tuple, list[Fields]] = {}
@@ -260,7 +260,7 @@ class SiteRenderer:
         also_under = here if here and row["topic"] != here else None
         key = (row["id"], lang, also_under)
         if key not in self._cards:
-            self._cards[key] = self._record_macro(row, lang, self.t[lang], functools.partial(scope.url, lang),
+            self._cards[key] = self._macros.record(row, lang, self.t[lang], functools.partial(scope.url, lang),
                                                   functools.partial(record_url, lang), rows.progress,
                                                   self.topic_names[lang], also_under)
         return self._cards[key]
@@ -412,7 +412,7 @@ class SiteRenderer:
                   f'width="100%" height="{EMBED_HEIGHT[chart.kind]}" style="border:0;width:100%" loading="lazy" '
                   f'data-district-targets-embed></iframe>\n'
                   f'<script src="{self.site_url}/embed.js" async></script>')
-        return Fields({
+        view = Fields({
             "id": chart.id,
             "kind": chart.kind,
             "title": title,
@@ -428,6 +428,10 @@ class SiteRenderer:
             "topic_url": topic_url,
             "citation": self.citation(lang, title, topic_url, scope.sources),
         })
+        # The plot and its table, the same on the topic, embed and home pages, are made once.
+        view["plot"] = self._macros.chart_plot(view, self.assets["plotly.min.js"].url)
+        view["table"] = self._macros.chart_table(view, lang, self.t[lang], functools.partial(record_url, lang))
+        return view
 
     def _topic_charts(self, scope: Scope, topic_id: str, lang: str, with_items: bool = True) -> list[dict]:
         charts = self.charts[scope.group]

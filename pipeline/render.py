@@ -237,6 +237,7 @@ class SiteRenderer:
         self._rows: ScopeRows | None = None
         self._rows_group: str | None = None
         self._cards: dict[tuple, Markup] = {}  # the cards of the scope whose rows are held
+        self._card_bodies: dict[tuple, Markup] = {}
         self._macros = self.env.get_template("macros.html").module
         self._documents: dict[tuple, str] = {}
         self._item_counts: dict[str | None, dict] = {}
@@ -248,7 +249,7 @@ class SiteRenderer:
         is rendered. Pages come scope by scope, so only one scope's are held: a national edition's
         180,000 rows would take 200 MB in every process."""
         if self._rows is None or scope.group != self._rows_group:
-            self._rows, self._cards = None, {}  # the last scope's go before the next scope's are made
+            self._rows, self._cards, self._card_bodies = None, {}, {}  # the last scope's go first
             self._rows, self._rows_group = self._index_rows(scope), scope.group
         return self._rows
 
@@ -260,9 +261,13 @@ class SiteRenderer:
         also_under = here if here and row["topic"] != here else None
         key = (row["id"], lang, also_under)
         if key not in self._cards:
-            self._cards[key] = self._macros.record(row, lang, self.t[lang], functools.partial(scope.url, lang),
-                                                  functools.partial(record_url, lang), rows.progress,
-                                                  self.topic_names[lang], also_under)
+            page_url_here = functools.partial(scope.url, lang)
+            body_key = (row["id"], lang)
+            if body_key not in self._card_bodies:  # the same under its topic and each of its tags
+                self._card_bodies[body_key] = self._macros.record_body(
+                    row, lang, self.t[lang], page_url_here, functools.partial(record_url, lang), rows.progress)
+            self._cards[key] = self._macros.record(row, lang, self.t[lang], page_url_here, self.topic_names[lang],
+                                                   also_under, self._card_bodies[body_key])
         return self._cards[key]
 
     def record_cards(self, scope: Scope, lang: str, rows: list[Fields], here: str | None = None) -> Markup:

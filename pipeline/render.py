@@ -41,7 +41,7 @@ PAGES_PER_TASK = 400  # at most, pages rendered in one go by a worker of a large
 def page_url(lang: str, *parts: str) -> str:
     """Root-relative URL of a page: page_url('en', 'topics', 'gdp') → '/en/topics/gdp/'."""
     prefix = "/" if lang == "zh" else "/en/"
-    return prefix + "".join(f"{p}/" for p in parts)
+    return prefix + "/".join(parts) + "/" if parts else prefix
 
 
 def page_file(url: str) -> str:
@@ -526,7 +526,8 @@ class SiteRenderer:
                            self.ui["lead_units_description"][lang].format(name=name),
                            self.sources_by_district[district_id]),
             district=district,
-            units=sorted(units.items(), key=lambda item: (-len({r["task_no"] for r in item[1]}), item[0])),
+            units=sorted((Fields(name=unit, records=rows, tasks=len({r["task_no"] for r in rows}))
+                          for unit, rows in units.items()), key=lambda unit: (-unit["tasks"], unit["name"])),
         )
 
     def source(self, source_id: str, lang: str) -> bytes:
@@ -542,7 +543,7 @@ class SiteRenderer:
                            getattr(source, f"title_{lang}"), self.ui["source_description"][lang], [source]),
             source=source,
             passages=passages,
-            record_district={r["id"]: r["district"] for r in records},
+            card_url={r["id"]: record_url(lang, r) for r in records},
             record_count=len(records),
         )
 

@@ -7,9 +7,11 @@ margins are CSS), horizontal positions inside it are percentages, so the bars
 stretch to any width while the text keeps its real size; axis labels sit
 outside it at negative x, as Plotly places them in its margin. Title and
 legend are HTML around the chart, so they wrap on a phone.
+
+Attribute values are written as they are: each is a number, a colour, a slug
+or a name of our own, never a reader's text (a national edition draws tens of
+thousands of charts). Text content is escaped.
 """
-import functools
-import re
 from xml.sax.saxutils import escape
 
 FONT_SIZE = 12
@@ -17,31 +19,8 @@ GRID = "#e5e5e5"
 MUTED = "#555555"
 
 
-QUOTE = {'"': "&quot;"}
-NEEDS_ESCAPE = re.compile(r'[&<>"]')
-
-
-@functools.lru_cache(maxsize=None)
-def _attribute_name(key: str) -> str:
-    return key.rstrip("_").replace("_", "-")
-
-
-def _attr_value(value) -> str | int | float:
-    # Numbers, colours and anchors need no escaping (a national edition draws tens of thousands of charts).
-    if isinstance(value, (int, float)):
-        return value
-    text = str(value)
-    return escape(text, QUOTE) if NEEDS_ESCAPE.search(text) else text
-
-
-def _attrs(**values) -> str:
-    return " ".join(f'{_attribute_name(k)}="{_attr_value(v)}"' for k, v in values.items())
-
-
 def _text(x, y, content: str, size: int = FONT_SIZE, anchor: str = "start", fill: str = "#1a1a1a",
           weight: str = "normal") -> str:
-    # Written out, not through _attrs: the most frequent element of every chart, and all but the
-    # content are numbers and names of our own.
     lines = content.split("<br>")
     if len(lines) == 1:
         body = escape(content)
@@ -68,9 +47,10 @@ def _defs(figure: dict, chart_id: str) -> str:
         pattern = trace["marker"].get("pattern", {})
         if pattern.get("shape"):
             patterns.append(
-                f'<pattern {_attrs(id=f"hatch-{chart_id}-{i}", width=6, height=6, patternUnits="userSpaceOnUse", patternTransform="rotate(45)")}>'
+                f'<pattern id="hatch-{chart_id}-{i}" width="6" height="6" patternUnits="userSpaceOnUse" '
+                f'patternTransform="rotate(45)">'
                 f'<rect width="6" height="6" fill="#ffffff"/>'
-                f'<line {_attrs(x1=0, y1=0, x2=0, y2=6, stroke=pattern["fgcolor"], stroke_width=2)}/></pattern>')
+                f'<line x1="0" y1="0" x2="0" y2="6" stroke="{pattern["fgcolor"]}" stroke-width="2"/></pattern>')
     return f"<defs>{''.join(patterns)}</defs>" if patterns else ""
 
 
@@ -85,7 +65,7 @@ def _vertical_groups(figure: dict, chart_id: str, top: float, bottom: float) -> 
 
     parts = []
     for value, label in zip(ticks, tick_text):
-        parts.append(f'<line {_attrs(x1="0", x2="100%", y1=y_of(value), y2=y_of(value), stroke=GRID)}/>')
+        parts.append(f'<line x1="0" x2="100%" y1="{y_of(value)}" y2="{y_of(value)}" stroke="{GRID}"/>')
         parts.append(_text(-6, y_of(value) + 4, label, anchor="end", fill=MUTED))
     # Like Plotly, a category's slot is shared only by the series that have a bar there.
     slot_share = (1 - layout["bargap"]) / len(categories) * 100
@@ -96,13 +76,14 @@ def _vertical_groups(figure: dict, chart_id: str, top: float, bottom: float) -> 
             bar_share = slot_share / len(present[name])
             centre = (categories.index(name) + 0.5) / len(categories) * 100
             left = centre - slot_share / 2 + present[name].index(i) * bar_share
-            parts.append(f'<rect {_attrs(x=_pct(left), y=y_of(value), width=_pct(bar_share), height=bottom - y_of(value), fill=fill, stroke=stroke, stroke_width=2)}/>')
+            parts.append(f'<rect x="{_pct(left)}" y="{y_of(value)}" width="{_pct(bar_share)}" '
+                         f'height="{bottom - y_of(value)}" fill="{fill}" stroke="{stroke}" stroke-width="2"/>')
             parts.append(_text(_pct(left + bar_share / 2), y_of(value) - 5, label, anchor="middle"))
     for note in layout.get("annotations", []):
         centre = (categories.index(note["x"]) + 0.5) / len(categories) * 100
         lines = note["text"].count("<br>")
         parts.append(_text(_pct(centre), bottom - 6 - lines * 14, note["text"], anchor="middle", fill=MUTED))
-    parts.append(f'<line {_attrs(x1="0", x2="100%", y1=bottom, y2=bottom, stroke="#444444")}/>')
+    parts.append(f'<line x1="0" x2="100%" y1="{bottom}" y2="{bottom}" stroke="#444444"/>')
     for i, name in enumerate(categories):
         parts.append(_text(_pct((i + 0.5) / len(categories) * 100), bottom + 18, name, anchor="middle"))
     return parts
@@ -117,7 +98,7 @@ def _horizontal_stack(figure: dict, chart_id: str, top: float, bottom: float) ->
     parts = []
     for value in ticks:
         x = _pct(value / x_max * 100)
-        parts.append(f'<line {_attrs(x1=x, x2=x, y1=top, y2=bottom, stroke=GRID)}/>')
+        parts.append(f'<line x1="{x}" x2="{x}" y1="{top}" y2="{bottom}" stroke="{GRID}"/>')
         parts.append(_text(x, bottom + 16, f"{value:g}", anchor="middle" if value else "start", fill=MUTED))
     for r, name in enumerate(categories):
         bar_height = row * 0.6
@@ -148,7 +129,8 @@ def chart_svg(figure: dict, chart_id: str) -> str:
     body = (_horizontal_stack if horizontal else _vertical_groups)(figure, chart_id, top, bottom)
     box = f"margin-left:{margin['l']}px;width:calc(100% - {margin['l'] + margin['r']}px)"
     parts = [
-        f'<svg {_attrs(xmlns="http://www.w3.org/2000/svg", height=height, class_="chart-static", style=box, aria_hidden="true", overflow="visible")}>',
+        f'<svg xmlns="http://www.w3.org/2000/svg" height="{height}" class="chart-static" style="{box}" '
+        f'aria-hidden="true" overflow="visible">',
         _defs(figure, chart_id),
         *body,
         "</svg>",

@@ -3,7 +3,7 @@ import contextlib
 import functools
 import gc
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,10 +15,14 @@ from .downloads import download_files
 from .load import data_last_changed, load_project
 from .paths import ProjectPaths
 from .parallel import PARALLEL_FROM, results
-from .render import LANGS, PageJob, SiteRenderer, page_makers
+from .render import LANGS, PAGES_PER_TASK, PageJob, SiteRenderer, page_makers
 from .tables import ITEM_KINDS, derive_tables
 from .validate import check_district_file, validate
 from .write import FileWriter, write_site
+
+
+# Downloads made whole, made and written in one go by a worker of a large site.
+FILES_PER_TASK = PAGES_PER_TASK
 
 
 @dataclass(frozen=True)
@@ -87,23 +91,29 @@ class SiteFiles(Mapping):
         """Make every file and write it under `folder`; returns how many files were written.
 
         Pages are written by the process that renders them (one per CPU on a large site): a national
-        edition's 1.7 GB of pages never travels between processes. Downloads come back to this process,
-        in order, so that the parts of a large one are appended one after another.
+        edition's 1.7 GB of pages never travels between processes. The parts of a large download come
+        back to this process, in order, to be appended one after another.
         """
         writer = FileWriter(folder)
-        # Downloads first: the largest take seconds, and run beside the pages.
-        work = [functools.partial(_made_part, name, make) for name, parts in self.made.items() for make in parts]
+        # Downloads first: the largest take seconds, and run beside the pages. A download made in
+        # parts comes back here to be appended in order; one made whole is written where it is made,
+        # with others (a national edition has 12,600 chart CSVs, each too small to travel alone).
+        work = [functools.partial(_made_part, name, make)
+                for name, parts in self.made.items() if len(parts) > 1 for make in parts]
+        whole = [(name, parts[0]) for name, parts in self.made.items() if len(parts) == 1]
+        work += [functools.partial(_written_downloads, folder, whole[i:i + FILES_PER_TASK])
+                 for i in range(0, len(whole), FILES_PER_TASK)]
         work += [functools.partial(_written_pages, folder, make)
                  for make in page_makers(self.renderer, list(self.jobs.values()))]
-        pages = 0
+        written_elsewhere = 0
         for relative, content in results(work, parallel=len(self.jobs) >= PARALLEL_FROM):
             if content is None:
-                pages += 1
+                written_elsewhere += 1
             else:
                 writer.write(relative, content)
         for relative, content in self.other.items():
             writer.write(relative, content)
-        return pages + writer.written
+        return written_elsewhere + writer.written
 
 
 def _made_part(name: str, make: Callable[[], bytes]) -> list[tuple[str, bytes]]:
@@ -111,10 +121,19 @@ def _made_part(name: str, make: Callable[[], bytes]) -> list[tuple[str, bytes]]:
 
 
 def _written_pages(folder: Path, make: Callable[[], list[tuple[str, bytes]]]) -> list[tuple[str, None]]:
-    """Pages made and written where they are made; only their names come back."""
+    """Pages made (by one of page_makers) and written where they are made; only their names come back."""
+    return _written(folder, make())
+
+
+def _written_downloads(folder: Path, named: list[tuple[str, Callable[[], bytes]]]) -> list[tuple[str, None]]:
+    """Downloads made whole, each by its function, and written where they are made."""
+    return _written(folder, ((relative, make()) for relative, make in named))
+
+
+def _written(folder: Path, files: Iterable[tuple[str, bytes]]) -> list[tuple[str, None]]:
     writer = FileWriter(folder)
     names = []
-    for relative, content in make():
+    for relative, content in files:
         writer.write(relative, content)
         names.append((relative, None))
     return names

@@ -16,7 +16,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from .tables import ITEM_KINDS, SERIES_ORDER, columns, rows_by_index
+from .tables import ITEM_KINDS, SERIES_ORDER, columns
 from .formatting import NOT_STATED, figure_short, figure_text, kind_label, number_en, number_zh
 
 LANGS = ("zh", "en")
@@ -234,11 +234,10 @@ def _group_charts(group, group_tables, first, district_names, topics, item_title
         titles = {"zh": label_zh, "en": label_en}
         draw = functools.partial(_draw_comparison, export_name(metric), rows, district_names, titles)
         charts[metric] = Chart(metric, "comparison", topic, titles, draw, group)
-    topic_counts = rows_by_index(group_tables.topic_counts)
     for topic in topics:
         chart_id = items_chart_id(topic.id)
         titles = {lang: item_titles[lang].format(topic=getattr(topic, f"name_{lang}")) for lang in LANGS}
-        draw = functools.partial(_draw_items, export_name(chart_id), topic_counts[topic.id],
+        draw = functools.partial(_draw_items, export_name(chart_id), group_tables.topic_counts[topic.id],
                                  group_tables.district_ids, district_names, titles, kind_names)
         charts[chart_id] = Chart(chart_id, "items", topic.id, titles, draw, group)
     return dict(sorted(charts.items()))

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from .formatting import plain_number
 from .charts import Chart
 from .models import Dataset, District
-from .tables import ITEM_KINDS, Tables, plain_rows, rows_by_index
+from .tables import ITEM_KINDS, Tables, plain_rows
 
 # Records converted to download rows at a time: a national edition's 180,000 are never all held as dicts.
 ROWS_PER_CHUNK = 5000
@@ -231,12 +231,11 @@ def download_files(dataset: Dataset, tables: Tables, charts: dict[str | None, di
     }
     districts = {d.id: d for d in dataset.districts}
     for group_id, group in tables.groups.items():
-        topic_counts = rows_by_index(group.topic_counts)
         group_districts = [districts[d] for d in group.district_ids]
         for chart in charts[group_id].values():
             files[f"data/{chart.csv_path}"] = [
                 functools.partial(comparison_csv, districts, group.comparisons[chart.id]) if chart.kind == "comparison"
-                else functools.partial(items_csv, group_districts, topic_counts[chart.topic])]
+                else functools.partial(items_csv, group_districts, group.topic_counts[chart.topic])]
     every_chart = [chart for group in charts.values() for chart in group.values()]
     files["data/datapackage.json"] = [lambda: json.dumps(datapackage(dataset, every_chart), ensure_ascii=False,
                                                          indent=1).encode("utf-8")]

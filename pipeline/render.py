@@ -240,7 +240,6 @@ class SiteRenderer:
         self._card_bodies: dict[tuple, Markup] = {}
         self._macros = self.env.get_template("macros.html").module
         self._documents: dict[tuple, str] = {}
-        self._item_counts: dict[str | None, dict] = {}
         self._comparison_rows: dict[tuple, list[Fields]] = {}
         self._passages: dict[str, list[SourcePassage]] = {}
 
@@ -382,9 +381,7 @@ class SiteRenderer:
         return [formatting.kind_label(k, p, False, lang) for k, p in series], table
 
     def _items_cells(self, scope: Scope, chart: Chart, lang: str) -> tuple[list[str], list[dict]]:
-        if scope.group not in self._item_counts:  # one conversion per group, not a pandas lookup per cell
-            self._item_counts[scope.group] = rows_by_index(self.tables.groups[scope.group].topic_counts)
-        counts = self._item_counts[scope.group][chart.topic]
+        counts = self.tables.groups[scope.group].topic_counts[chart.topic]
         rows = [Fields(district=d, cells=[Fields(record=None, text=str(int(counts[(d.id, k)]))) for k in ITEM_KINDS])
                 for d in scope.districts]
         return [self.ui[f"item_kind_{k}"][lang] for k in ITEM_KINDS], rows
@@ -454,7 +451,7 @@ class SiteRenderer:
     def home(self, scope: Scope, lang: str) -> bytes:
         headline = [t for t in self.dataset.topics if t.headline]
         coverage = [Fields(topic=self.topics[topic_id], levels=list(levels.values()))
-                    for topic_id, levels in rows_by_index(self.tables.groups[scope.group].coverage).items()]
+                    for topic_id, levels in self.tables.groups[scope.group].coverage.items()]
         return self.render(
             "home.html",
             **self._common(lang, scope, scope.parts, self.ui["site_title"][lang], self.ui["site_description"][lang]),
@@ -470,7 +467,7 @@ class SiteRenderer:
         facets = {f.id: f for f in self.topics[topic_id].facets}
         by_id = self.scope_rows(scope).by_id
         return [Fields(facet=facets[facet_id], cells=[[by_id[r] for r in ids] for ids in row.values()])
-                for facet_id, row in rows_by_index(facet_tables[topic_id]).items()]
+                for facet_id, row in facet_tables[topic_id].items()]
 
     def topic(self, scope: Scope, topic_id: str, lang: str) -> bytes:
         topic = self.topics[topic_id]

@@ -7,7 +7,9 @@ Pages that compare districts compare one group of districts: the districts of
 a city when districts name their city (a national edition has hundreds of
 cities), else every district of the site. Each table is built in one pass over
 the records, never in a scan per district, per topic or per metric, so the
-build grows linearly with the number of districts.
+build grows linearly with the number of districts. A group's tables are plain
+dicts, read only by key: a national edition has hundreds of groups, and a
+small pandas frame costs a millisecond to build and another to read back.
 """
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -43,9 +45,9 @@ class GroupTables:
     district_ids: list[str]
     comparisons: dict[str, list[dict]]  # metric key → rows, one per district and series (comparisons_by_group)
     first_records: dict[str, str]  # metric key → id of its first record in the group (the chart's wording)
-    coverage: pd.DataFrame       # topic × district → coverage level
-    topic_counts: pd.DataFrame   # topic × (district, kind) → records, counting a record under each of its tags too
-    facets: dict[str, pd.DataFrame]  # topic → facet × district → record ids
+    coverage: dict[str, dict[str, str]]  # topic → district → coverage level
+    topic_counts: dict[str, dict[tuple[str, str], int]]  # topic → (district, kind) → records, tags counted too
+    facets: dict[str, dict[str, dict[str, tuple[str, ...]]]]  # topic → facet → district → record ids
 
 
 @dataclass(frozen=True)
@@ -161,7 +163,7 @@ def comparisons_by_group(records: pd.DataFrame, groups: dict[str | None, list[st
 
 
 def coverage_tables(records: pd.DataFrame, keys: list[tuple[str, ...]], topic_ids: list[str],
-                    groups: dict[str | None, list[str]]) -> dict[str | None, pd.DataFrame]:
+                    groups: dict[str | None, list[str]]) -> dict[str | None, dict[str, dict[str, str]]]:
     """For each group, topic (primary or tag) and district: a quantified target, a result only, a commitment
     only, or not stated."""
     strongest: dict[tuple[str, str], int] = {}
@@ -172,9 +174,7 @@ def coverage_tables(records: pd.DataFrame, keys: list[tuple[str, ...]], topic_id
         for topic in record_keys:
             strongest[topic, district] = min(level, strongest.get((topic, district), level))
     not_stated = rank["not-stated"]
-    index = pd.Index(topic_ids, name="topic")
-    return {group: pd.DataFrame({d: [COVERAGE_LEVELS[strongest.get((t, d), not_stated)] for t in topic_ids]
-                                 for d in ids}, index=index)
+    return {group: {t: {d: COVERAGE_LEVELS[strongest.get((t, d), not_stated)] for d in ids} for t in topic_ids}
             for group, ids in groups.items()}
 
 
@@ -184,15 +184,13 @@ def shown_kinds(records: pd.DataFrame) -> pd.Series:
 
 
 def topic_counts_tables(records: pd.DataFrame, keys: list[tuple[str, ...]], topic_ids: list[str],
-                        groups: dict[str | None, list[str]]) -> dict[str | None, pd.DataFrame]:
+                        groups: dict[str | None, list[str]]) -> dict[str | None, dict[str, dict[tuple[str, str], int]]]:
     """For each group: records per topic, district and kind, a record counting under each of its topic keys."""
     counts: Counter = Counter()
     for record_keys, district, kind in zip(keys, records["district"].tolist(), shown_kinds(records).tolist()):
         for topic in record_keys:
             counts[topic, district, kind] += 1
-    index = pd.Index(topic_ids, name="topic")
-    return {group: pd.DataFrame([[counts[t, d, k] for d in ids for k in ITEM_KINDS] for t in topic_ids], index=index,
-                                columns=pd.MultiIndex.from_product([ids, ITEM_KINDS], names=["district", "kind"]))
+    return {group: {t: {(d, k): counts[t, d, k] for d in ids for k in ITEM_KINDS} for t in topic_ids}
             for group, ids in groups.items()}
 
 
@@ -211,7 +209,7 @@ def counts_table(records: pd.DataFrame, topic_ids: list[str], column_ids: list[s
 
 
 def facet_tables(records: pd.DataFrame, keys: list[tuple[str, ...]], topics: list[Topic],
-                 groups: dict[str | None, list[str]]) -> dict[str | None, dict[str, pd.DataFrame]]:
+                 groups: dict[str | None, list[str]]) -> dict[str | None, dict[str, dict[str, dict[str, tuple]]]]:
     """For each group and topic with facets: facet × district → the ids of the district's records on the
     topic whose quote names one of the facet's keywords."""
     faceted = [t for t in topics if t.facets]
@@ -223,8 +221,7 @@ def facet_tables(records: pd.DataFrame, keys: list[tuple[str, ...]], topics: lis
             for i, facet in enumerate(topic.facets):
                 if any(k in quote for k in facet.keywords):
                     cells[topic.id][district][i].append(record_id)
-    return {group: {t.id: pd.DataFrame({d: [tuple(found) for found in cells[t.id][d]] for d in ids},
-                                       index=pd.Index([f.id for f in t.facets], name="facet"))
+    return {group: {t.id: {f.id: {d: tuple(cells[t.id][d][i]) for d in ids} for i, f in enumerate(t.facets)}
                     for t in faceted}
             for group, ids in groups.items()}
 

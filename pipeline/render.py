@@ -609,6 +609,7 @@ class SiteRenderer:
         so that its record rows and chart views are made once and dropped when the next scope begins.
         """
         jobs = [PageJob("404.html", "not_found", (), None)]
+        with_units = {d.id for d in self.dataset.districts if any(r.lead_units for r in d.records)}
 
         def add(url: str, method: str, *args, scope: Scope | None = None, in_sitemap: bool = True) -> None:
             jobs.append(PageJob(page_file(url), method, args, url if in_sitemap else None, scope))
@@ -628,7 +629,7 @@ class SiteRenderer:
                     add(scope.url(lang, "embed", chart.id), "embed", scope, chart, lang, scope=scope, in_sitemap=False)
                 for district in scope.districts:
                     add(page_url(lang, "districts", district.id), "district", district.id, lang, scope=scope)
-                    if any(r.lead_units for r in district.records):
+                    if district.id in with_units:
                         add(page_url(lang, "districts", district.id, "units"), "lead_units", district.id, lang,
                             scope=scope)
                 for source in scope.sources:

@@ -76,8 +76,11 @@ def records_table(dataset: Dataset) -> pd.DataFrame:
                 counter=dataset.counters.get(record.id),
             )
             rows.append(row)
-    table = pd.DataFrame(rows, columns=RECORD_COLUMNS)
-    return table.astype({"value": "float64", "value_high": "float64", "task_no": "Int64"})
+    # Text stays Python objects: pandas' own string type costs a conversion in and another out of
+    # every column, and pages read the rows back as Python values.
+    table = pd.DataFrame(rows, columns=RECORD_COLUMNS, dtype=object)
+    return table.astype({"value": "float64", "value_high": "float64", "task_no": "Int64", "estimate": "bool",
+                         "district_order": "int64", "topic_order": "int64"})
 
 
 def has_district_prefix(key: str, district_ids: set[str]) -> bool:

@@ -172,9 +172,12 @@ def test_a_site_made_by_worker_processes_is_the_site_made_by_one(project, monkey
     one_process = built()
     monkeypatch.setattr(builder, "PARALLEL_FROM", 1)
     monkeypatch.setattr(render, "PAGES_PER_TASK", 3)  # several runs per worker
+    monkeypatch.setattr(builder, "FILES_PER_TASK", 2)
     processes = note_processes(monkeypatch, render, "_render_run", project.root / "renderers.txt")
+    download_writers = note_processes(monkeypatch, builder, "_written_downloads", project.root / "downloads.txt")
     workers = built()
     assert_made_by_workers(processes())
+    assert_made_by_workers(download_writers())  # the chart CSVs and the data package
     assert workers.keys() == one_process.keys()
     assert [name for name in workers if workers[name] != one_process[name]] == []
 

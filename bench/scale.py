@@ -71,15 +71,22 @@ def wait_for_removals(project: Path, timeout: float = 600) -> None:
     os.sync()
 
 
-def run(size: int, code: Path) -> dict:
-    """Generate the project of `size` districts (unless already there) and build it in a child process."""
+def synthetic_project(size: int) -> Path:
+    """The project of `size` districts × RECORDS under bench/results/, generated unless already there."""
     sys.path.insert(0, str(ROOT / "bench"))
-    from synthetic import copy_site_files, write_project
+    from synthetic import write_project
     project = RESULTS / f"scale-{size}"
     marker = project / f".generated-{size}x{RECORDS}"
     if not marker.exists():
         write_project(project, size, RECORDS)
         marker.touch()
+    return project
+
+
+def run(size: int, code: Path) -> dict:
+    """Generate the project of `size` districts (unless already there) and build it in a child process."""
+    project = synthetic_project(size)
+    from synthetic import copy_site_files
     copy_site_files(project)  # generated data is kept between runs; the templates measured are today's
     wait_for_removals(project)
     child = subprocess.run([sys.executable, __file__, "--measure", str(project), "--code", str(code)],

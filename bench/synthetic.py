@@ -140,11 +140,12 @@ def dump(path: Path, data, schema: str) -> None:
     path.write_text(f"# yaml-language-server: $schema={schema}\n{text}", encoding="utf-8")
 
 
-def copy_site_files(root: Path) -> None:
-    """The real project's templates, content and assets into root, replacing any older copy."""
+def copy_site_files(root: Path, source: Path = ROOT) -> None:
+    """The templates, content and assets of the real project (or of another checkout, `source`) into root,
+    replacing any older copy."""
     for folder in ("templates", "content", "assets"):
         shutil.rmtree(root / folder, ignore_errors=True)
-        shutil.copytree(ROOT / folder, root / folder)
+        shutil.copytree(source / folder, root / folder)
 
 
 def write_project(root: Path, districts: int, records: int = 60, seed: int = 0) -> Path:

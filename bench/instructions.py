@@ -8,13 +8,12 @@ the machine's load as time does (on the shared machine the same build's CPU time
 
 For the synthetic project of bench/scale.py (N districts × 60 records, ten to a city, so that N = 30
 has the pages of three cities of N = 3,000), counts the preparation (loading, validation, tables,
-charts) and, apart, the rendering of every page in one process, without writing. Python's hash seed
+charts) and, apart, the rendering of every page, all in one process and without writing. Python's hash seed
 is fixed, so two runs of the same code agree within about 1 %. Needs valgrind
 (`apt-get install valgrind`); the two counts run side by side, about a minute for N = 30.
 """
 import argparse
 import concurrent.futures
-import gc
 import os
 import re
 import shutil
@@ -30,9 +29,10 @@ STAGES = ("prepare", "render")
 def run_stages(project: Path, code: Path, stage: str) -> None:
     """The work counted (run under valgrind): prepare the site, and for `render` make every page too."""
     sys.path.insert(0, str(code))
+    from pipeline import load
     from pipeline.builder import cycle_collector_paused, prepare_site
     from pipeline.paths import ProjectPaths
-    gc.disable()
+    load.PARALLEL_LOAD_FROM = sys.maxsize  # all in this process: valgrind counts each process apart
     with cycle_collector_paused():
         site = prepare_site(ProjectPaths(project))
         if stage == "render":

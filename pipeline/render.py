@@ -382,7 +382,7 @@ class SiteRenderer:
 
     def _items_cells(self, scope: Scope, chart: Chart, lang: str) -> tuple[list[str], list[dict]]:
         counts = self.tables.groups[scope.group].topic_counts[chart.topic]
-        rows = [Fields(district=d, cells=[Fields(record=None, text=str(int(counts[(d.id, k)]))) for k in ITEM_KINDS])
+        rows = [Fields(district=d, cells=[Fields(record=None, text=str(counts[(d.id, k)])) for k in ITEM_KINDS])
                 for d in scope.districts]
         return [self.ui[f"item_kind_{k}"][lang] for k in ITEM_KINDS], rows
 

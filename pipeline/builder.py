@@ -58,7 +58,7 @@ class SiteFiles(Mapping):
     """Every file of the site, relative path → bytes, with pages rendered and downloads made only as they
     are read.
 
-    write_site has it write itself (write_into), each file as it is made: a national
+    write_site has its write_into write every file, each as it is made: a national
     edition's gigabytes of pages and downloads are never held in memory at once.
     """
 
@@ -190,5 +190,5 @@ def build_site(paths: ProjectPaths) -> BuildSummary:
     """Build the whole site into paths.site; on any error nothing is written."""
     with cycle_collector_paused():
         site = prepare_site(paths)
-        write_site(site.files, paths.site)
+        write_site(site.files.write_into, paths.site)
     return BuildSummary(pages=site.pages, records=site.records, files=len(site.files))

@@ -94,7 +94,7 @@ class BuildState:
             return
         self.written = True
         try:
-            write_site(self.site.files, paths.site)
+            write_site(self.site.files.write_into, paths.site)
         except Exception:
             self.problems = [traceback.format_exc()]
             print(f"\nwriting site/ failed; it keeps the last good build:\n{self.problems[0]}", file=sys.stderr)

@@ -7,7 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 # Removing a national edition's previous site/ (70,000 files) takes half a minute on a slow disk.
@@ -37,13 +37,23 @@ class FileWriter:
         self.previous = relative
 
 
-def write_site(files: Mapping[str, bytes], site_dir: Path) -> None:
-    """Write `files` (relative path → bytes) as the new site/, atomically.
+def mapping_writer(files: Mapping[str, bytes]) -> Callable[[Path], int]:
+    """A writer for write_site of files held as relative path → bytes, written in the order items() gives
+    them, each as soon as it comes (see FileWriter), so that `files` may make its contents lazily."""
+    def write_into(folder: Path) -> int:
+        writer = FileWriter(folder)
+        for relative, content in files.items():
+            writer.write(relative, content)
+        return writer.written
+    return write_into
 
-    Files are written in the order items() gives them, each as soon as it comes (see FileWriter),
-    so that `files` may render its pages lazily. A mapping with a write_into(folder) method writes
-    itself and says how many files it wrote (builder.SiteFiles: its pages are written by the
-    processes that render them).
+
+def write_site(write_into: Callable[[Path], int], site_dir: Path) -> None:
+    """Have `write_into` write the new site into a fresh folder (it returns how many files it wrote),
+    then put that folder in place of site/, atomically: on any failure site/ stays as it was.
+
+    The writer is mapping_writer(files), or builder.SiteFiles.write_into, whose pages are written
+    by the processes that render them.
     """
     site_dir = Path(site_dir)
     staging = site_dir.with_name(f".{site_dir.name}.new-{os.getpid()}")
@@ -52,13 +62,7 @@ def write_site(files: Mapping[str, bytes], site_dir: Path) -> None:
         remove_in_background(leftover)
     shutil.rmtree(staging, ignore_errors=True)
     try:
-        if hasattr(files, "write_into"):
-            written = files.write_into(staging)
-        else:
-            writer = FileWriter(staging)
-            for relative, content in files.items():
-                writer.write(relative, content)
-            written = writer.written
+        written = write_into(staging)
         if site_dir.exists():
             site_dir.rename(retired)
         staging.rename(site_dir)

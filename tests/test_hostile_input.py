@@ -264,8 +264,8 @@ def test_a_district_file_of_just_null_is_an_error_not_a_crash(project):
 
 def test_the_clean_outcome_check_catches_a_failed_build_that_touched_the_site(scratch_built, monkeypatch):
     """The property's own check: a build that writes part of site/ and then fails is caught."""
-    def write_half_then_fail(files, site_dir):
-        (site_dir / "index.html").write_bytes(files["index.html"][:100])
+    def write_half_then_fail(write_into, site_dir):
+        (site_dir / "index.html").write_bytes(b"<!doctype html>")
         raise DataErrors([DataError("data/districts/alpha.yaml", 1, 1, "", "failed halfway")])
 
     monkeypatch.setattr("pipeline.builder.write_site", write_half_then_fail)

@@ -17,22 +17,29 @@ from xml.sax.saxutils import escape
 FONT_SIZE = 12
 GRID = "#e5e5e5"
 MUTED = "#555555"
+INK = "#1a1a1a"
 
 
-def _text(x, y, content: str, size: int = FONT_SIZE, anchor: str = "start", fill: str = "#1a1a1a",
-          weight: str = "normal") -> str:
+def _text(x, y, content: str, anchor: str = "start", fill: str | None = None) -> str:
+    # Size and colour not given are the <svg> element's own, inherited: most of a chart is text.
     lines = content.split("<br>")
     if len(lines) == 1:
         body = escape(content)
     else:
         body = "".join(f'<tspan x="{x}" dy="{"0" if i == 0 else "1.2em"}">{escape(line)}</tspan>'
                        for i, line in enumerate(lines))
-    return (f'<text x="{x}" y="{y}" font-size="{size}" text-anchor="{anchor}" fill="{fill}" font-weight="{weight}">'
-            f"{body}</text>")
+    attributes = (f' text-anchor="{anchor}"' if anchor != "start" else "") + (f' fill="{fill}"' if fill else "")
+    return f'<text x="{x}" y="{_px(y)}"{attributes}>{body}</text>'
+
+
+def _px(value: float) -> str:
+    """A length in pixels to a tenth, without a trailing '.0': '173.3', '248'."""
+    return f"{value:.1f}".removesuffix(".0")
 
 
 def _pct(value: float) -> str:
-    return f"{value:.3f}%"
+    """A horizontal position in hundredths of a percent: a hundredth of a 400-pixel chart is 0.04 pixel."""
+    return f"{value:.2f}%"
 
 
 def _fill(marker: dict, pattern_id: str) -> tuple[str, str]:
@@ -65,7 +72,8 @@ def _vertical_groups(figure: dict, chart_id: str, top: float, bottom: float) -> 
 
     parts = []
     for value, label in zip(ticks, tick_text):
-        parts.append(f'<line x1="0" x2="100%" y1="{y_of(value)}" y2="{y_of(value)}" stroke="{GRID}"/>')
+        y = _px(y_of(value))
+        parts.append(f'<line x1="0" x2="100%" y1="{y}" y2="{y}" stroke="{GRID}"/>')
         parts.append(_text(-6, y_of(value) + 4, label, anchor="end", fill=MUTED))
     # Like Plotly, a category's slot is shared only by the series that have a bar there.
     slot_share = (1 - layout["bargap"]) / len(categories) * 100
@@ -76,14 +84,14 @@ def _vertical_groups(figure: dict, chart_id: str, top: float, bottom: float) -> 
             bar_share = slot_share / len(present[name])
             centre = (categories.index(name) + 0.5) / len(categories) * 100
             left = centre - slot_share / 2 + present[name].index(i) * bar_share
-            parts.append(f'<rect x="{_pct(left)}" y="{y_of(value)}" width="{_pct(bar_share)}" '
-                         f'height="{bottom - y_of(value)}" fill="{fill}" stroke="{stroke}" stroke-width="2"/>')
+            parts.append(f'<rect x="{_pct(left)}" y="{_px(y_of(value))}" width="{_pct(bar_share)}" '
+                         f'height="{_px(bottom - y_of(value))}" fill="{fill}" stroke="{stroke}" stroke-width="2"/>')
             parts.append(_text(_pct(left + bar_share / 2), y_of(value) - 5, label, anchor="middle"))
     for note in layout.get("annotations", []):
         centre = (categories.index(note["x"]) + 0.5) / len(categories) * 100
         lines = note["text"].count("<br>")
         parts.append(_text(_pct(centre), bottom - 6 - lines * 14, note["text"], anchor="middle", fill=MUTED))
-    parts.append(f'<line x1="0" x2="100%" y1="{bottom}" y2="{bottom}" stroke="#444444"/>')
+    parts.append(f'<line x1="0" x2="100%" y1="{_px(bottom)}" y2="{_px(bottom)}" stroke="#444444"/>')
     for i, name in enumerate(categories):
         parts.append(_text(_pct((i + 0.5) / len(categories) * 100), bottom + 18, name, anchor="middle"))
     return parts
@@ -98,7 +106,7 @@ def _horizontal_stack(figure: dict, chart_id: str, top: float, bottom: float) ->
     parts = []
     for value in ticks:
         x = _pct(value / x_max * 100)
-        parts.append(f'<line x1="{x}" x2="{x}" y1="{top}" y2="{bottom}" stroke="{GRID}"/>')
+        parts.append(f'<line x1="{x}" x2="{x}" y1="{_px(top)}" y2="{_px(bottom)}" stroke="{GRID}"/>')
         parts.append(_text(x, bottom + 16, f"{value:g}", anchor="middle" if value else "start", fill=MUTED))
     for r, name in enumerate(categories):
         bar_height = row * 0.6
@@ -111,9 +119,9 @@ def _horizontal_stack(figure: dict, chart_id: str, top: float, bottom: float) ->
                 continue
             fill, stroke = _fill(trace["marker"], f"hatch-{chart_id}-{i}")
             width = value / x_max * 100
-            parts.append(f'<rect x="{_pct(start)}" y="{bar_y}" width="{_pct(width)}" height="{bar_height}" '
+            parts.append(f'<rect x="{_pct(start)}" y="{_px(bar_y)}" width="{_pct(width)}" height="{_px(bar_height)}" '
                          f'fill="{fill}" stroke="{stroke}"/>')
-            text_fill = "#ffffff" if trace["marker"]["color"] == figure["data"][0]["marker"]["color"] else "#1a1a1a"
+            text_fill = "#ffffff" if trace["marker"]["color"] == figure["data"][0]["marker"]["color"] else None
             parts.append(_text(_pct(start + width / 2), bar_y + bar_height / 2 + 4, str(value), anchor="middle",
                                fill=text_fill))
             start += width
@@ -130,7 +138,7 @@ def chart_svg(figure: dict, chart_id: str) -> str:
     box = f"margin-left:{margin['l']}px;width:calc(100% - {margin['l'] + margin['r']}px)"
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" height="{height}" class="chart-static" style="{box}" '
-        f'aria-hidden="true" overflow="visible">',
+        f'aria-hidden="true" overflow="visible" font-size="{FONT_SIZE}" fill="{INK}">',
         _defs(figure, chart_id),
         *body,
         "</svg>",

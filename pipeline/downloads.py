@@ -82,8 +82,8 @@ def _cell(value) -> str:
     return str(value)
 
 
-def _json_value(value):
-    return list(value) if type(value) is tuple else value
+# One encoder for every row: json.dumps with options makes a new one per call. Tuples come out as arrays.
+_encode_json = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def json_lines(rows: Iterable[dict], fields, first: bool = True, last: bool = True) -> bytes:
@@ -92,14 +92,9 @@ def json_lines(rows: Iterable[dict], fields, first: bool = True, last: bool = Tr
 
     first and last: whether this part opens and closes the array; a part that does not open it
     continues an earlier part's last row (and so holds at least one row)."""
-    buffer = io.BytesIO()
-    buffer.write(b"[\n" if first else b",\n")
-    for i, row in enumerate(rows):
-        line = json.dumps({name: _json_value(row.get(name)) for name, _, _ in fields}, ensure_ascii=False)
-        buffer.write(b",\n" if i else b"")
-        buffer.write(line.encode("utf-8"))
-    buffer.write(b"\n]\n" if last else b"")
-    return buffer.getvalue()
+    names = [name for name, _, _ in fields]
+    lines = ",\n".join(_encode_json({name: row.get(name) for name in names}) for row in rows)
+    return (b"[\n" if first else b",\n") + lines.encode("utf-8") + (b"\n]\n" if last else b"")
 
 
 def csv_bytes(rows: Iterable[dict], fields, first: bool = True) -> bytes:

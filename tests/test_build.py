@@ -82,6 +82,24 @@ def test_charts_do_not_capture_the_page_scroll(project):
     assert spec["data"][0]["customdata"] == ["Alpha District · Target, full year 2025<br>5.5%"]
 
 
+def test_the_static_chart_draws_each_bar_to_its_figure(project):
+    """The SVG shown before plotly.js loads: each bar's height is its figure's share of the axis, to a
+    tenth of a pixel, and its text takes size and colour from the <svg> unless they differ."""
+    build_site(project.paths)
+    html = read(project.paths.site, "topics/gdp/index.html")
+    spec = chart_spec(html, "gdp-growth")
+    svg = re.search(r'<div class="chart-plot[^"]*" data-chart="gdp-growth".*?(<svg.*?</svg>)', html, re.S).group(1)
+    layout = spec["layout"]
+    plot_height = layout["height"] - layout["margin"]["t"] - layout["margin"]["b"]
+    expected = [value / layout["yaxis"]["range"][1] * plot_height for trace in spec["data"] for value in trace["y"]]
+    drawn = [float(h) for h in re.findall(r'<rect x="[^"]+%" y="[^"]+" width="[^"]+" height="([^"]+)"', svg)]
+    assert len(drawn) == len(expected) == 2
+    assert all(abs(d - e) <= 0.05 for d, e in zip(drawn, expected)), (drawn, expected)
+    assert re.match(r'<svg [^>]*font-size="12" fill="#1a1a1a">', svg)
+    assert "font-size" not in svg[svg.index(">"):] and "font-weight" not in svg
+    assert re.search(r'<text x="[^"]+" y="[^"]+" text-anchor="middle">甲区</text>', svg)
+
+
 def test_every_quote_links_to_its_highlighted_passage(project):
     build_site(project.paths)
     district = read(project.paths.site, "districts/alpha/index.html")

@@ -22,7 +22,7 @@ from .write import FileWriter, write_site
 
 
 # Downloads made whole, made and written in one go by a worker of a large site.
-FILES_PER_TASK = PAGES_PER_TASK
+DOWNLOADS_PER_TASK = PAGES_PER_TASK
 
 
 @dataclass(frozen=True)
@@ -101,8 +101,8 @@ class SiteFiles(Mapping):
         work = [functools.partial(_made_part, name, make)
                 for name, parts in self.made.items() if len(parts) > 1 for make in parts]
         whole = [(name, parts[0]) for name, parts in self.made.items() if len(parts) == 1]
-        work += [functools.partial(_written_downloads, folder, whole[i:i + FILES_PER_TASK])
-                 for i in range(0, len(whole), FILES_PER_TASK)]
+        work += [functools.partial(_written_downloads, folder, whole[i:i + DOWNLOADS_PER_TASK])
+                 for i in range(0, len(whole), DOWNLOADS_PER_TASK)]
         work += [functools.partial(_written_pages, folder, make)
                  for make in page_makers(self.renderer, list(self.jobs.values()))]
         written_elsewhere = 0

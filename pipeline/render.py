@@ -41,7 +41,7 @@ PAGES_PER_TASK = 400  # at most, pages rendered in one go by a worker of a large
 def page_url(lang: str, *parts: str) -> str:
     """Root-relative URL of a page: page_url('en', 'topics', 'gdp') → '/en/topics/gdp/'."""
     prefix = "/" if lang == "zh" else "/en/"
-    return prefix + "/".join(parts) + "/" if parts else prefix
+    return (prefix + "/".join(parts) + "/") if parts else prefix
 
 
 def page_file(url: str) -> str:

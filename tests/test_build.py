@@ -190,7 +190,7 @@ def test_a_site_made_by_worker_processes_is_the_site_made_by_one(project, monkey
     one_process = built()
     monkeypatch.setattr(builder, "PARALLEL_FROM", 1)
     monkeypatch.setattr(render, "PAGES_PER_TASK", 3)  # several runs per worker
-    monkeypatch.setattr(builder, "FILES_PER_TASK", 2)
+    monkeypatch.setattr(builder, "DOWNLOADS_PER_TASK", 2)
     processes = note_processes(monkeypatch, render, "_render_run", project.root / "renderers.txt")
     download_writers = note_processes(monkeypatch, builder, "_written_downloads", project.root / "downloads.txt")
     workers = built()

@@ -26,7 +26,7 @@ from . import formatting
 from .assets import Asset
 from .chart_svg import chart_svg
 from .charts import Chart, items_chart_id
-from .models import Dataset, District, Source
+from .models import City, Dataset, District, Facet, Source, Topic
 from .tables import COVERAGE_LEVELS, ITEM_KINDS, SERIES_ORDER, Tables, plain_rows, rows_by_index, topic_keys
 from .validate import without_whitespace
 
@@ -89,20 +89,30 @@ class Fields(dict):
 
 
 DICT_ATTRIBUTES = frozenset(dir(dict))
+# The models templates read as d['name_' ~ lang], with the fields each has.
+MODEL_FIELDS = {model: frozenset(model.model_fields) for model in (City, District, Facet, Source, Topic)}
 
 
 class SiteEnvironment(Environment):
-    """Jinja, reading r.value of a Fields row as r['value'] at once.
+    """Jinja, reading r.value of a Fields row as r['value'] at once, and d['name_' ~ lang] of a model as
+    d.name_zh at once.
 
     Jinja's own lookup tries an attribute first, which for a row fails before it falls
     back to the key, for every field of every record card on every page. A dict's own
-    attributes (r.items) still win, as in Jinja.
+    attributes (r.items) still win, as in Jinja. For d['name_zh'] Jinja tries the item
+    first, and a model has none: an exception raised and caught for every district
+    column and table row of every page.
     """
 
     def getattr(self, obj, attribute):
         if type(obj) is Fields and attribute in obj and attribute not in DICT_ATTRIBUTES:
             return obj[attribute]
         return super().getattr(obj, attribute)
+
+    def getitem(self, obj, argument):
+        if argument in MODEL_FIELDS.get(type(obj), ()):
+            return getattr(obj, argument)
+        return super().getitem(obj, argument)
 
 
 @functools.lru_cache(maxsize=8)
@@ -352,6 +362,9 @@ class SiteRenderer:
             "other_html_lang": HTML_LANG[other],
             "asset": lambda name: self.assets[name].url,
             "page_url": lambda *p: scope.url(lang, *p),
+            # Every page links to these twice or more: written once here, not called for in the template.
+            "home_url": scope.url(lang),
+            "about_url": page_url(lang, "about"),
             "record_url": functools.partial(record_url, lang),
             "topics": self.dataset.topics,
             "topic_names": self.topic_names[lang],

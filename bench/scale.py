@@ -21,6 +21,7 @@ import argparse
 import json
 import os
 import platform
+import random
 import resource
 import shutil
 import subprocess
@@ -36,6 +37,8 @@ RECORDS = 60
 # files and folders that is worth waiting for.
 RECENTLY_DELETED_S = 360
 LARGE_REMOVAL = 20_000
+# See machine_check_s.
+MACHINE_CHECK_ROWS = 1_000_000
 
 
 def measure(project: Path, code: Path) -> dict:
@@ -89,6 +92,21 @@ def clear_site(project: Path, timeout: float = 600) -> None:
         time.sleep(RECENTLY_DELETED_S)
 
 
+def machine_check_s() -> float:
+    """Seconds a fixed piece of pure Python takes: how fast the machine runs just before a build.
+
+    A shared machine's speed swings (a build's CPU time by half within an hour on this project's):
+    this column tells a slow build from a slow moment, for rows taken at different times. The work is
+    like a build's: small objects made by the million and read back out of order, so that it slows
+    when other tenants take the memory caches (a loop of arithmetic did not slow when builds did).
+    """
+    started = time.perf_counter()
+    rows = [{"id": str(i), "value": i * 0.5} for i in range(MACHINE_CHECK_ROWS)]
+    order = random.Random(1).sample(range(MACHINE_CHECK_ROWS), MACHINE_CHECK_ROWS)
+    sum(rows[i]["value"] for i in order)
+    return time.perf_counter() - started
+
+
 def synthetic_project(size: int) -> Path:
     """The project of `size` districts × RECORDS under bench/results/, generated unless already there."""
     sys.path.insert(0, str(ROOT / "bench"))
@@ -105,11 +123,16 @@ def run(size: int, code: Path) -> dict:
     """Generate the project of `size` districts (unless already there) and build it in a child process."""
     project = synthetic_project(size)
     from synthetic import copy_site_files
-    copy_site_files(project)  # generated data is kept between runs; the templates measured are today's
+    # Generated data is kept between runs; templates, content and assets are those of the code measured.
+    copy_site_files(project, source=code)
     clear_site(project)
+    # In a process of its own: its million objects would stay in this one's memory, which a build
+    # started from here would count in its own peak (Linux keeps the peak across fork and exec).
+    check = subprocess.run([sys.executable, __file__, "--machine-check"], check=True, capture_output=True, text=True)
+    check_s = float(check.stdout)
     child = subprocess.run([sys.executable, __file__, "--measure", str(project), "--code", str(code)],
                            check=True, capture_output=True, text=True)
-    return dict(json.loads(child.stdout.splitlines()[-1]), districts=size)
+    return dict(json.loads(child.stdout.splitlines()[-1]), districts=size, machine_check_s=check_s)
 
 
 def machine() -> str:
@@ -122,12 +145,12 @@ def machine() -> str:
 
 def table(rows: list[dict]) -> str:
     lines = ["| districts | records | pages | files | build (s) | CPU (s) | ms per page | peak memory (MB) "
-             "| largest worker (MB) | written (MB) |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "| largest worker (MB) | written (MB) | machine check (s) |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         lines.append(f"| {r['districts']:,} | {r['records']:,} | {r['pages']:,} | {r['files']:,} | {r['build_s']:.2f} | "
                      f"{r['cpu_s']:.2f} | {1000 * r['build_s'] / r['pages']:.2f} | {r['peak_rss_mb']:.0f} | "
-                     f"{r['worker_rss_mb']:.0f} | {r['bytes'] / 1e6:.1f} |")
+                     f"{r['worker_rss_mb']:.0f} | {r['bytes'] / 1e6:.1f} | {r['machine_check_s']:.2f} |")
     return "\n".join(lines)
 
 
@@ -136,9 +159,13 @@ def main() -> None:
     parser.add_argument("sizes", nargs="*", type=int, default=SIZES, help="numbers of districts")
     parser.add_argument("--code", type=Path, default=ROOT, help="folder holding the pipeline/ to measure")
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)  # the child process's job
+    parser.add_argument("--machine-check", action="store_true", help=argparse.SUPPRESS)  # another child's
     args = parser.parse_args()
     if args.measure:
         print(json.dumps(measure(args.measure, args.code.resolve())))
+        return
+    if args.machine_check:
+        print(machine_check_s())
         return
     print(machine())
     rows = []
@@ -146,7 +173,7 @@ def main() -> None:
         rows.append(run(size, args.code.resolve()))
         row = rows[-1]
         print(f"N={size}: {row['build_s']:.2f} s build (+{row['import_s']:.2f} s imports), {row['pages']} pages, "
-              f"{row['peak_rss_mb']:.0f} MB peak", file=sys.stderr)
+              f"{row['peak_rss_mb']:.0f} MB peak, machine check {row['machine_check_s']:.2f} s", file=sys.stderr)
     print(table(rows))
 
 

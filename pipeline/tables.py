@@ -74,7 +74,7 @@ def records_table(dataset: Dataset) -> pd.DataFrame:
         for record in sorted(district.records, key=lambda r: (topic_order[r.topic], r.id)):
             rows.append((*record_fields(record), district.id, district_order, topic_order[record.topic],
                          dataset.counters.get(record.id)))
-    # Rows are read as tuples of fields (a model_dump per record takes twice as long) and handed to
+    # Rows are read as tuples of fields (a model_dump per record took 1.6 times as long) and handed to
     # pandas column by column. Text stays Python objects: pandas' own string type costs a conversion
     # in and another out of every column, and pages read the rows back as Python values.
     names = [*MODEL_COLUMNS, "district", "district_order", "topic_order", "counter"]

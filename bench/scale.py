@@ -15,7 +15,8 @@ memory with it). CPU time counts the build process and its workers. Build
 time is build_site() alone, without Python's start-up and imports (reported
 apart). Each build starts without a site/, as on a fresh checkout: the one a
 previous run left is removed first, and after a large removal the disk is left
-to settle for six minutes (see clear_site). Prints a Markdown table.
+to settle for six minutes (see clear_site). Just before each build, a machine
+check times a fixed piece of work (see machine_check_s). Prints a Markdown table.
 """
 import argparse
 import json

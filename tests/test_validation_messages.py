@@ -74,6 +74,13 @@ def test_unknown_source_and_topic(project):
     ]
 
 
+def test_unknown_tag_is_named_by_its_place_in_the_list(project):
+    project.edit(ALPHA, "    topic: ai\n", "    topic: ai\n    tags: [employment, a-i]\n")
+    assert problems(project) == [
+        f"{ALPHA}:38:24: records[2].tags[1]: unknown topic 'a-i' — did you mean 'ai'?",
+    ]
+
+
 def test_quote_not_in_source(project):
     project.edit(ALPHA, "quote: 建设人工智能应用示范区。", "quote: 建设人工智能应用先导区。")
     assert problems(project) == [

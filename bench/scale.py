@@ -140,7 +140,7 @@ def machine() -> str:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor())
     load = Path("/proc/loadavg").read_text().split()[0]
-    return (f"{time.strftime('%Y-%m-%d')}, {cpu}, nproc {len(__import__('os').sched_getaffinity(0))}, "
+    return (f"{time.strftime('%Y-%m-%d')}, {cpu}, nproc {len(os.sched_getaffinity(0))}, "
             f"Python {platform.python_version()}, load average {load} at start")
 
 

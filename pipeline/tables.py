@@ -25,8 +25,9 @@ RECORD_COLUMNS = [
     "value", "value_high", "unit", "bound", "counter", "label_zh", "label_en", "summary_en",
     "quote", "source", "task_no", "lead_units", "district_order", "topic_order",
 ]
-# The columns that are a record's own fields, read straight from its model.
-MODEL_COLUMNS = [c for c in RECORD_COLUMNS if c not in ("district", "district_order", "topic_order", "counter")]
+# The columns records_table adds to a record's own fields, and those fields, read straight from its model.
+ADDED_COLUMNS = ["district", "district_order", "topic_order", "counter"]
+MODEL_COLUMNS = [c for c in RECORD_COLUMNS if c not in ADDED_COLUMNS]
 
 COMPARISON_COLUMNS = ["district", "stated", "id", "kind", "period", "estimate", "measure", "value", "value_high",
                       "unit", "bound", "counter", "topic"]
@@ -77,7 +78,7 @@ def records_table(dataset: Dataset) -> pd.DataFrame:
     # Rows are read as tuples of fields (a model_dump per record took 1.6 times as long) and handed to
     # pandas column by column. Text stays Python objects: pandas' own string type costs a conversion
     # in and another out of every column, and pages read the rows back as Python values.
-    names = [*MODEL_COLUMNS, "district", "district_order", "topic_order", "counter"]
+    names = MODEL_COLUMNS + ADDED_COLUMNS
     cells = zip(*rows) if rows else [[] for _ in names]
     table = pd.DataFrame(dict(zip(names, map(list, cells))), columns=RECORD_COLUMNS, dtype=object)
     return table.astype({"value": "float64", "value_high": "float64", "task_no": "Int64", "estimate": "bool",

@@ -154,7 +154,7 @@ def _check_record(report, loaded, path, record, figure, district_id, topics, sou
     if not record.id.startswith(district_id + "-"):
         report.add(loaded, path + ("id",), f"'{record.id}' does not start with the district id",
                    f"ids in this file start with '{district_id}-'")
-    if record.topic not in topics or not topics.keys() >= set(record.tags):  # most records name known topics
+    if not topics.keys() >= {record.topic, *record.tags}:  # most records name known topics only
         _check_record_topics(report, loaded, path, record, topics, written_ids)
     source = sources.get(record.source)
     if source is None and record.source in written_ids:

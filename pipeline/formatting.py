@@ -60,6 +60,11 @@ def plain_number(value: float | Decimal, max_decimals: int = 4) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def count_text(count: int, lang: str) -> str:
+    """A count of things in running text: 3,000 in English, 3000 in Chinese (no digit grouping)."""
+    return f"{count:,}" if lang == "en" else str(count)
+
+
 def _grouped(value: float | Decimal) -> str:
     text = plain_number(value)
     whole, _, fraction = text.partition(".")

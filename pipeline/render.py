@@ -36,6 +36,10 @@ OG_LOCALE = {"zh": "zh_CN", "en": "en_US"}
 EMBED_HEIGHT = {"comparison": 560, "items": 420}  # first guess; embed.js then fits the iframe to its content
 SCOPED_SECTIONS = ("topics", "embed")  # with the home page, the pages a scope has of its own
 PAGES_PER_TASK = 400  # at most, pages rendered in one go by a worker of a large site (a city has about 200)
+# A citation names its source documents one by one up to this many (Guangzhou's eleven districts, a
+# document or two each); beyond, it counts them and points to the data package, which lists each:
+# a national edition's 3,000 would fill 190 KB at the foot of every site-wide page.
+NAMED_SOURCES_MAX = 30
 
 
 def page_url(lang: str, *parts: str) -> str:
@@ -320,7 +324,11 @@ class SiteRenderer:
         return self.scopes.get(None) or Scope(None, (), self.dataset.districts, self.dataset.sources)
 
     def documents_text(self, lang: str, sources: tuple[Source, ...] | list[Source]) -> str:
-        """The source documents named with district and date: 海珠区《…》（2025-07-11）; …"""
+        """The source documents named with district and date: 海珠区《…》（2025-07-11）; …, or beyond
+        NAMED_SOURCES_MAX, how many they are and where the data package lists them."""
+        if len(sources) > NAMED_SOURCES_MAX:
+            return self.ui["sources_counted"][lang].format(
+                count=formatting.count_text(len(sources), lang), url=f"{self.site_url}/data/datapackage.json")
         key = (lang, tuple(s.id for s in sources))
         if key not in self._documents:  # the same list ends every page and chart of a scope
             not_stated = self.ui["date_not_stated"][lang]
@@ -567,20 +575,27 @@ class SiteRenderer:
         )
 
     def about(self, lang: str) -> bytes:
-        """The about page; its table counts records per district, or per city on a site of several cities."""
-        context = self._common(lang, self.site_scope, ("about",), self.ui["about_title"][lang],
-                               self.ui["about_description"][lang])
-        if None not in self.scopes:  # the table's columns are cities, which have name_zh and name_en too
+        """The about page. Its table counts records per topic and district; on a site of several cities,
+        per topic for the whole site, and a second table counts them per city."""
+        if self.tables.city_counts is None:
+            count_columns = [getattr(d, f"name_{lang}") for d in self.site_scope.districts]
+            city_counts = []
+        else:
             cities = {c.id: c for c in self.dataset.cities}
-            context["districts"] = [cities[group] for group in self.scopes]
+            count_columns = [self.ui["counts_all_cities"][lang]]
+            city_counts = [Fields(city=cities[city_id], url=self.scopes[city_id].url(lang), cells=list(row.values()))
+                           for city_id, row in rows_by_index(self.tables.city_counts).items()]
         return self.render(
             "about.html",
-            **context,
+            **self._common(lang, self.site_scope, ("about",), self.ui["about_title"][lang],
+                           self.ui["about_description"][lang]),
             body=markdown_html(self.content[f"about.{lang}.md"]),
             counts=[Fields(topic=self.topics[topic_id], cells=list(row.values()))
                     for topic_id, row in rows_by_index(self.tables.counts).items()],
+            count_columns=count_columns,
             count_kinds=ITEM_KINDS,
             count_totals=list(self.tables.counts.sum()),
+            city_counts=city_counts,
         )
 
     def city_index(self, lang: str, topic_id: str | None = None) -> bytes:

@@ -38,6 +38,9 @@ SERIES_ORDER = [("target", "2025"), ("target", "2025-H2"), ("actual", "2025-H1")
 # How the about page and the items charts count records: with a figure (by kind) or without.
 ITEM_KINDS = ["target", "actual", "no-figure"]
 
+# The about page's column of the whole site, on a site of several cities: no id can take this form.
+SITE_COLUMN = "*"
+
 # What a district says on a topic, strongest first.
 COVERAGE_LEVELS = ["target", "actual", "commitment", "not-stated"]
 
@@ -60,7 +63,8 @@ class Tables:
 
     records: pd.DataFrame        # one row per record
     groups: dict[str | None, GroupTables]  # by city id; one group, None, when no district names a city
-    counts: pd.DataFrame         # primary topic × (district, or city if any, kind) → number of records
+    counts: pd.DataFrame         # primary topic × (district, or SITE_COLUMN if cities, kind) → number of records
+    city_counts: pd.DataFrame | None  # city × kind → number of records; None when no district names a city
     progress: dict[str, tuple[str, ...]]  # record id → ids of its result/target partners
 
 
@@ -203,7 +207,8 @@ def topic_counts_tables(records: pd.DataFrame, keys: list[tuple[str, ...]], topi
 def counts_table(records: pd.DataFrame, topic_ids: list[str], column_ids: list[str],
                  column_of: dict[str, str] | None = None) -> pd.DataFrame:
     """Records per primary topic, district and kind (target with a figure, result with a figure, no figure),
-    each record counted once: the about page's totals. With column_of (district → city), columns are cities.
+    each record counted once: the about page's totals. With column_of (district → column), the columns
+    are those it names.
     """
     labelled = records.assign(kind_shown=shown_kinds(records))
     if column_of is not None:
@@ -212,6 +217,14 @@ def counts_table(records: pd.DataFrame, topic_ids: list[str], column_ids: list[s
     columns = pd.MultiIndex.from_product([column_ids, ITEM_KINDS], names=["district", "kind"])
     return (counts.unstack(["district", "kind_shown"])
             .reindex(index=topic_ids, columns=columns, fill_value=0).fillna(0).astype(int))
+
+
+def city_counts_table(records: pd.DataFrame, city_ids: list[str], city_of: dict[str, str]) -> pd.DataFrame:
+    """Records per city and kind, each record counted once: on a site of hundreds of cities, the about
+    page counts them city by city in rows (a column per city and kind would make a table too wide to read)."""
+    labelled = records.assign(kind_shown=shown_kinds(records), city=records["district"].map(city_of))
+    counts = labelled.groupby(["city", "kind_shown"]).size().unstack("kind_shown")
+    return counts.reindex(index=city_ids, columns=ITEM_KINDS, fill_value=0).fillna(0).astype(int)
 
 
 def facet_tables(records: pd.DataFrame, keys: list[tuple[str, ...]], topics: list[Topic],
@@ -277,6 +290,7 @@ def derive_tables(dataset: Dataset) -> Tables:
                                    topic_counts[group], facets[group])
                 for group, ids in groups.items()},
         counts=(counts_table(records, topic_ids, district_ids) if list(groups) == [None]
-                else counts_table(records, topic_ids, list(groups), column_of=city_of)),
+                else counts_table(records, topic_ids, [SITE_COLUMN], column_of=dict.fromkeys(district_ids, SITE_COLUMN))),
+        city_counts=None if list(groups) == [None] else city_counts_table(records, list(groups), city_of),
         progress=progress_pairs(records, set(district_ids)),
     )

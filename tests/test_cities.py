@@ -107,8 +107,22 @@ def test_the_home_and_topic_pages_lead_to_each_city(cities):
     assert '<a href="/en/cities/south/topics/gdp/">South City</a>' in topic
     # A district's page links to its own city's topic pages.
     assert 'href="/cities/north/topics/gdp/"' in read(site, "districts/alpha/index.html")
-    about = read(site, "en/about/index.html")
-    assert ">North City</th>" in about and ">Alpha District</th>" not in about
+
+
+def test_the_about_page_counts_records_per_topic_for_the_site_and_per_city_in_rows(cities):
+    """A column per city and kind would make hundreds of columns for a national edition."""
+    build_site(cities.paths)
+    about = read(cities.paths.site, "en/about/index.html")
+    topic_table, city_table = re.findall(r"<table.*?</table>", about, re.S)
+    assert '<th scope="colgroup" colspan="3">All cities</th>' in topic_table
+    assert "North City" not in topic_table and "Alpha District" not in topic_table + city_table
+    gdp = re.search(r'<tr><th scope="row"><a href="/en/topics/gdp/">.*?</tr>', topic_table).group(0)
+    assert re.findall(r"<td>(\d+)</td>", gdp) == ["2", "1", "0"]  # alpha's and gamma's targets, beta's result
+    rows = re.findall(r'<tr><th scope="row"><a href="(/en/cities/[a-z]+/)">([^<]+)</a></th>(.*?)</tr>', city_table)
+    assert [(url, name, re.findall(r"<td>(\d+)</td>", cells)) for url, name, cells in rows] == [
+        ("/en/cities/north/", "North City", ["2", "0", "1"]),
+        ("/en/cities/south/", "South City", ["1", "1", "0"]),
+    ]
 
 
 def test_every_internal_link_of_a_city_site_resolves(cities):

@@ -1,7 +1,7 @@
 """Display of figures: Chinese style on zh pages, English style on en pages."""
 import pytest
 
-from pipeline.formatting import NOT_STATED, figure_short, figure_text, kind_label
+from pipeline.formatting import NOT_STATED, count_text, figure_short, figure_text, kind_label
 
 
 @pytest.mark.parametrize("value, unit, bound, counter, zh, en", [
@@ -48,3 +48,8 @@ def test_kind_and_period():
     assert kind_label("actual", "2025-H1", True, "zh") == "2025年上半年结果（预计）"
     assert kind_label("actual", "2025-H1", True, "en") == "Result, first half of 2025 (estimate)"
     assert kind_label("target", "2025", False, "en") == "Target, full year 2025"
+
+
+def test_counts_in_running_text_group_digits_in_english_only():
+    assert (count_text(3000, "en"), count_text(3000, "zh")) == ("3,000", "3000")
+    assert (count_text(31, "en"), count_text(31, "zh")) == ("31", "31")

@@ -12,7 +12,8 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from frictionless import validate
 
-from pipeline.builder import build_site
+from pipeline import render
+from pipeline.builder import build_site, site_url
 from pipeline.charts import items_chart_id
 
 EMBED_BUDGET = 60 * 1024  # gzip bytes on first load, before plotly.js
@@ -110,6 +111,23 @@ def test_charts_and_pages_offer_a_citation(real_site):
     assert all("Data last changed" in c for c in citations)
     zh = (real_site / "topics" / "gdp" / "index.html").read_text(encoding="utf-8")
     assert "《地区生产总值增长》" in zh and "数据更新于" in zh
+
+
+def test_a_citation_of_many_documents_counts_them_and_points_to_the_data_package(project, monkeypatch):
+    def footer_citation(relative: str) -> str:
+        page = (project.paths.site / relative).read_text(encoding="utf-8")
+        return html.unescape(re.search(r'<footer.*<p class="citation">(.*?)</p>', page, re.S).group(1))
+
+    build_site(project.paths)
+    assert "“Alpha district key tasks for 2025”" in footer_citation("en/about/index.html")
+    # The scratch site's two documents stand for a national edition's thousands.
+    monkeypatch.setattr(render, "NAMED_SOURCES_MAX", 1)
+    build_site(project.paths)
+    en, zh = footer_citation("en/about/index.html"), footer_citation("about/index.html")
+    package = f"{site_url()}/data/datapackage.json"
+    assert f"Sources: 2 district government documents, each listed in the data package at {package}." in en
+    assert f"来源：2份区政府公开文件，逐份列于数据包 {package}。" in zh
+    assert "Alpha district" not in en and "甲区2025年重点工作" not in zh
 
 
 class _HostPage(SimpleHTTPRequestHandler):

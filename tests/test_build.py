@@ -159,6 +159,17 @@ def test_two_builds_are_byte_identical(project, tmp_path):
     assert [name for name in first if first[name] != second[name]] == []
 
 
+def test_a_template_edited_between_two_builds_of_one_process_is_read_again(project):
+    """`serve` keeps the Jinja environment between builds; a page's template, the one it extends and
+    the macros it imports are each checked once a build."""
+    build_site(project.paths)
+    project.edit("templates/base.html", '<footer class="site-footer">', '<footer class="site-footer" data-edit="base">')
+    project.edit("templates/macros.html", '<details class="record-quote">', '<details class="record-quote edited">')
+    build_site(project.paths)
+    page = read(project.paths.site, "districts/alpha/index.html")
+    assert 'data-edit="base"' in page and '<details class="record-quote edited">' in page
+
+
 def note_processes(monkeypatch, module, name: str, notes):
     """Wrap module.name so that each call notes its process id in the file `notes` (workers share no
     memory with the test); returns a function giving the ids noted."""

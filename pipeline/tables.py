@@ -116,23 +116,30 @@ def rows_by_index(frame: pd.DataFrame) -> dict:
     return {key: dict(zip(names, row)) for key, row in zip(frame.index.tolist(), frame.to_numpy().tolist())}
 
 
-def plain_rows(frame: pd.DataFrame) -> list[dict]:
-    """A table as row dicts; NaN and NA from pandas become None so that readers test for "no value" one way.
+def plain_columns(frame: pd.DataFrame) -> dict[str, list]:
+    """A table's columns as lists of plain Python values; NaN and NA from pandas become None so that
+    readers test for "no value" one way.
 
     Read column by column: to_dict("records") boxes the cells of a nullable column (task_no) one
     call at a time, seconds for a national edition. pandas' isna on a column of tuples is False
     for each tuple, so lists are kept whole.
     """
-    columns = []
+    columns = {}
     for name in frame.columns:
         column = frame[name]
         values = column.tolist()
         missing = column.isna()
         if missing.any():
             values = [None if gone else value for value, gone in zip(values, missing.tolist())]
-        columns.append(values)
-    names = list(frame.columns)
-    return [dict(zip(names, row)) for row in zip(*columns)]
+        columns[name] = values
+    return columns
+
+
+def plain_rows(frame: pd.DataFrame) -> list[dict]:
+    """A table as row dicts of plain values (see plain_columns)."""
+    columns = plain_columns(frame)
+    names = list(columns)
+    return [dict(zip(names, row)) for row in zip(*columns.values())]
 
 
 def comparisons_by_group(records: pd.DataFrame, groups: dict[str | None, list[str]], all_district_ids: set[str]

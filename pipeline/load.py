@@ -106,7 +106,7 @@ class _Composer:
 
     def mapping(self, node: yaml.MappingNode, path: Path_) -> dict:
         result: dict[str, Any] = {}
-        first_seen: dict[str, int] = {}
+        first_seen: dict[str, yaml.Node] = {}  # its line is read only for a duplicate
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != STR_TAG:
                 self.error(key_node, path, "a key must be a plain name", "write the field name as text")
@@ -116,11 +116,11 @@ class _Composer:
                 self.error(
                     key_node,
                     path + (key,),
-                    f"duplicate key (first written on line {first_seen[key]})",
+                    f"duplicate key (first written on line {_mark(first_seen[key])[0]})",
                     "keep one of the two: YAML would silently drop the first",
                 )
                 continue
-            first_seen[key] = _mark(key_node)[0]
+            first_seen[key] = key_node
             if self.with_positions:
                 self.loaded.key_positions[path + (key,)] = _mark(key_node)
             result[key] = self.value(value_node, path + (key,))

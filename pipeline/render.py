@@ -595,14 +595,16 @@ class SiteRenderer:
         else:
             cities = {c.id: c for c in self.dataset.cities}
             count_columns = [self.ui["counts_all_cities"][lang]]
-            city_counts = [Fields(city=cities[city_id], url=self.scopes[city_id].url(lang), cells=list(row.values()))
+            city_counts = [Fields(url=self.scopes[city_id].url(lang), name=getattr(cities[city_id], f"name_{lang}"),
+                                  cells=list(row.values()))
                            for city_id, row in rows_by_index(self.tables.city_counts).items()]
         return self.render(
             "about.html",
             **self._common(lang, self.site_scope, ("about",), self.ui["about_title"][lang],
                            self.ui["about_description"][lang]),
             body=markdown_html(self.content[f"about.{lang}.md"]),
-            counts=[Fields(topic=self.topics[topic_id], cells=list(row.values()))
+            counts=[Fields(url=page_url(lang, "topics", topic_id), name=getattr(self.topics[topic_id], f"name_{lang}"),
+                           cells=list(row.values()))
                     for topic_id, row in rows_by_index(self.tables.counts).items()],
             count_columns=count_columns,
             count_kinds=ITEM_KINDS,

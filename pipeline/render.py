@@ -19,15 +19,15 @@ from xml.sax.saxutils import escape as xml_escape
 
 import markdown
 import nh3
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from . import formatting
 from .assets import Asset
 from .chart_svg import chart_svg
 from .charts import Chart, items_chart_id
-from .models import City, Dataset, District, Facet, Source, Topic
+from .models import Dataset, District, Source
 from .tables import COVERAGE_LEVELS, ITEM_KINDS, SERIES_ORDER, Tables, plain_rows, rows_by_index, topic_keys
+from .templating import Fields, environment, figure_filter
 from .validate import without_whitespace
 
 LANGS = ("zh", "en")
@@ -68,77 +68,6 @@ def markdown_html(text: str) -> Markup:
     """Markdown from content/, rendered and sanitised: no script, no javascript: links."""
     html = markdown.markdown(text, extensions=["tables"], output_format="html")
     return Markup(nh3.clean(html, url_schemes={"http", "https", "mailto"}))
-
-
-def figure_filter(row: dict, lang: str) -> str:
-    """The `figure` filter: a record row in, its figure as text."""
-    return formatting.figure_text(row["value"], row["unit"], row["bound"], lang, row["value_high"], row["counter"])
-
-
-def kind_filter(row: dict, lang: str) -> str:
-    """The `kind` filter: a record row in, its kind and period as text."""
-    return formatting.kind_label(row["kind"], row["period"], row["estimate"], lang)
-
-
-class Fields(dict):
-    """A row or view that templates read as r.value (SiteEnvironment looks such keys up at once)."""
-
-    __slots__ = ()
-
-    def __getattr__(self, name: str):
-        try:
-            return self[name]
-        except KeyError:
-            raise AttributeError(name) from None
-
-
-DICT_ATTRIBUTES = frozenset(dir(dict))
-# The models templates read as d['name_' ~ lang], with the fields each has.
-MODEL_FIELDS = {model: frozenset(model.model_fields) for model in (City, District, Facet, Source, Topic)}
-
-
-class SiteEnvironment(Environment):
-    """Jinja, reading r.value of a Fields row as r['value'] at once, and d['name_' ~ lang] of a model as
-    d.name_zh at once.
-
-    Jinja's own lookup tries an attribute first, which for a row fails before it falls
-    back to the key, for every field of every record card on every page. A dict's own
-    attributes (r.items) still win, as in Jinja. For d['name_zh'] Jinja tries the item
-    first, and a model has none: an exception raised and caught for every district
-    column and table row of every page.
-    """
-
-    def getattr(self, obj, attribute):
-        if type(obj) is Fields and attribute in obj and attribute not in DICT_ATTRIBUTES:
-            return obj[attribute]
-        return super().getattr(obj, attribute)
-
-    def getitem(self, obj, argument):
-        if argument in MODEL_FIELDS.get(type(obj), ()):
-            return getattr(obj, argument)
-        return super().getitem(obj, argument)
-
-
-def environment(templates_dir: Path) -> Environment:
-    """The Jinja environment of a templates folder, kept between builds: `serve` then compiles a
-    template again only when it changes.
-
-    Templates are checked for changes here, once a build. Jinja's own check (auto_reload) reads a
-    template's modification time each time a page extends or imports it: 170,000 times for a
-    national edition.
-    """
-    env = _kept_environment(templates_dir)
-    if not all(template.is_up_to_date for template in env.cache.values()):
-        env.cache.clear()
-    return env
-
-
-@functools.lru_cache(maxsize=8)
-def _kept_environment(templates_dir: Path) -> Environment:
-    env = SiteEnvironment(loader=FileSystemLoader(str(templates_dir)), autoescape=True, undefined=StrictUndefined,
-                          trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, auto_reload=False)
-    env.filters.update(figure=figure_filter, kind=kind_filter)
-    return env
 
 
 @dataclass

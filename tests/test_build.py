@@ -131,14 +131,6 @@ def test_hostile_text_in_data_stays_inert(project):
     assert "\\u003c/script\\u003e\\u003cscript\\u003ealert(1)" in html  # in the chart JSON
 
 
-def test_templates_read_a_row_as_jinja_reads_a_dict(tmp_path):
-    """SiteEnvironment reads r.value of a row straight from its keys; a dict's own attributes still
-    win and a missing key is still undefined. Seen to fail when keys were read before attributes."""
-    template = render.environment(tmp_path).from_string(
-        "{{ r.value }} {{ r.missing is defined }} {{ r.items is callable }} {{ r['items'] }}")
-    assert template.render(r=render.Fields(value=5, items=3)) == "5 False True 3"
-
-
 def test_a_records_card_is_the_same_on_its_district_and_topic_pages(project):
     """A card is made once per scope, record and language and shown on both pages (render.record_card):
     the same heading level on both, and the same links."""

@@ -338,13 +338,14 @@ class SiteRenderer:
             cells = []
             for kind, period in series:
                 match = [r for r in own[district.id] if r["kind"] == kind and r["period"] == period]
-                cells.append(Fields(record=match[0], text=figure_filter(match[0], lang)) if match else None)
+                cells.append(Fields(text=figure_filter(match[0], lang), url=record_url(lang, match[0]),
+                                    estimate=match[0]["estimate"]) if match else None)
             table.append(Fields(district=district, cells=cells))
         return [formatting.kind_label(k, p, False, lang) for k, p in series], table
 
     def _items_cells(self, scope: Scope, chart: Chart, lang: str) -> tuple[list[str], list[dict]]:
         counts = self.tables.groups[scope.group].topic_counts[chart.topic]
-        rows = [Fields(district=d, cells=[Fields(record=None, text=str(counts[(d.id, k)])) for k in ITEM_KINDS])
+        rows = [Fields(district=d, cells=[Fields(text=str(counts[(d.id, k)]), url=None) for k in ITEM_KINDS])
                 for d in scope.districts]
         return [self.ui[f"item_kind_{k}"][lang] for k in ITEM_KINDS], rows
 
@@ -394,7 +395,7 @@ class SiteRenderer:
         })
         # The plot and its table, the same on the topic, embed and home pages, are made once.
         view["plot"] = self._macros.chart_plot(view, self.assets["plotly.min.js"].url)
-        view["table"] = self._macros.chart_table(view, lang, self.t[lang], functools.partial(record_url, lang))
+        view["table"] = self._macros.chart_table(view, lang, self.t[lang])
         return view
 
     def _topic_charts(self, scope: Scope, topic_id: str, lang: str, with_items: bool = True) -> list[dict]:

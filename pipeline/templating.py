@@ -40,7 +40,7 @@ class Fields(dict):
 
 
 DICT_ATTRIBUTES = frozenset(dir(dict))
-# The models templates read as d['name_' ~ lang], with the fields each has.
+# The models templates read as d['name_' + lang], with the fields each has.
 MODEL_FIELDS = {model: frozenset(model.model_fields) for model in (City, District, Facet, Source, Topic)}
 
 
@@ -76,7 +76,7 @@ class SiteCodeGenerator(CodeGenerator):
 
 
 class SiteEnvironment(Environment):
-    """Jinja, reading r.value of a Fields row as r['value'] at once, d['name_' ~ lang] of a model as
+    """Jinja, reading r.value of a Fields row as r['value'] at once, d['name_' + lang] of a model as
     d.name_zh at once, and writing output through escaped_text.
 
     Jinja's own lookup tries an attribute first, which for a row fails before it falls

@@ -219,7 +219,8 @@ class SiteRenderer:
             body_key = (row["id"], lang)
             if body_key not in self._card_bodies:  # the same under its topic and each of its tags
                 self._card_bodies[body_key] = self._macros.record_body(
-                    row, lang, self.t[lang], page_url_here, functools.partial(record_url, lang), rows.progress)
+                    row, lang, self.t[lang], page_url_here, functools.partial(record_url, lang),
+                    rows.progress.get(row["id"], ()))
             self._cards[key] = self._macros.record(row, lang, self.t[lang], page_url_here, self.topic_names[lang],
                                                    also_under, self._card_bodies[body_key])
         return self._cards[key]

@@ -220,27 +220,19 @@ def load_file(path: Path, display_name: str, cache: dict | None = None) -> Loade
     return loaded
 
 
-def _load_run(files: list[Path], paths, check: Callable[[LoadedFile], Any] | None) -> list:
-    return [_loaded_and_checked(path, paths, None, check) for path in files]
+def _load_run(files: list[Path], paths, cache: dict | None, check: Callable[[LoadedFile], Any] | None) -> list:
+    """load_file of each file, in order, each passed through `check` if given."""
+    loaded = (load_file(path, paths.display(path), cache) for path in files)
+    return [check(one) for one in loaded] if check else list(loaded)
 
 
-def _loaded_and_checked(path: Path, paths, cache: dict | None, check: Callable[[LoadedFile], Any] | None):
-    loaded = load_file(path, paths.display(path), cache)
-    return check(loaded) if check else loaded
-
-
-def load_files(files: list[Path], paths, cache: dict | None = None,
-               check: Callable[[LoadedFile], Any] | None = None) -> list:
-    """load_file of each file, in order, each passed through `check` if given.
-
-    A national edition's thousands of district files are parsed by one forked process per CPU
-    (without a cache: `serve` parses only the files that change). `check` runs in the process
-    that parsed the file, so that only what it returns comes back, never every file's parsed data.
-    """
-    if cache is not None or len(files) < PARALLEL_LOAD_FROM:
-        return [_loaded_and_checked(path, paths, cache, check) for path in files]
-    runs = [files[i:i + FILES_PER_TASK] for i in range(0, len(files), FILES_PER_TASK)]
-    return list(results([functools.partial(_load_run, run, paths, check) for run in runs], parallel=True))
+def _read_archives(paths) -> list[dict[str, str]]:
+    """The archived source texts by file name, as the one result of a piece of work."""
+    archives = {}
+    if paths.sources.is_dir():
+        for text_file in sorted(paths.sources.glob("*.txt")):
+            archives[text_file.name] = text_file.read_text(encoding="utf-8")
+    return [archives]
 
 
 @dataclass
@@ -256,21 +248,25 @@ class RawProject:
 
 def load_project(paths, cache: dict | None = None, check_district: Callable[[LoadedFile], Any] | None = None
                  ) -> RawProject:
-    """Gather every data file of the project before anything is checked or written (cache: see load_file;
-    check_district: see load_files)."""
-    archives = {}
-    if paths.sources.is_dir():
-        for text_file in sorted(paths.sources.glob("*.txt")):
-            archives[text_file.name] = text_file.read_text(encoding="utf-8")
+    """Gather every data file of the project before anything is checked or written.
+
+    cache: see load_file. A national edition's thousands of district files are parsed by one
+    forked process per CPU (without a cache: `serve` parses only the files that change), and so
+    are its lists and archived texts, first: its list of sources alone takes half a second, which
+    this process would spend with the other CPU idle. `check_district` runs in the process that
+    parsed the file, so that only what it returns comes back, never every file's parsed data.
+    """
     district_files = sorted(paths.districts.glob("*.yaml")) if paths.districts.is_dir() else []
     cities = paths.data / "cities.yaml"
-    return RawProject(
-        topics=load_file(paths.data / "topics.yaml", paths.display(paths.data / "topics.yaml"), cache),
-        sources=load_file(paths.data / "sources.yaml", paths.display(paths.data / "sources.yaml"), cache),
-        districts=load_files(district_files, paths, cache, check_district),
-        archives=archives,
-        cities=load_file(cities, paths.display(cities), cache) if cities.is_file() else None,
-    )
+    lists = [paths.data / "topics.yaml", paths.data / "sources.yaml", *([cities] if cities.is_file() else [])]
+    runs = [district_files[i:i + FILES_PER_TASK] for i in range(0, len(district_files), FILES_PER_TASK)]
+    work = [functools.partial(_load_run, lists, paths, cache, None), functools.partial(_read_archives, paths),
+            *(functools.partial(_load_run, run, paths, cache, check_district) for run in runs)]
+    loaded = results(work, parallel=cache is None and len(district_files) >= PARALLEL_LOAD_FROM)
+    topics, sources, *city_list = [next(loaded) for _ in lists]
+    archives = next(loaded)
+    return RawProject(topics=topics, sources=sources, districts=list(loaded), archives=archives,
+                      cities=city_list[0] if city_list else None)
 
 
 def data_last_changed(paths) -> str | None:

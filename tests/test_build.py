@@ -221,12 +221,16 @@ def _dataset_and_tables(project):
     return dataset, derive_tables(dataset)
 
 
-def test_district_files_parsed_by_worker_processes_give_the_same_errors(project, monkeypatch):
-    """Hundreds of district files are parsed by forked workers (load.load_files); every message, with its
-    line and column, must be the one a single process gives. Seen to fail when the workers' files came
-    back without their text (from which a message finds its line)."""
+def test_files_parsed_by_worker_processes_give_the_same_errors(project, monkeypatch):
+    """Hundreds of district files, and then the lists too, are parsed by forked workers
+    (load.load_project); every message, with its line and column, must be the one a single process
+    gives. Seen to fail when the workers' files came back without their text (from which a message
+    finds its line)."""
     project.edit("data/districts/alpha.yaml", "    value: 18000\n", "    value: 1.8万\n")
     project.edit("data/districts/beta.yaml", "id: beta\n", "id: beta\nid: beta\n")
+    project.edit("data/sources.yaml", "  title_en: Beta district mid-year report\n",
+                 "  title_en: Beta district mid-year report\n  title_en: again\n")
+    project.edit("data/topics.yaml", "  description_en: AI.\n", "  description_en: AI.\n  colour: red\n")
 
     def messages() -> list[str]:
         with pytest.raises(DataErrors) as failure:
@@ -237,7 +241,8 @@ def test_district_files_parsed_by_worker_processes_give_the_same_errors(project,
     monkeypatch.setattr(load, "PARALLEL_LOAD_FROM", 1)
     monkeypatch.setattr(load, "FILES_PER_TASK", 1)
     processes = note_processes(monkeypatch, load, "_load_run", project.root / "parsers.txt")
-    assert len(one_process) >= 2 and messages() == one_process
+    assert len(one_process) >= 4 and messages() == one_process
+    assert any("sources.yaml" in m for m in one_process) and any("topics.yaml" in m for m in one_process)
     assert_made_by_workers(processes())
 
 

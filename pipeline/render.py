@@ -170,6 +170,7 @@ class SiteRenderer:
         self.tables = tables
         self.charts = charts
         self.assets = assets
+        self.asset_urls = {name: asset.url for name, asset in assets.items()}  # templates read asset['style.css']
         self.content = content
         self.ui = ui
         self.site_url = site_url.rstrip("/")
@@ -215,14 +216,14 @@ class SiteRenderer:
         also_under = here if here and row["topic"] != here else None
         key = (row["id"], lang, also_under)
         if key not in self._cards:
-            page_url_here = functools.partial(scope.url, lang)
             body_key = (row["id"], lang)
             if body_key not in self._card_bodies:  # the same under its topic and each of its tags
                 self._card_bodies[body_key] = self._macros.record_body(
-                    row, lang, self.t[lang], page_url_here, functools.partial(record_url, lang),
-                    rows.progress.get(row["id"], ()))
-            self._cards[key] = self._macros.record(row, lang, self.t[lang], page_url_here, self.topic_names[lang],
-                                                   also_under, self._card_bodies[body_key])
+                    row, lang, self.t[lang], scope.url(lang, "sources", row["source"]),
+                    functools.partial(record_url, lang), rows.progress.get(row["id"], ()))
+            own_topic = (Fields(url=scope.url(lang, "topics", row["topic"]), name=self.topic_names[lang][row["topic"]])
+                         if also_under else None)
+            self._cards[key] = self._macros.record(row, lang, self.t[lang], own_topic, self._card_bodies[body_key])
         return self._cards[key]
 
     def record_cards(self, scope: Scope, lang: str, rows: list[Fields], here: str | None = None) -> Markup:
@@ -310,7 +311,7 @@ class SiteRenderer:
             "other_url": page_url(other, *parts),
             "other_absolute_url": self.site_url + page_url(other, *parts),
             "other_html_lang": HTML_LANG[other],
-            "asset": lambda name: self.assets[name].url,
+            "asset": self.asset_urls,
             "page_url": lambda *p: scope.url(lang, *p),
             # Every page links to these twice or more: written once here, not called for in the template.
             "home_url": scope.url(lang),
@@ -437,7 +438,8 @@ class SiteRenderer:
         topic = self.topics[topic_id]
         rows = self.scope_rows(scope)
         on_topic = rows.on_topic[topic_id]
-        columns = [Fields(district=d, cards=self.record_cards(scope, lang, on_topic.get(d.id, []), topic_id))
+        columns = [Fields(district=d, url=scope.url(lang, "districts", d.id),
+                          cards=self.record_cards(scope, lang, on_topic.get(d.id, []), topic_id))
                    for d in scope.districts]
         charts = self._topic_charts(scope, topic_id, lang)
         return self.render(

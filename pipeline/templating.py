@@ -1,16 +1,18 @@
 """The Jinja environment pages are rendered with: its filters, how templates read rows, and how
 their output is escaped.
 
-Every page of a national edition runs through here some 250 times per page for
-57,865 pages, so the few places where Jinja's general machinery costs more than
-this site needs are narrowed here, each with the same output as Jinja's own.
+A national edition's 57,865 pages each write some 250 values through here, so the few places where
+Jinja's general machinery costs more than this site needs are narrowed, each giving the output
+Jinja's own would. Two of them use names the libraries do not document (markupsafe's
+_escape_inner, Jinja's _output_child_pre): both are pinned in requirements.txt, and
+tests/test_templating.py fails if either stops working as it does.
 """
 import functools
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from jinja2.compiler import CodeGenerator
-# markupsafe.escape is this C function wrapped in a Markup; the output of a template needs no wrapper.
+# markupsafe.escape is this C function, its result wrapped in a Markup; a page's output needs no wrapper.
 from markupsafe import _escape_inner
 
 from . import formatting

@@ -253,8 +253,8 @@ def load_project(paths, cache: dict | None = None, check_district: Callable[[Loa
     cache: see load_file. A national edition's thousands of district files are parsed by one
     forked process per CPU (without a cache: `serve` parses only the files that change), and so
     are its lists and archived texts, first: reading them took this process 0.7 s with the other
-    CPU idle. `check_district` runs in the process that
-    parsed the file, so that only what it returns comes back, never every file's parsed data.
+    CPU idle. `check_district` runs in the process that parsed the file, so that only what it
+    returns comes back, never every file's parsed data.
     """
     district_files = sorted(paths.districts.glob("*.yaml")) if paths.districts.is_dir() else []
     cities = paths.data / "cities.yaml"

@@ -40,6 +40,8 @@ PAGES_PER_TASK = 400  # at most, pages rendered in one go by a worker of a large
 # document or two each); beyond, it counts them and points to the data package, which lists each:
 # a national edition's 3,000 would fill 190 KB at the foot of every site-wide page.
 NAMED_SOURCES_MAX = 30
+# Pages one sitemap file may list (sitemaps.org); a national edition of 9,200 districts would pass it.
+SITEMAP_URLS_MAX = 50_000
 
 
 def page_url(lang: str, *parts: str) -> str:
@@ -564,19 +566,6 @@ class SiteRenderer:
         return self.render("404.html", **self._common("zh", self.site_scope, (), "404", self.ui["not_found"]["zh"]),
                            t_en=self.t["en"])
 
-    def sitemap(self, urls: list[str]) -> bytes:
-        """sitemap.xml of every page, each with its other-language alternate."""
-        lines = ['<?xml version="1.0" encoding="UTF-8"?>',
-                 '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">']
-        for url in urls:
-            zh_url = url.removeprefix("/en") if url.startswith("/en/") else url
-            lines.append(f"  <url><loc>{xml_escape(self.site_url + url)}</loc>")
-            lines.append(f'    <xhtml:link rel="alternate" hreflang="zh-Hans" href="{xml_escape(self.site_url + zh_url)}"/>')
-            lines.append(f'    <xhtml:link rel="alternate" hreflang="en" href="{xml_escape(self.site_url + "/en" + zh_url)}"/>')
-            lines.append("  </url>")
-        lines.append("</urlset>")
-        return ("\n".join(lines) + "\n").encode("utf-8")
-
     def jobs(self) -> list[PageJob]:
         """Every page of the site, each rendered by render_page on its own, in any order and any process.
 
@@ -615,12 +604,39 @@ class SiteRenderer:
         return getattr(self, job.method)(*job.args)
 
     def site_files(self, jobs: list[PageJob]) -> dict[str, bytes]:
-        """The files that list the pages: sitemap.xml and robots.txt."""
+        """The files that list the pages: sitemap.xml (with its parts on a very large site) and robots.txt."""
+        urls = sorted(j.sitemap_url for j in jobs if j.sitemap_url and not j.sitemap_url.startswith("/en/"))
         return {
-            "sitemap.xml": self.sitemap(sorted(j.sitemap_url for j in jobs
-                                               if j.sitemap_url and not j.sitemap_url.startswith("/en/"))),
+            **sitemap_files(self.site_url, urls),
             "robots.txt": f"User-agent: *\nAllow: /\nSitemap: {self.site_url}/sitemap.xml\n".encode("utf-8"),
         }
+
+
+def sitemap_files(site_url: str, urls: list[str]) -> dict[str, bytes]:
+    """sitemap.xml listing every page (its Chinese address, each with its English alternate). Past
+    SITEMAP_URLS_MAX pages, the sitemap protocol's limit for one file, the pages are listed in
+    sitemap-1.xml, sitemap-2.xml … and sitemap.xml becomes the index of those files."""
+    if len(urls) <= SITEMAP_URLS_MAX:
+        return {"sitemap.xml": _urlset(site_url, urls)}
+    parts = {f"sitemap-{n}.xml": _urlset(site_url, urls[start:start + SITEMAP_URLS_MAX])
+             for n, start in enumerate(range(0, len(urls), SITEMAP_URLS_MAX), start=1)}
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+             *(f"  <sitemap><loc>{xml_escape(site_url + '/' + name)}</loc></sitemap>" for name in parts),
+             "</sitemapindex>"]
+    return {"sitemap.xml": ("\n".join(lines) + "\n").encode("utf-8"), **parts}
+
+
+def _urlset(site_url: str, urls: list[str]) -> bytes:
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">']
+    for url in urls:  # each a Chinese page's address; its English page's is the same under /en
+        lines.append(f"  <url><loc>{xml_escape(site_url + url)}</loc>")
+        lines.append(f'    <xhtml:link rel="alternate" hreflang="zh-Hans" href="{xml_escape(site_url + url)}"/>')
+        lines.append(f'    <xhtml:link rel="alternate" hreflang="en" href="{xml_escape(site_url + "/en" + url)}"/>')
+        lines.append("  </url>")
+    lines.append("</urlset>")
+    return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 def _render_run(renderer: SiteRenderer, jobs: list[PageJob]) -> list[tuple[str, bytes]]:

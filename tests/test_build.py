@@ -2,6 +2,7 @@
 import json
 import os
 import re
+from xml.etree import ElementTree
 
 import pytest
 
@@ -9,6 +10,8 @@ from pipeline import builder, downloads, load, parallel, render
 from pipeline.tables import derive_tables
 from pipeline.builder import build_site
 from pipeline.errors import DataErrors
+
+SITE_URL = "https://example.org"
 
 
 def read(site, relative: str) -> str:
@@ -256,3 +259,27 @@ def test_a_failed_build_leaves_the_previous_site_untouched(project):
     assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
     # No staging or retired folder is left beside site/.
     assert sorted(p.name for p in site.parent.iterdir()) == ["assets", "content", "data", "site", "templates"]
+
+
+def test_a_sitemap_past_the_protocols_limit_becomes_an_index(project, monkeypatch):
+    """One sitemap file may list 50,000 pages: past that, sitemap.xml indexes files that list them all."""
+    monkeypatch.setenv("SITE_URL", SITE_URL)
+    build_site(project.paths)
+    one_file = sitemap_locs(project.paths.site / "sitemap.xml", "url")
+    monkeypatch.setattr(render, "SITEMAP_URLS_MAX", 4)
+    build_site(project.paths)
+    index = sitemap_locs(project.paths.site / "sitemap.xml", "sitemap")
+    parts = [f"{SITE_URL}/sitemap-{n}.xml" for n in range(1, len(index) + 1)]
+    assert len(one_file) > 8 and index == parts
+    listed = [sitemap_locs(project.paths.site / part.rsplit("/", 1)[1], "url") for part in parts]
+    assert all(1 <= len(locs) <= 4 for locs in listed)
+    assert [loc for locs in listed for loc in locs] == one_file
+    assert f"Sitemap: {SITE_URL}/sitemap.xml" in read(project.paths.site, "robots.txt")
+
+
+def sitemap_locs(file, entry: str) -> list[str]:
+    """The addresses a sitemap (entry "url") or sitemap index (entry "sitemap") lists, in order."""
+    namespace = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    root = ElementTree.parse(file).getroot()
+    assert root.tag == namespace + ("urlset" if entry == "url" else "sitemapindex")
+    return [element.find(namespace + "loc").text for element in root.iter(namespace + entry)]

@@ -166,10 +166,9 @@ def table(rows: list[dict]) -> str:
              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         lines.append(f"| {r['started']} | {r['districts']:,} | {r['records']:,} | {r['pages']:,} | {r['files']:,} | "
-                     f"{r['build_s']:.2f} | "
-                     f"{r['cpu_s']:.2f} | {1000 * r['build_s'] / r['pages']:.2f} | {r['peak_rss_mb']:.0f} | "
-                     f"{r['worker_rss_mb']:.0f} | {r['bytes'] / 1e6:.1f} | {r['machine_check_s']:.2f} | "
-                     f"{r['stolen_s']:.2f} |")
+                     f"{r['build_s']:.2f} | {r['cpu_s']:.2f} | {1000 * r['build_s'] / r['pages']:.2f} | "
+                     f"{r['peak_rss_mb']:.0f} | {r['worker_rss_mb']:.0f} | {r['bytes'] / 1e6:.1f} | "
+                     f"{r['machine_check_s']:.2f} | {r['stolen_s']:.2f} |")
     return "\n".join(lines)
 
 

@@ -11,8 +11,10 @@ committed). Each build runs in its own Python process, so that its peak memory
 is its own: peak memory is the maximum resident set size from
 resource.getrusage (interpreter and libraries included), not tracemalloc's
 count of Python allocations, for the build process and, apart, for the largest
-of the processes it forks to render a large site (those share most of their
-memory with it). CPU time counts the build process and its workers. Build
+of the processes it forks to render a large site (those share part of their
+memory with it); *all processes* is the peak of their proportional set sizes
+summed, read every TOTAL_MEMORY_EVERY_S: the memory the build takes in all
+(see proportional_kb). CPU time counts the build process and its workers. Build
 time is build_site() alone, without Python's start-up and imports (reported
 apart). Each build starts without a site/, as on a fresh checkout: the one a
 previous run left is removed first, and after a large removal the disk is left
@@ -43,6 +45,8 @@ RECENTLY_DELETED_S = 360
 LARGE_REMOVAL = 20_000
 # See machine_check_s.
 MACHINE_CHECK_ROWS = 1_000_000
+# How often the memory of a build's processes together is read (see proportional_kb).
+TOTAL_MEMORY_EVERY_S = 0.25
 
 
 def measure(project: Path, code: Path) -> dict:
@@ -146,10 +150,49 @@ def run(size: int, code: Path) -> dict:
     check_s = float(check.stdout)
     started = time.strftime("%H:%M", time.gmtime())
     stolen_before = stolen_s()
-    child = subprocess.run([sys.executable, __file__, "--measure", str(project), "--code", str(code)],
-                           check=True, capture_output=True, text=True)
-    return dict(json.loads(child.stdout.splitlines()[-1]), districts=size, machine_check_s=check_s,
-                stolen_s=stolen_s() - stolen_before, started=started)
+    child = subprocess.Popen([sys.executable, __file__, "--measure", str(project), "--code", str(code)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak_total_kb = 0
+    while child.poll() is None:
+        peak_total_kb = max(peak_total_kb, sum(proportional_kb(pid) for pid in process_tree(child.pid)))
+        time.sleep(TOTAL_MEMORY_EVERY_S)
+    stdout, stderr = child.communicate()
+    if child.returncode != 0:
+        sys.exit(f"the build of {project} failed:\n{stderr[-3000:]}")
+    return dict(json.loads(stdout.splitlines()[-1]), districts=size, machine_check_s=check_s,
+                stolen_s=stolen_s() - stolen_before, started=started, total_mb=peak_total_kb / 1024)
+
+
+def process_tree(root: int) -> list[int]:
+    """A process and every process it started, found through /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(parent, []).append(int(entry.name))
+    tree, waiting = [], [root]
+    while waiting:
+        pid = waiting.pop()
+        tree.append(pid)
+        waiting.extend(children.get(pid, []))
+    return tree
+
+
+def proportional_kb(pid: int) -> int:
+    """A process's proportional set size: its own pages, and its share of those it shares with others
+    (a forked worker shares most of the build process's). Summed over the processes of a build, the
+    memory the build takes. 0 for a process that has ended."""
+    try:
+        for line in (Path("/proc") / str(pid) / "smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
 
 def machine() -> str:
@@ -162,13 +205,14 @@ def machine() -> str:
 
 def table(rows: list[dict]) -> str:
     lines = ["| started (UTC) | districts | records | pages | files | build (s) | CPU (s) | ms per page "
-             "| peak memory (MB) | largest worker (MB) | written (MB) | machine check (s) | taken by the host (s) |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "| peak memory (MB) | largest worker (MB) | all processes (MB) | written (MB) | machine check (s) "
+             "| taken by the host (s) |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         lines.append(f"| {r['started']} | {r['districts']:,} | {r['records']:,} | {r['pages']:,} | {r['files']:,} | "
                      f"{r['build_s']:.2f} | {r['cpu_s']:.2f} | {1000 * r['build_s'] / r['pages']:.2f} | "
-                     f"{r['peak_rss_mb']:.0f} | {r['worker_rss_mb']:.0f} | {r['bytes'] / 1e6:.1f} | "
-                     f"{r['machine_check_s']:.2f} | {r['stolen_s']:.2f} |")
+                     f"{r['peak_rss_mb']:.0f} | {r['worker_rss_mb']:.0f} | {r['total_mb']:.0f} | "
+                     f"{r['bytes'] / 1e6:.1f} | {r['machine_check_s']:.2f} | {r['stolen_s']:.2f} |")
     return "\n".join(lines)
 
 
@@ -193,8 +237,9 @@ def main() -> None:
             rows.append(run(size, args.code.resolve()))
             row = rows[-1]
             print(f"N={size} at {row['started']}: {row['build_s']:.2f} s build (+{row['import_s']:.2f} s imports), "
-                  f"{row['pages']} pages, {row['peak_rss_mb']:.0f} MB peak, machine check "
-                  f"{row['machine_check_s']:.2f} s, {row['stolen_s']:.2f} s taken by the host", file=sys.stderr)
+                  f"{row['pages']} pages, {row['peak_rss_mb']:.0f} MB peak ({row['total_mb']:.0f} MB all processes), "
+                  f"machine check {row['machine_check_s']:.2f} s, {row['stolen_s']:.2f} s taken by the host",
+                  file=sys.stderr)
         if args.repeat > 1:
             times = sorted(r["build_s"] for r in rows if r["districts"] == size)
             print(f"N={size}, {len(times)} builds: {times[0]:.2f} s fastest, {statistics.median(times):.2f} s median, "

@@ -32,6 +32,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -150,17 +151,22 @@ def run(size: int, code: Path) -> dict:
     check_s = float(check.stdout)
     started = time.strftime("%H:%M", time.gmtime())
     stolen_before = stolen_s()
-    child = subprocess.Popen([sys.executable, __file__, "--measure", str(project), "--code", str(code)],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    peak_total_kb = 0
-    while child.poll() is None:
-        peak_total_kb = max(peak_total_kb, sum(proportional_kb(pid) for pid in process_tree(child.pid)))
-        time.sleep(TOTAL_MEMORY_EVERY_S)
-    stdout, stderr = child.communicate()
-    if child.returncode != 0:
-        sys.exit(f"the build of {project} failed:\n{stderr[-3000:]}")
-    return dict(json.loads(stdout.splitlines()[-1]), districts=size, machine_check_s=check_s,
-                stolen_s=stolen_s() - stolen_before, started=started, total_mb=peak_total_kb / 1024)
+    # Output to files, not pipes: a pipe left unread while the build's memory is sampled would stall
+    # the build once it filled.
+    with tempfile.TemporaryFile("w+") as stdout, tempfile.TemporaryFile("w+") as stderr:
+        child = subprocess.Popen([sys.executable, __file__, "--measure", str(project), "--code", str(code)],
+                                 stdout=stdout, stderr=stderr, text=True)
+        peak_total_kb = 0
+        while child.poll() is None:
+            peak_total_kb = max(peak_total_kb, sum(proportional_kb(pid) for pid in process_tree(child.pid)))
+            time.sleep(TOTAL_MEMORY_EVERY_S)
+        stdout.seek(0)
+        stderr.seek(0)
+        if child.returncode != 0:
+            sys.exit(f"the build of {project} failed:\n{stderr.read()[-3000:]}")
+        figures = json.loads(stdout.read().splitlines()[-1])
+    return dict(figures, districts=size, machine_check_s=check_s, stolen_s=stolen_s() - stolen_before,
+                started=started, total_mb=peak_total_kb / 1024)
 
 
 def process_tree(root: int) -> list[int]:
@@ -184,7 +190,7 @@ def process_tree(root: int) -> list[int]:
 
 def proportional_kb(pid: int) -> int:
     """A process's proportional set size: its own pages, and its share of those it shares with others
-    (a forked worker shares most of the build process's). Summed over the processes of a build, the
+    (a forked worker shares part of the build process's). Summed over the processes of a build, the
     memory the build takes. 0 for a process that has ended."""
     try:
         for line in (Path("/proc") / str(pid) / "smaps_rollup").read_text().splitlines():

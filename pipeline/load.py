@@ -8,6 +8,7 @@ each with its line and column.
 import functools
 import re
 import subprocess
+import sys
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -127,7 +128,9 @@ class _Composer:
         return result
 
     def scalar(self, node: yaml.ScalarNode, path: Path_) -> Any:
-        text = node.value
+        # Interned: a value written in record after record (a topic, a unit, a source id) is then one
+        # object, which the models keep as it is and a worker's results carry back once.
+        text = sys.intern(node.value)
         # A plain scalar's style is None from PyYAML's parser and '' from libyaml's.
         if node.style or node.tag == STR_TAG:
             return text  # quoted or block text is always a string

@@ -101,6 +101,10 @@ class Source(Model):
         None, description="Where the document is published (http:// or https://); null when no address is known.")
 
 
+# Each set of fields written in a record, by its fields (see Record.model_post_init).
+_FIELDS_WRITTEN: dict[frozenset[str], set[str]] = {}
+
+
 class Record(Model):
     """One figure (a target or a reported result), or one commitment without a figure."""
 
@@ -156,6 +160,12 @@ class Record(Model):
     task_no: Annotated[int, Field(ge=1)] | None = Field(None, description="The task number (序号) in a task list.")
     lead_units: Annotated[tuple[Text, ...], Field(strict=False)] = Field(
         (), description="The lead unit(s) (牵头单位) the document names.")
+
+    def model_post_init(self, context) -> None:
+        # pydantic gives each model its own set of the fields written (728 bytes for a record's): records
+        # written alike share one (a build of 180,000 records peaked 180 MB higher without).
+        written = self.__pydantic_fields_set__
+        object.__setattr__(self, "__pydantic_fields_set__", _FIELDS_WRITTEN.setdefault(frozenset(written), written))
 
     @model_validator(mode="after")
     def _figure_is_complete(self):

@@ -199,14 +199,14 @@ class SiteRenderer:
         self._macros = self.env.get_template("macros.html").module
         self._documents: dict[tuple, str] = {}
         self._comparison_rows: dict[tuple, list[Fields]] = {}
-        self._passages: dict[str, list[SourcePassage]] = {}
+        self._passages: dict[str, list[SourcePassage]] = {}  # the sources of that scope
 
     def scope_rows(self, scope: Scope) -> ScopeRows:
         """The record rows of a scope's districts, converted from the records table when its first page
         is rendered. Pages come scope by scope, so only one scope's are held: a national edition's
         180,000 rows would take 200 MB in every process."""
         if self._rows is None or scope.group != self._rows_group:
-            self._rows, self._cards, self._card_bodies = None, {}, {}  # the last scope's go first
+            self._rows, self._cards, self._card_bodies, self._passages = None, {}, {}, {}  # the last scope's go first
             self._rows, self._rows_group = self._index_rows(scope), scope.group
         return self._rows
 

@@ -1,6 +1,7 @@
 """The whole build on a scratch project: pages, honesty rules, determinism and all-or-nothing output."""
 import json
 import os
+import pickle
 import re
 from xml.etree import ElementTree
 
@@ -10,6 +11,7 @@ from pipeline import builder, downloads, load, parallel, render
 from pipeline.tables import derive_tables
 from pipeline.builder import build_site
 from pipeline.errors import DataErrors
+from pipeline.models import Record
 
 SITE_URL = "https://example.org"
 
@@ -217,6 +219,33 @@ def test_downloads_made_in_parts_are_the_downloads_made_whole(project, monkeypat
     assert len(downloads.targets_parts(lambda *args: b"", *_dataset_and_tables(project))) > 2
     for name, content in whole.items():
         assert (project.paths.site / "data" / name).read_bytes() == content, name
+
+
+@pytest.mark.parametrize("parallel_load", [False, True])
+def test_records_share_the_values_they_repeat(project, monkeypatch, parallel_load):
+    """A value written in record after record (a kind, a unit, a source id) is one object: a national
+    edition's 180,000 records took 280 MB more memory without. Also when the files are parsed by
+    workers, whose results come back pickled."""
+    monkeypatch.setattr(load, "PARALLEL_LOAD_FROM", 1 if parallel_load else 10**9)
+    records = [record for district in builder.check_data(project.paths).districts for record in district.records]
+    for field in ("kind", "period", "unit", "source"):
+        values = [getattr(record, field) for record in records]
+        assert len(set(values)) < len(values), field  # the scratch project repeats each
+        assert len({id(value) for value in values}) == len(set(values)), field
+
+
+def test_records_written_alike_share_their_set_of_fields():
+    """pydantic gives each model a set of the fields written; records written alike share one, also once
+    pickled by a worker (a national edition's 180,000 records took 180 MB more memory without)."""
+    written = {"id": "alpha-gdp", "topic": "gdp", "kind": "target", "period": "2025", "label_zh": "地区生产总值增长",
+               "label_en": "GDP growth", "summary_en": "Grow GDP by 6%.", "quote": "地区生产总值增长6%。",
+               "source": "alpha-2025"}
+    alike = [Record.model_validate(dict(written, id=f"alpha-gdp-{n}")) for n in range(3)]
+    other = Record.model_validate(dict(written, task_no=1))
+    for records in (alike, pickle.loads(pickle.dumps(alike))):
+        assert len({id(record.__pydantic_fields_set__) for record in records}) == 1
+        assert records[0].model_fields_set == set(written)
+    assert other.model_fields_set == set(written) | {"task_no"}
 
 
 def _dataset_and_tables(project):

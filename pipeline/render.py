@@ -199,7 +199,7 @@ class SiteRenderer:
         self._macros = self.env.get_template("macros.html").module
         self._documents: dict[tuple, str] = {}
         self._comparison_rows: dict[tuple, list[Fields]] = {}
-        self._passages: dict[str, list[SourcePassage]] = {}  # the sources of that scope
+        self._passages: dict[str, list[SourcePassage]] = {}  # of the sources of the scope whose rows are held
 
     def scope_rows(self, scope: Scope) -> ScopeRows:
         """The record rows of a scope's districts, converted from the records table when its first page

@@ -1,12 +1,12 @@
 """Static files under content-hashed names, so they can be cached forever."""
 import hashlib
-import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 
-# plotly.js ships inside the plotly Python package: self-hosted, no CDN. The package is
-# found, not imported: importing it would add a tenth of a second to every build.
-PLOTLY_JS = Path(importlib.util.find_spec("plotly").origin).parent / "package_data" / "plotly.min.js"
+# plotly.js's basic bundle, self-hosted (no CDN); assets/vendor/README.md says where it comes from.
+PLOTLY_JS = "vendor/plotly-basic.min.js"
+# What a browser loads; the READMEs and licences of assets/ stay in the repository.
+PUBLISHED_SUFFIXES = {".css", ".js", ".svg"}
 
 
 @dataclass(frozen=True)
@@ -30,9 +30,8 @@ STABLE_URLS = {"embed.js": "/embed.js"}
 
 
 def collect_assets(assets_dir: Path) -> dict[str, Asset]:
-    """Every file of assets/ plus plotly.js, keyed by logical name."""
+    """Every published file of assets/ (plotly.js among them), keyed by logical name (its path under assets/)."""
     files = {p.relative_to(assets_dir).as_posix(): p.read_bytes()
-             for p in sorted(assets_dir.rglob("*")) if p.is_file()}
-    files["plotly.min.js"] = PLOTLY_JS.read_bytes()
+             for p in sorted(assets_dir.rglob("*")) if p.is_file() and p.suffix in PUBLISHED_SUFFIXES}
     return {name: Asset(name, STABLE_URLS.get(name) or "/assets/" + hashed_name(name, content), content)
             for name, content in files.items()}

@@ -166,7 +166,7 @@ def prepare_site(paths: ProjectPaths, parse_cache: dict | None = None) -> Prepar
     other = renderer.site_files(jobs)
     other.update({asset.url.lstrip("/"): asset.content for asset in assets.values()})
     files = SiteFiles(renderer, jobs, download_files(dataset, tables, charts), other)
-    return PreparedSite(files, pages=len(jobs), records=len(tables.records))
+    return PreparedSite(files, pages=sum(job.file.endswith(".html") for job in jobs), records=len(tables.records))
 
 
 @contextlib.contextmanager

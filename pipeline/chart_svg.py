@@ -9,24 +9,29 @@ outside it at negative x, as Plotly places them in its margin. Title and
 legend are HTML around the chart, so they wrap on a phone.
 
 Attribute values are written as they are: each is a number, a colour, a slug
-or a name of our own, never a reader's text (a national edition draws tens of
-thousands of charts). Text content is escaped.
+or a name of our own, never a reader's text (a large site draws tens of
+thousands of charts). Text content is escaped: the figure's text is written for
+Plotly (lines joined by <br>, the data's characters as entities), so each line is
+unescaped from Plotly's form and escaped again for SVG.
 """
-from xml.sax.saxutils import escape
+import math
+from html import unescape
+from xml.sax.saxutils import escape, quoteattr
 
-FONT_SIZE = 12
+from .charts import LINE_HEIGHT, MUTED, plotly_text
+from .text_metrics import text_width, wrap
+
 GRID = "#e5e5e5"
-MUTED = "#555555"
 INK = "#1a1a1a"
 
 
 def _text(x, y, content: str, anchor: str = "start", fill: str | None = None) -> str:
     # Size and colour not given are the <svg> element's own, inherited: most of a chart is text.
-    lines = content.split("<br>")
+    lines = [escape(unescape(line)) for line in content.split("<br>")]
     if len(lines) == 1:
-        body = escape(content)
+        body = lines[0]
     else:
-        body = "".join(f'<tspan x="{x}" dy="{"0" if i == 0 else "1.2em"}">{escape(line)}</tspan>'
+        body = "".join(f'<tspan x="{x}" dy="{"0" if i == 0 else LINE_HEIGHT}">{line}</tspan>'
                        for i, line in enumerate(lines))
     attributes = (f' text-anchor="{anchor}"' if anchor != "start" else "") + (f' fill="{fill}"' if fill else "")
     return f'<text x="{x}" y="{_px(y)}"{attributes}>{body}</text>'
@@ -88,12 +93,15 @@ def _vertical_groups(figure: dict, chart_id: str, top: float, bottom: float) -> 
                          f'height="{_px(bottom - y_of(value))}" fill="{fill}" stroke="{stroke}" stroke-width="2"/>')
             parts.append(_text(_pct(left + bar_share / 2), y_of(value) - 5, label, anchor="middle"))
     for note in layout.get("annotations", []):
+        if note.get("xref") == "paper":  # the unit, above the axis from the figure's left edge
+            parts.append(_text(note["xshift"], top - 12, note["text"], fill=MUTED))
+            continue
         centre = (categories.index(note["x"]) + 0.5) / len(categories) * 100
         lines = note["text"].count("<br>")
-        parts.append(_text(_pct(centre), bottom - 6 - lines * 14, note["text"], anchor="middle", fill=MUTED))
+        parts.append(_text(_pct(centre), bottom - 6 - lines * LINE_HEIGHT, note["text"], anchor="middle", fill=MUTED))
     parts.append(f'<line x1="0" x2="100%" y1="{_px(bottom)}" y2="{_px(bottom)}" stroke="#444444"/>')
     for i, name in enumerate(categories):
-        parts.append(_text(_pct((i + 0.5) / len(categories) * 100), bottom + 18, name, anchor="middle"))
+        parts.append(_text(_pct((i + 0.5) / len(categories) * 100), bottom + 17, name, anchor="middle"))
     return parts
 
 
@@ -111,7 +119,8 @@ def _horizontal_stack(figure: dict, chart_id: str, top: float, bottom: float) ->
     for r, name in enumerate(categories):
         bar_height = row * 0.6
         bar_y = top + r * row + (row - bar_height) / 2
-        parts.append(_text(-6, bar_y + bar_height / 2 + 4, name, anchor="end"))
+        first_line = bar_y + bar_height / 2 + 4 - name.count("<br>") * LINE_HEIGHT / 2
+        parts.append(_text(-6, first_line, name, anchor="end"))
         start = 0.0
         for i, trace in enumerate(figure["data"]):
             value = trace["x"][r]
@@ -138,9 +147,68 @@ def chart_svg(figure: dict, chart_id: str) -> str:
     box = f"margin-left:{margin['l']}px;width:calc(100% - {margin['l'] + margin['r']}px)"
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" height="{height}" class="chart-static" style="{box}" '
-        f'aria-hidden="true" overflow="visible" font-size="{FONT_SIZE}" fill="{INK}">',
+        f'aria-hidden="true" overflow="visible" font-size="{layout["font"]["size"]}" fill="{INK}">',
         _defs(figure, chart_id),
         *body,
         "</svg>",
     ]
     return "".join(parts)
+
+
+STANDALONE_WIDTH = 640
+PADDING = 16
+TITLE_SIZE = 18
+NOTE_SIZE = 11
+
+
+def _legend(figure: dict, chart_id: str, y: float, width: float) -> tuple[list[str], float]:
+    """Swatches and series names left to right, wrapping; returns the parts and the height taken."""
+    size = figure["layout"]["font"]["size"]
+    parts, x, line = [], 0.0, 0
+    for i, trace in enumerate(figure["data"]):
+        item = 12 + 6 + text_width(trace["name"], size) + 16
+        if x and x + item > width:
+            x, line = 0.0, line + 1
+        fill, stroke = _fill(trace["marker"], f"hatch-{chart_id}-{i}")
+        top = y + line * 20
+        parts.append(f'<rect x="{_px(PADDING + x)}" y="{_px(top)}" width="12" height="12" fill="{fill}" '
+                     f'stroke="{stroke}"/>')
+        parts.append(_text(_px(PADDING + x + 18), top + 10.5, plotly_text(trace["name"])))
+        x += item
+    return parts, (line + 1) * 20
+
+
+def standalone_svg(figure: dict, chart_id: str, title: str, footer: list[str], font_family: str) -> bytes:
+    """The chart as an SVG file of its own, for download: its title, the plot, the legend and the
+    source lines (footer) inside a 640-pixel-wide image, so that it reads without the page around it."""
+    layout = figure["layout"]
+    margin, height = layout["margin"], layout["height"]
+    inner = STANDALONE_WIDTH - 2 * PADDING
+    parts: list[str] = []
+    y = PADDING
+    for line in wrap(title, inner, TITLE_SIZE):
+        y += TITLE_SIZE * 1.3
+        parts.append(f'<text x="{PADDING}" y="{_px(y - 5)}" font-size="{TITLE_SIZE}" font-weight="700">'
+                     f'{escape(line)}</text>')
+    y += 8
+    plot_width = inner - margin["l"] - margin["r"]
+    horizontal = figure["data"][0].get("orientation") == "h"
+    body = (_horizontal_stack if horizontal else _vertical_groups)(figure, chart_id, margin["t"], height - margin["b"])
+    parts.append(f'<svg x="{PADDING + margin["l"]}" y="{_px(y)}" width="{plot_width}" height="{height}" '
+                 f'overflow="visible">{"".join(body)}</svg>')
+    y += height + 4
+    legend, legend_height = _legend(figure, chart_id, y, inner)
+    parts += legend
+    y += legend_height + 6
+    for text in footer:
+        for line in wrap(text, inner, NOTE_SIZE):
+            y += NOTE_SIZE * 1.45
+            parts.append(f'<text x="{PADDING}" y="{_px(y)}" font-size="{NOTE_SIZE}" fill="{MUTED}">'
+                         f'{escape(line)}</text>')
+    total = math.ceil(y + PADDING)
+    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{STANDALONE_WIDTH}" height="{total}" '
+           f'viewBox="0 0 {STANDALONE_WIDTH} {total}" font-family={quoteattr(font_family)} '
+           f'font-size="{layout["font"]["size"]}" fill="{INK}">'
+           f'<title>{escape(title)}</title>{_defs(figure, chart_id)}'
+           f'<rect width="100%" height="100%" fill="#ffffff"/>{"".join(parts)}</svg>\n')
+    return svg.encode("utf-8")

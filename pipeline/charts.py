@@ -17,13 +17,39 @@ from decimal import Decimal
 import pandas as pd
 
 from .tables import ITEM_KINDS, SERIES_ORDER, columns
-from .formatting import NOT_STATED, figure_short, figure_text, kind_label, number_en, number_zh
+from .formatting import NOT_STATED, chart_number, figure_label, figure_text, kind_label, unit_caption
+from .text_metrics import text_width, wrap
 
 LANGS = ("zh", "en")
-FONT = ('-apple-system, "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", '
-        '"Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", sans-serif')
+# Latin text in a Latin font on English pages, as style.css sets them; CJK fonts first on Chinese ones.
+CJK_FONTS = ('"PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", '
+             '"WenQuanYi Micro Hei"')
+FONT = {
+    "zh": f"-apple-system, {CJK_FONTS}, sans-serif",
+    "en": f'-apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", "Liberation Sans", sans-serif, '
+          f"{CJK_FONTS}",
+}
+FONT_SIZE = 12     # every text of a chart, static and interactive alike
+LINE_HEIGHT = 15   # of a label's lines, in pixels
 TARGET_COLOUR = "#1f4e79"
 ACTUAL_COLOUR = "#b35900"
+MUTED = "#555555"
+# The narrowest box a chart is drawn in: a 320-pixel phone, less the page's padding and the chart's
+# border and padding on a topic page (style.css). Labels are wrapped and margins sized to fit it.
+NARROWEST_PLOT_BOX = 320 - 2 * 16 - 2 * (1 + 12)
+TICK_GAP = 8       # between a tick label and the plot area
+PLOT_AREA_HEIGHT = 216  # of a comparison chart, between its margins
+
+
+def plotly_text(text: str) -> str:
+    """Text from the data, made safe for Plotly, which reads <br>, <a>, <b> … in labels and hover text
+    as markup: every character shows as written (Plotly turns &lt; &gt; &amp; back into < > &)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def wrapped_label(text: str, width: float) -> str:
+    """Text from the data, escaped for Plotly and broken into lines of at most `width` pixels."""
+    return "<br>".join(plotly_text(line) for line in wrap(text, width, FONT_SIZE))
 
 
 def nice_ticks(top: float, count: int = 4) -> list[float]:
@@ -43,10 +69,8 @@ def nice_ticks(top: float, count: int = 4) -> list[float]:
         tick += step_d
 
 
-def _tick_text(value: float, unit: str, lang: str) -> str:
-    if value == 0:
-        return "0"
-    return number_zh(value, unit) if lang == "zh" else number_en(value, unit)
+def _lines(label: str) -> int:
+    return label.count("<br>") + 1
 
 
 def comparison_chart(export_name: str, rows: list[dict], district_names: dict[str, str], lang: str,
@@ -54,11 +78,20 @@ def comparison_chart(export_name: str, rows: list[dict], district_names: dict[st
     """A grouped bar chart of one metric across districts, one series per kind and period.
 
     rows: the metric's comparison table as row dicts (plain lists are read far faster than a
-    DataFrame, and a national edition draws thousands of charts).
+    DataFrame, and a large site draws thousands of charts).
+    Sized so that nothing is cut off in the narrowest box (NARROWEST_PLOT_BOX): the left margin
+    holds the longest tick label, district names and "not stated" notes wrap to their slot.
     """
     stated = [row for row in rows if row["stated"]]
-    x_names = [district_names[d] for d in dict.fromkeys(row["district"] for row in rows)]
-    unit = stated[0]["unit"]
+    districts = list(dict.fromkeys(row["district"] for row in rows))
+    unit, counter = stated[0]["unit"], stated[0]["counter"]
+    top = float(max(v for row in stated for v in (row["value"], row["value_high"]) if not pd.isna(v))) * 1.25
+    ticks = nice_ticks(top)
+    tick_text = [chart_number(t, unit, lang, axis_top=ticks[-1]) for t in ticks]
+    margin_left = math.ceil(max(text_width(t, FONT_SIZE) for t in tick_text)) + TICK_GAP
+    slot = (NARROWEST_PLOT_BOX - margin_left - 8) / len(districts) - 4
+    names = {d: wrapped_label(district_names[d], slot) for d in districts}
+    x_names = [names[d] for d in districts]
     traces = []
     for kind, period in SERIES_ORDER:
         series = [row for row in stated if row["kind"] == kind and row["period"] == period]
@@ -67,21 +100,24 @@ def comparison_chart(export_name: str, rows: list[dict], district_names: dict[st
         labels, hovers = [], []
         for row in series:
             estimate = bool(row["estimate"])
-            note = ("（预计）" if lang == "zh" else " (estimate)") if estimate else ""
+            note = ("（预计）" if lang == "zh" else " (est.)") if estimate else ""
             value_high = None if pd.isna(row["value_high"]) else row["value_high"]
-            labels.append(figure_short(row["value"], row["unit"], row["bound"], lang, value_high, row["counter"]) + note)
-            hovers.append(f"{district_names[row['district']]} · {kind_label(kind, period, estimate, lang)}<br>"
-                          + figure_text(row["value"], row["unit"], row["bound"], lang, value_high, row["counter"]))
+            labels.append(plotly_text(figure_label(row["value"], unit, row["bound"], lang, value_high, counter) + note))
+            hovers.append(plotly_text(f"{district_names[row['district']]} · {kind_label(kind, period, estimate, lang)}")
+                          + "<br>" + plotly_text(figure_text(row["value"], row["unit"], row["bound"], lang, value_high,
+                                                             row["counter"])))
         is_target = kind == "target"
         traces.append({
             "type": "bar",
             "meta": kind,
             "name": kind_label(kind, period, False, lang),
-            "x": [district_names[row["district"]] for row in series],
+            "x": [names[row["district"]] for row in series],
             "y": [float(row["value"]) for row in series],
             "text": labels,
             "textposition": "outside",
             "cliponaxis": False,
+            "constraintext": "none",  # Plotly would shrink a label to its bar's width; the static chart does not
+            "textfont": {"size": FONT_SIZE},
             "customdata": hovers,
             "hovertemplate": "%{customdata}<extra></extra>",
             "marker": {
@@ -90,25 +126,30 @@ def comparison_chart(export_name: str, rows: list[dict], district_names: dict[st
                 "pattern": {"shape": "" if is_target else "/", "fgcolor": ACTUAL_COLOUR, "size": 6},
             },
         })
-    missing = [district_names[row["district"]] for row in rows if not row["stated"]]
-    top = float(max(v for row in stated for v in (row["value"], row["value_high"]) if not pd.isna(v))) * 1.25
-    ticks = nice_ticks(top)
     annotations = [{
-        "x": name, "y": 0, "yref": "y", "yanchor": "bottom", "showarrow": False,
-        "text": NOT_STATED[lang].replace("in the sourced documents", "<br>in the sourced documents"),
-        "font": {"size": 12, "color": "#555555"},
-    } for name in missing]
+        "x": names[row["district"]], "y": 0, "yref": "y", "yanchor": "bottom", "showarrow": False,
+        "text": "<br>".join(wrap(NOT_STATED[lang], slot, FONT_SIZE)),
+        "font": {"size": FONT_SIZE, "color": MUTED},
+    } for row in rows if not row["stated"]]
+    caption = unit_caption(unit, lang, counter)
+    if caption:  # above the axis, from the figure's left edge
+        annotations.append({
+            "x": 0, "xref": "paper", "xanchor": "left", "xshift": -margin_left, "y": 1, "yref": "paper",
+            "yanchor": "bottom", "yshift": 10, "showarrow": False, "text": plotly_text(caption),
+            "font": {"size": FONT_SIZE, "color": MUTED},
+        })
+    margin = {"l": margin_left, "r": 8, "t": 32 if caption else 16,
+              "b": 16 + max(_lines(name) for name in x_names) * LINE_HEIGHT}
     layout = {
-        "font": {"family": FONT, "size": 13, "color": "#1a1a1a"},
+        "font": {"family": FONT[lang], "size": FONT_SIZE, "color": "#1a1a1a"},
         "barmode": "group",
         "bargap": 0.35,
-        "height": 280,
-        "margin": {"l": 64, "r": 8, "t": 24, "b": 32},
+        "height": margin["t"] + PLOT_AREA_HEIGHT + margin["b"],
+        "margin": margin,
         "showlegend": False,
-        "xaxis": {"categoryorder": "array", "categoryarray": x_names, "fixedrange": True},
-        "yaxis": {"fixedrange": True, "range": [0, ticks[-1]], "tickvals": ticks,
-                  "ticktext": [_tick_text(t, unit, lang) for t in ticks], "zeroline": True,
-                  "gridcolor": "#e5e5e5"},
+        "xaxis": {"categoryorder": "array", "categoryarray": x_names, "fixedrange": True, "automargin": True},
+        "yaxis": {"fixedrange": True, "range": [0, ticks[-1]], "tickvals": ticks, "ticktext": tick_text,
+                  "zeroline": True, "gridcolor": "#e5e5e5", "automargin": True},
         "dragmode": False,
         "hovermode": "closest",
         "annotations": annotations,
@@ -121,11 +162,11 @@ def comparison_chart(export_name: str, rows: list[dict], district_names: dict[st
 def _export(title: str, layout: dict) -> dict:
     """Layout additions for a downloaded image, which has no page around it: title and legend inside."""
     return {
-        "title": {"text": title, "font": {"size": 16}, "x": 0.01, "xanchor": "left"},
+        "title": {"text": plotly_text(title), "font": {"size": 16}, "x": 0.01, "xanchor": "left"},
         "showlegend": True,
         "legend": {"orientation": "h", "x": 0, "y": -0.12, "yanchor": "top"},
         "height": layout["height"] + 100,
-        "margin": dict(layout["margin"], t=56, b=layout["margin"]["b"] + 60),
+        "margin": dict(layout["margin"], t=56 + layout["margin"]["t"], b=layout["margin"]["b"] + 60),
     }
 
 
@@ -144,7 +185,11 @@ def items_chart(export_name: str, counts: dict[tuple[str, str], int], districts:
 
     counts: (district, kind) → number of records, a row of the group's topic_counts.
     """
-    names = [district_names[d] for d in districts]
+    # District names on the left, wrapped so that the bars keep at least three fifths of the box.
+    name_width = NARROWEST_PLOT_BOX * 0.4 - TICK_GAP
+    wrapped = [wrap(district_names[d], name_width, FONT_SIZE) for d in districts]
+    names = ["<br>".join(plotly_text(line) for line in lines) for lines in wrapped]
+    margin_left = math.ceil(max(text_width(line, FONT_SIZE) for lines in wrapped for line in lines)) + TICK_GAP
     unit_word = "条" if lang == "zh" else ""
     totals = [sum(int(counts[(d, kind)]) for kind in ITEM_KINDS) for d in districts]
     ticks = nice_ticks(max(totals + [1]) * 1.05)
@@ -155,17 +200,22 @@ def items_chart(export_name: str, counts: dict[tuple[str, str], int], districts:
             "type": "bar", "orientation": "h", "name": kind_names[kind], "meta": kind,
             "y": names, "x": values,
             "text": [str(v) if v else "" for v in values], "textposition": "inside", "insidetextanchor": "middle",
-            "customdata": [f"{n} · {kind_names[kind]}: {v}{unit_word}" for n, v in zip(names, values)],
+            "constraintext": "none", "textfont": {"size": FONT_SIZE},
+            "customdata": [f"{plotly_text(district_names[d])} · {kind_names[kind]}: {v}{unit_word}"
+                           for d, v in zip(districts, values)],
             "hovertemplate": "%{customdata}<extra></extra>",
             "marker": ITEM_STYLE[kind],
         })
+    row_height = max(46, max(len(lines) for lines in wrapped) * LINE_HEIGHT + 16)
     layout = {
-        "font": {"family": FONT, "size": 13, "color": "#1a1a1a"},
-        "barmode": "stack", "height": 180,
-        "margin": {"l": 96, "r": 16, "t": 8, "b": 32},
+        "font": {"family": FONT[lang], "size": FONT_SIZE, "color": "#1a1a1a"},
+        "barmode": "stack", "height": 40 + row_height * len(districts),
+        "margin": {"l": margin_left, "r": 16, "t": 8, "b": 32},
         "showlegend": False,
-        "xaxis": {"fixedrange": True, "range": [0, ticks[-1]], "tickvals": ticks, "gridcolor": "#e5e5e5"},
-        "yaxis": {"fixedrange": True, "autorange": "reversed", "categoryorder": "array", "categoryarray": names},
+        "xaxis": {"fixedrange": True, "range": [0, ticks[-1]], "tickvals": ticks, "gridcolor": "#e5e5e5",
+                  "automargin": True},
+        "yaxis": {"fixedrange": True, "autorange": "reversed", "categoryorder": "array", "categoryarray": names,
+                  "automargin": True},
         "dragmode": False, "hovermode": "closest",
         "paper_bgcolor": "#ffffff", "plot_bgcolor": "#ffffff",
     }
@@ -203,6 +253,10 @@ class Chart:
     def csv_path(self) -> str:
         """Where its figures are published under /data/: charts/<id>.csv, under cities/<city>/ for a city's."""
         return (f"cities/{self.group}/" if self.group else "") + f"charts/{self.id}.csv"
+
+    def svg_path(self, lang: str) -> str:
+        """Where its image is published in a language: data/charts/<id>.svg, under en/ in English."""
+        return ("en/" if lang == "en" else "") + "data/" + self.csv_path.removesuffix(".csv") + ".svg"
 
 
 def items_chart_id(topic_id: str) -> str:

@@ -133,15 +133,66 @@ def figure_text(value, unit, bound, lang, value_high=None, counter=None) -> str:
     return prefix + shown
 
 
-def figure_short(value, unit, bound, lang, value_high=None, counter=None) -> str:
-    """A figure with its bound as a symbol, for chart labels: ≥10%, >30个, ≈5%."""
-    if value is None:
-        return NOT_STATED[lang]
+# A chart names its unit once, beside its axis; its ticks and bar labels are bare numbers.
+UNIT_CAPTION = {
+    "zh": {"percentage_point": "个百分点", "yuan": "元", "people": "人", "person_time": "人次", "household": "户",
+           "housing_unit": "套", "sqm": "平方米", "hectare": "公顷", "metre": "米", "pflops": "P"},
+    "en": {"percentage_point": "percentage points", "yuan": "CNY", "people": "people", "person_time": "person-times",
+           "household": "households", "housing_unit": "homes", "sqm": "m²", "hectare": "ha", "metre": "m",
+           "pflops": "PFLOPS"},
+}
+ZH_SCALES = [(10**8, "亿"), (10**4, "万")]
+EN_SCALES = [(10**9, "bn"), (10**6, "m"), (10**3, "k")]
+
+
+def chart_number(value: float, unit: str, lang: str, axis_top: float | None = None) -> str:
+    """A number as a chart shows it, without its unit word (unit_caption names it): 1.8万, 700亿, 5.5%
+    in Chinese; 18,000, CNY 70bn as 70bn, 5.5% in English.
+
+    A tick label (axis_top: the axis's highest tick) is scaled as the whole axis is, so that its
+    ticks read alike: 0.5万 1万 1.5万; 5k 10k 15k in English from ten thousand up.
+    """
+    exact = Decimal(str(value))
+    if unit == "percent":
+        return f"{plain_number(exact)}%"
+    scales = ZH_SCALES if lang == "zh" else EN_SCALES
+    if axis_top is not None:
+        top = Decimal(str(axis_top))
+        for divisor, suffix in scales:
+            if top >= max(divisor, 10**4) and exact:
+                return f"{plain_number(round(exact / divisor, 2))}{suffix}"
+        return plain_number(exact) if lang == "zh" else _grouped(exact)
+    if lang == "zh":
+        decimals = 4 if unit == "yuan" else 2
+        for divisor, suffix in scales:
+            if _fits(exact, divisor, decimals):
+                return f"{plain_number(exact / divisor)}{suffix}"
+        return plain_number(exact)
+    if unit == "yuan":
+        for divisor, suffix in scales[:2]:
+            if _fits(exact, divisor, 4):
+                return f"{plain_number(exact / divisor)}{suffix}"
+    return _grouped(exact)
+
+
+def unit_caption(unit: str, lang: str, counter: str | None = None) -> str:
+    """The unit of a chart's numbers, named once beside its axis: '单位：人', 'Unit: people'; '' for
+    percentages (their numbers say %) and for plain counts in English."""
+    if unit == "count":
+        word = (counter or "个") if lang == "zh" else ""
+    else:
+        word = UNIT_CAPTION[lang].get(unit, "")
+    if not word:
+        return ""
+    return f"单位：{word}" if lang == "zh" else f"Unit: {word}"
+
+
+def figure_label(value, unit, bound, lang, value_high=None, counter=None) -> str:
+    """A figure with its bound as a symbol and without its unit word, for a bar's label: ≥10%, >30, ≈1.8万."""
     if bound == "range":
-        return figure_text(value, unit, bound, lang, value_high, counter)
-    shown = number_zh(value, unit, counter) if lang == "zh" else number_en(value, unit)
+        return f"{chart_number(value, unit, lang)}–{chart_number(value_high, unit, lang)}"
     symbols = SYMBOLS if lang == "zh" else SYMBOLS_EN
-    return symbols[bound] + shown
+    return symbols[bound] + chart_number(value, unit, lang)
 
 
 def kind_label(kind: str, period: str, estimate: bool, lang: str) -> str:

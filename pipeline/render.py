@@ -22,9 +22,10 @@ import nh3
 from markupsafe import Markup
 
 from . import formatting
-from .assets import Asset
-from .chart_svg import chart_svg
-from .charts import Chart, items_chart_id
+from .assets import PLOTLY_JS, Asset
+from .chart_svg import chart_svg, standalone_svg
+from .charts import FONT, Chart, items_chart_id
+from .embed_size import embed_height
 from .models import Dataset, District, Source
 from .tables import COVERAGE_LEVELS, ITEM_KINDS, SERIES_ORDER, Tables, plain_rows, rows_by_index, topic_keys
 from .templating import Fields, environment, figure_filter
@@ -33,7 +34,6 @@ from .validate import without_whitespace
 LANGS = ("zh", "en")
 HTML_LANG = {"zh": "zh-Hans", "en": "en"}
 OG_LOCALE = {"zh": "zh_CN", "en": "en_US"}
-EMBED_HEIGHT = {"comparison": 560, "items": 420}  # first guess; embed.js then fits the iframe to its content
 SCOPED_SECTIONS = ("topics", "embed")  # with the home page, the pages a scope has of its own
 PAGES_PER_TASK = 400  # at most, pages rendered in one go by a worker of a large site (a city has about 200)
 # A citation names its source documents one by one up to this many (Guangzhou's eleven districts, a
@@ -370,15 +370,36 @@ class SiteRenderer:
             self._chart_views[key] = self._chart_view(scope, chart, lang)
         return self._chart_views[key]
 
+    def short_sources(self, lang: str, sources) -> str:
+        """The source documents by district and kind, for an embed's one-line source: 海珠区重点工作任务分工表、…"""
+        if len(sources) > NAMED_SOURCES_MAX:
+            return self.documents_text(lang, sources)
+        joiner, between = ("", "、") if lang == "zh" else (" ", ", ")
+        return between.join(getattr(self.districts[s.district], f"name_{lang}") + joiner
+                            + self.ui[f"source_short_{s.kind}"][lang] for s in sources)
+
     def _chart_view(self, scope: Scope, chart: Chart, lang: str) -> dict:
         cells = self._comparison_cells if chart.kind == "comparison" else self._items_cells
         series, rows = cells(scope, chart, lang)
+        t = self.t[lang]
         embed_url = scope.url(lang, "embed", chart.id)
         topic_url = scope.url(lang, "topics", chart.topic)
+        svg_url = "/" + chart.svg_path(lang)
         title = chart.titles[lang]
         figure = chart.figure(lang)
+        # What charts.js says and offers once a reader reaches for the chart.
+        figure["strings"] = {key: t[key] for key in ("chart_loading", "chart_failed", "png_button", "svg_button")}
+        figure["svg_url"] = svg_url
+        legend = [Fields(name=trace["name"], kind=trace["meta"]) for trace in figure["data"]]
+        short_sources = self.short_sources(lang, scope.sources)
+        links = [t["get_the_data"], "SVG", t["full_comparison"]]
+        if self.data_updated:
+            links.insert(0, t["data_updated_line"] + self.data_updated)
+        height = embed_height(title, figure["layout"]["height"], [item["name"] for item in legend],
+                              t["items_chart_note"] if chart.kind == "items" else None,
+                              t["source_line"] + short_sources + t["full_stop"], " · ".join(links), t["embed_more"])
         iframe = (f'<iframe src="{self.site_url}{embed_url}" title="{title} · {self.ui["site_title"][lang]}" '
-                  f'width="100%" height="{EMBED_HEIGHT[chart.kind]}" style="border:0;width:100%" loading="lazy" '
+                  f'width="100%" height="{height}" style="border:0;width:100%" loading="lazy" '
                   f'data-district-targets-embed></iframe>\n'
                   f'<script src="{self.site_url}/embed.js" async></script>')
         view = Fields({
@@ -387,20 +408,32 @@ class SiteRenderer:
             "title": title,
             "json": chart_json(figure),
             "svg": Markup(chart_svg(figure, chart.id)),
-            "legend": [Fields(name=trace["name"], kind=trace["meta"]) for trace in figure["data"]],
+            "legend": legend,
             "height": figure["layout"]["height"],
             "series": series,
             "rows": rows,
             "embed_url": embed_url,
             "embed_code": iframe,
+            "embed_height": height,
             "csv_url": f"/data/{chart.csv_path}",
+            "svg_url": svg_url,
             "topic_url": topic_url,
+            "short_sources": short_sources,
+            "data_updated": self.data_updated,
             "citation": self.citation(lang, title, topic_url, scope.sources),
         })
         # The plot and its table, the same on the topic, embed and home pages, are made once.
-        view["plot"] = self._macros.chart_plot(view, self.assets["plotly.min.js"].url)
+        view["plot"] = self._macros.chart_plot(view, self.assets[PLOTLY_JS].url)
         view["table"] = self._macros.chart_table(view, lang, self.t[lang])
         return view
+
+    def chart_image(self, scope: Scope, chart: Chart, lang: str) -> bytes:
+        """A chart's SVG file: the chart with its title, legend, sources and data date inside."""
+        t = self.t[lang]
+        footer = [t["source_line"] + self.short_sources(lang, scope.sources) + t["full_stop"],
+                  " · ".join(filter(None, [t["data_updated_line"] + self.data_updated if self.data_updated else "",
+                                           t["licence_line"], self.site_url + scope.url(lang, "topics", chart.topic)]))]
+        return standalone_svg(chart.figure(lang), chart.id, chart.titles[lang], footer, FONT[lang])
 
     def _topic_charts(self, scope: Scope, topic_id: str, lang: str, with_items: bool = True) -> list[dict]:
         charts = self.charts[scope.group]
@@ -591,6 +624,7 @@ class SiteRenderer:
                     add(scope.url(lang, "topics", topic.id), "topic", scope, topic.id, lang, scope=scope)
                 for chart in self.charts[scope.group].values():
                     add(scope.url(lang, "embed", chart.id), "embed", scope, chart, lang, scope=scope, in_sitemap=False)
+                    jobs.append(PageJob(chart.svg_path(lang), "chart_image", (scope, chart, lang), None, scope))
                 for district in scope.districts:
                     add(page_url(lang, "districts", district.id), "district", district.id, lang, scope=scope)
                     if district.id in with_units:

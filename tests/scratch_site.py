@@ -7,7 +7,7 @@ number. tests/test_expected_site.py builds it and compares; after a deliberate
 change to the output, `python tests/regenerate_expected.py` rewrites the
 expected tree (then review `git diff tests/expected` and commit it).
 
-plotly.js (4.8 MB) is not stored: only its content-hashed file name is compared.
+plotly.js (1.1 MB) is not stored: only its content-hashed file name is compared.
 """
 import contextlib
 import difflib
@@ -20,7 +20,7 @@ from pipeline.builder import build_site
 
 EXPECTED = Path(__file__).resolve().parent / "expected" / "scratch-site"
 SITE_URL = "https://example.org"
-BUNDLE = re.compile(r"assets/plotly\.min\.[0-9a-f]{10}\.js")
+BUNDLE = re.compile(r"assets/vendor/plotly-basic\.min\.[0-9a-f]{10}\.js")
 BUNDLE_PLACEHOLDER = b"plotly.js is not stored here: tests compare only this file's content-hashed name\n"
 DIFF_FILES = 8   # files shown as diffs in a failure message; the others are named
 DIFF_LINES = 40  # diff lines shown per file

@@ -1,7 +1,8 @@
 """Display of figures: Chinese style on zh pages, English style on en pages."""
 import pytest
 
-from pipeline.formatting import NOT_STATED, count_text, figure_short, figure_text, kind_label
+from pipeline.formatting import (NOT_STATED, chart_number, count_text, figure_label, figure_text, kind_label,
+                                 unit_caption)
 
 
 @pytest.mark.parametrize("value, unit, bound, counter, zh, en", [
@@ -33,10 +34,34 @@ def test_range():
     assert figure_text(1, "count", "range", "en", value_high=2) == "1–2"
 
 
-def test_short_form_shows_the_bound_as_a_symbol():
-    assert figure_short(10, "percent", "at_least", "zh") == "≥10%"
-    assert figure_short(30, "count", "more_than", "en") == ">30"
-    assert figure_short(5, "percent", "about", "en") == "≈5%"
+def test_a_bar_label_shows_the_bound_as_a_symbol_and_leaves_the_unit_to_the_axis():
+    assert figure_label(10, "percent", "at_least", "zh") == "≥10%"
+    assert figure_label(30, "count", "more_than", "en") == ">30"
+    assert figure_label(5, "percent", "about", "en") == "≈5%"
+    assert figure_label(18000, "people", "exact", "zh") == "1.8万"
+    assert figure_label(10000, "people", "at_least", "en") == "≥10,000"
+    assert figure_label(70_000_000_000, "yuan", "at_least", "en") == "≥70bn"
+    assert figure_label(53_500_000_000, "yuan", "exact", "zh") == "535亿"
+    assert figure_label(12575, "household", "exact", "zh") == "12575"  # 1.2575万 would not be shorter
+    assert figure_label(1, "count", "range", "en", value_high=2) == "1–2"
+
+
+@pytest.mark.parametrize("ticks, unit, zh, en", [
+    ([0, 5000, 10000, 15000], "people", ["0", "0.5万", "1万", "1.5万"], ["0", "5k", "10k", "15k"]),
+    ([0, 2500, 5000, 7500], "household", ["0", "2500", "5000", "7500"], ["0", "2,500", "5,000", "7,500"]),
+    ([0, 25e9, 50e9, 100e9], "yuan", ["0", "250亿", "500亿", "1000亿"], ["0", "25bn", "50bn", "100bn"]),
+    ([0, 2, 4], "percent", ["0%", "2%", "4%"], ["0%", "2%", "4%"]),
+])
+def test_tick_labels_are_scaled_as_their_whole_axis_is(ticks, unit, zh, en):
+    assert [chart_number(t, unit, "zh", axis_top=ticks[-1]) for t in ticks] == zh
+    assert [chart_number(t, unit, "en", axis_top=ticks[-1]) for t in ticks] == en
+
+
+def test_the_unit_is_named_once_beside_the_axis():
+    assert unit_caption("people", "zh") == "单位：人" and unit_caption("people", "en") == "Unit: people"
+    assert unit_caption("yuan", "en") == "Unit: CNY"
+    assert unit_caption("count", "zh", "支") == "单位：支" and unit_caption("count", "en", "支") == ""
+    assert unit_caption("percent", "zh") == unit_caption("percent", "en") == ""
 
 
 def test_missing_figure_is_not_stated_never_zero():

@@ -1,0 +1,57 @@
+"""The height an embed page will have on a phone, estimated at build time for the embed code.
+
+The embed code's iframe starts at this height, so that a host article does not
+jump when embed.js fits the iframe to the height the page reports. The figures
+below are those of style.css (body.embed and the chart's parts); a change there
+needs one here, and tests/test_charts_fit.py measures the real height in Chromium.
+"""
+import math
+
+from .text_metrics import text_width, wrap
+
+PHONE_WIDTH = 360          # a common phone width, in CSS pixels
+ROOT_FONT = 16
+LINE_HEIGHT = 1.6          # :root line-height
+PAGE_PADDING = 8           # body.embed main: .5rem on every side
+TITLE = (1.05, 4)          # .chart-title: font size in rem, bottom margin in px
+LEGEND = (0.85, 4)         # .chart-legend: font size, top margin
+NOTE = (0.85, 4)           # .chart-note
+SOURCE = (0.8, 8)          # .embed-source
+DETAILS = (0.8, 4)         # .embed-more summary
+LEGEND_SWATCH = 1.25       # a legend item's swatch and its gap, in em
+LEGEND_GAP = 16            # between legend items (1rem)
+
+
+def _lines(text: str, rem: float, width: float) -> int:
+    return len(wrap(text, width, rem * ROOT_FONT))
+
+
+def _legend_lines(names: list[str], width: float) -> int:
+    size = LEGEND[0] * ROOT_FONT
+    lines, x = 1, 0.0
+    for name in names:
+        item = min(width, LEGEND_SWATCH * size + text_width(name, size))
+        if x and x + LEGEND_GAP + item > width:
+            lines, x = lines + 1, 0.0
+        x += (LEGEND_GAP if x else 0) + item
+    return lines
+
+
+def embed_height(title: str, plot_height: int, legend: list[str], note: str | None, source_line: str,
+                 links_line: str, details_label: str, width: int = PHONE_WIDTH) -> int:
+    """The embed page's height in CSS pixels at `width`: its title, chart, legend, note, source lines
+    and the closed disclosure of its table, each line as tall as style.css makes it."""
+    inner = width - 2 * PAGE_PADDING
+
+    def block(text: str, style: tuple[float, int]) -> float:
+        rem, gap = style
+        return _lines(text, rem, inner) * rem * ROOT_FONT * LINE_HEIGHT + gap
+
+    height = 2 * PAGE_PADDING + block(title, TITLE) + plot_height
+    height += _legend_lines(legend, inner) * LEGEND[0] * ROOT_FONT * LINE_HEIGHT + LEGEND[1]
+    if note:
+        height += block(note, NOTE)
+    # The source line and the links line run on as one paragraph.
+    height += block(f"{source_line} {links_line}", SOURCE)
+    height += block(details_label, DETAILS)
+    return math.ceil(height)

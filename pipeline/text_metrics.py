@@ -1,0 +1,67 @@
+"""How wide a line of chart text will be, estimated at build time, so that nothing is cut off.
+
+Charts are laid out before any browser sees them: the left margin must hold the
+longest tick label, a district name must wrap before it runs into its
+neighbour's, an embed's first height must be its real height. The estimate errs
+wide: its widths are those of DejaVu Sans, the widest common sans-serif (what a
+Linux phone or desktop without Helvetica, Roboto or Segoe UI falls back to), and
+a Chinese character is a full em in every CJK font.
+"""
+import unicodedata
+
+# Advance widths in em, per kind of character, from DejaVu Sans (rounded up).
+NARROW = set("iljtfrI.,:;'!|()[] ")
+WIDE = set("mwMW%@")
+EM_NARROW, EM_LOWER, EM_UPPER, EM_DIGIT, EM_WIDE, EM_OTHER = 0.34, 0.62, 0.76, 0.64, 0.98, 0.84
+
+
+def char_width(ch: str) -> float:
+    """The advance width of one character, in em."""
+    if unicodedata.east_asian_width(ch) in ("W", "F"):
+        return 1.0
+    if ch in NARROW:
+        return EM_NARROW
+    if ch in WIDE:
+        return EM_WIDE
+    if ch.isdigit():
+        return EM_DIGIT
+    if ch.islower():
+        return EM_LOWER
+    if ch.isupper():
+        return EM_UPPER
+    return EM_OTHER
+
+
+def text_width(text: str, font_size: float) -> float:
+    """The width of a line of text in pixels, at a font size in pixels."""
+    return sum(char_width(ch) for ch in text) * font_size
+
+
+def _pieces(text: str) -> list[str]:
+    """The text cut where a line may break: after a space, and between Chinese characters."""
+    pieces, current = [], ""
+    for ch in text:
+        wide = unicodedata.east_asian_width(ch) in ("W", "F")
+        if wide and current:
+            pieces.append(current)
+            current = ""
+        current += ch
+        if ch == " " or wide:
+            pieces.append(current)
+            current = ""
+    return pieces + ([current] if current else [])
+
+
+def wrap(text: str, width: float, font_size: float) -> list[str]:
+    """The text broken into lines no wider than `width` pixels where it can break (a word longer
+    than the width keeps a line of its own); trailing spaces are dropped."""
+    lines: list[str] = []
+    line = ""
+    for piece in _pieces(text):
+        if line and text_width((line + piece).rstrip(), font_size) > width:
+            lines.append(line.rstrip())
+            line = ""
+        line += piece
+    if line.strip() or not lines:
+        lines.append(line.rstrip())
+    return lines

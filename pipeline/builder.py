@@ -157,7 +157,7 @@ def prepare_site(paths: ProjectPaths, parse_cache: dict | None = None) -> Prepar
     charts = build_charts(
         tables, names, dataset.topics,
         item_titles={lang: ui["items_chart_title"][lang] for lang in LANGS},
-        kind_names={lang: {k: ui[f"item_kind_{k}"][lang] for k in ITEM_KINDS} for lang in LANGS},
+        kind_names={lang: {k: ui[f"item_legend_{k}"][lang] for k in ITEM_KINDS} for lang in LANGS},
     )
     assets = collect_assets(paths.assets)
     renderer = SiteRenderer(paths.templates, dataset, tables, charts, assets, content, ui,

@@ -206,7 +206,7 @@ def items_chart(export_name: str, counts: dict[tuple[str, str], int], districts:
             "hovertemplate": "%{customdata}<extra></extra>",
             "marker": ITEM_STYLE[kind],
         })
-    row_height = max(46, max(len(lines) for lines in wrapped) * LINE_HEIGHT + 16)
+    row_height = max(56, max(len(lines) for lines in wrapped) * LINE_HEIGHT + 16)
     layout = {
         "font": {"family": FONT[lang], "size": FONT_SIZE, "color": "#1a1a1a"},
         "barmode": "stack", "height": 40 + row_height * len(districts),

@@ -37,10 +37,11 @@ def _legend_lines(names: list[str], width: float) -> int:
     return lines
 
 
-def embed_height(title: str, plot_height: int, legend: list[str], note: str | None, source_line: str,
-                 links_line: str, details_label: str, width: int = PHONE_WIDTH) -> int:
-    """The embed page's height in CSS pixels at `width`: its title, chart, legend, note, source lines
-    and the closed disclosure of its table, each line as tall as style.css makes it."""
+def embed_height(title: str, plot_height: int, legend: list[str], note: str | None, links_line: str,
+                 details_label: str, width: int = PHONE_WIDTH) -> int:
+    """The embed page's height in CSS pixels at `width`: its title, chart, legend, note, the source line
+    (one line, cut short with an ellipsis where it is too long), the links line and the closed
+    disclosure of its table and full citation, each line as tall as style.css makes it."""
     inner = width - 2 * PAGE_PADDING
 
     def block(text: str, style: tuple[float, int]) -> float:
@@ -51,7 +52,6 @@ def embed_height(title: str, plot_height: int, legend: list[str], note: str | No
     height += _legend_lines(legend, inner) * LEGEND[0] * ROOT_FONT * LINE_HEIGHT + LEGEND[1]
     if note:
         height += block(note, NOTE)
-    # The source line and the links line run on as one paragraph.
-    height += block(f"{source_line} {links_line}", SOURCE)
+    height += SOURCE[0] * ROOT_FONT * LINE_HEIGHT + block(links_line, SOURCE)
     height += block(details_label, DETAILS)
     return math.ceil(height)

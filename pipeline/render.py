@@ -396,8 +396,8 @@ class SiteRenderer:
         if self.data_updated:
             links.insert(0, t["data_updated_line"] + self.data_updated)
         height = embed_height(title, figure["layout"]["height"], [item["name"] for item in legend],
-                              t["items_chart_note"] if chart.kind == "items" else None,
-                              t["source_line"] + short_sources + t["full_stop"], " · ".join(links), t["embed_more"])
+                              t["items_chart_note_short"] if chart.kind == "items" else None, " · ".join(links),
+                              t["embed_more"])
         iframe = (f'<iframe src="{self.site_url}{embed_url}" title="{title} · {self.ui["site_title"][lang]}" '
                   f'width="100%" height="{height}" style="border:0;width:100%" loading="lazy" '
                   f'data-district-targets-embed></iframe>\n'

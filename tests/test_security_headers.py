@@ -120,6 +120,7 @@ def test_assets_are_cached_forever_and_data_is_open_to_other_sites():
     assert headers_for("/assets/vendor/plotly-basic.min.0123456789.js", rules)["Cache-Control"] == ["public, max-age=31536000, immutable"]
     assert "Cache-Control" not in headers_for("/topics/gdp/", rules)
     assert headers_for("/data/targets.csv", rules)["Access-Control-Allow-Origin"] == ["*"]
+    assert headers_for("/en/data/charts/gdp-growth.svg", rules)["Access-Control-Allow-Origin"] == ["*"]
     assert "Access-Control-Allow-Origin" not in headers_for("/topics/gdp/", rules)
 
 

@@ -39,6 +39,7 @@ MUTED = "#555555"
 NARROWEST_PLOT_BOX = 320 - 2 * 16 - 2 * (1 + 12)
 TICK_GAP = 8       # between a tick label and the plot area
 PLOT_AREA_HEIGHT = 216  # of a comparison chart, between its margins
+MIN_LABEL_WIDTH = 56    # the narrowest a district's name and notes are wrapped to
 
 
 def plotly_text(text: str) -> str:
@@ -89,7 +90,9 @@ def comparison_chart(export_name: str, rows: list[dict], district_names: dict[st
     ticks = nice_ticks(top)
     tick_text = [chart_number(t, unit, lang, axis_top=ticks[-1]) for t in ticks]
     margin_left = math.ceil(max(text_width(t, FONT_SIZE) for t in tick_text)) + TICK_GAP
-    slot = (NARROWEST_PLOT_BOX - margin_left - 8) / len(districts) - 4
+    # A district's slot at the narrowest width; past four districts a slot is too narrow for any name,
+    # and names wrap as for four (a chart of a dozen districts needs a wider screen).
+    slot = max((NARROWEST_PLOT_BOX - margin_left - 8) / len(districts) - 4, MIN_LABEL_WIDTH)
     names = {d: wrapped_label(district_names[d], slot) for d in districts}
     x_names = [names[d] for d in districts]
     traces = []

@@ -422,6 +422,8 @@ class SiteRenderer:
             "data_updated": self.data_updated,
             "citation": self.citation(lang, title, topic_url, scope.sources),
         })
+        # The chart's SVG file, drawn from the same figure (figures are drawn once per chart and language).
+        view["image"] = self._chart_image(scope, chart, lang, figure)
         # The plot and its table, the same on the topic, embed and home pages, are made once.
         view["plot"] = self._macros.chart_plot(view, self.assets[PLOTLY_JS].url)
         view["table"] = self._macros.chart_table(view, lang, self.t[lang])
@@ -429,11 +431,14 @@ class SiteRenderer:
 
     def chart_image(self, scope: Scope, chart: Chart, lang: str) -> bytes:
         """A chart's SVG file: the chart with its title, legend, sources and data date inside."""
+        return self.chart_view(scope, chart, lang)["image"]
+
+    def _chart_image(self, scope: Scope, chart: Chart, lang: str, figure: dict) -> bytes:
         t = self.t[lang]
         footer = [t["source_line"] + self.short_sources(lang, scope.sources) + t["full_stop"],
                   " · ".join(filter(None, [t["data_updated_line"] + self.data_updated if self.data_updated else "",
                                            t["licence_line"], self.site_url + scope.url(lang, "topics", chart.topic)]))]
-        return standalone_svg(chart.figure(lang), chart.id, chart.titles[lang], footer, FONT[lang])
+        return standalone_svg(figure, chart.id, chart.titles[lang], footer, FONT[lang])
 
     def _topic_charts(self, scope: Scope, topic_id: str, lang: str, with_items: bool = True) -> list[dict]:
         charts = self.charts[scope.group]

@@ -184,10 +184,17 @@ def test_embed_on_another_origin_shows_the_whole_chart_at_the_right_height(chrom
         # No scroll bar inside, nothing cut off: the content fits the frame exactly.
         assert frame.evaluate("document.documentElement.scrollHeight <= window.innerHeight + 1")
         assert frame.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
-        # The whole chart (plot, figures table and source line) is inside the visible frame.
-        for selector in (".chart-plot", ".chart-table", ".embed-source"):
-            inner = frame.locator(selector).bounding_box()
-            assert inner["y"] >= box["y"] - 1 and inner["y"] + inner["height"] <= box["y"] + box["height"] + 1
+        def inside_the_frame(selector: str) -> bool:
+            inner, outer = frame.locator(selector).bounding_box(), frame_element.bounding_box()
+            return inner["y"] >= outer["y"] - 1 and inner["y"] + inner["height"] <= outer["y"] + outer["height"] + 1
+
+        # The whole chart (plot, legend and source line) is inside the visible frame.
+        assert all(inside_the_frame(s) for s in (".chart-plot", ".chart-legend", ".embed-source"))
+        # The table and full citation open with a tap, and the frame grows to show them.
+        frame.locator(".embed-more > summary").click()
+        page.wait_for_function("h => document.querySelector('iframe').getBoundingClientRect().height > h",
+                               arg=box["height"] + 50, timeout=10_000)
+        assert inside_the_frame(".chart-table") and inside_the_frame(".embed-more .citation")
         # Reaching for the chart upgrades it to Plotly inside the frame, on the other origin.
         frame.locator(".chart-plot").hover()
         frame.wait_for_selector(".chart-plot[data-drawn=true] svg.main-svg", timeout=20_000)

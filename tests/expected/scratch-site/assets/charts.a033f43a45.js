@@ -1,0 +1,188 @@
+// Each chart is first a static SVG drawn at build time (readable with JavaScript off).
+// plotly.js is fetched only when a reader reaches for a chart (pointer, touch or
+// keyboard focus on it). The chart says at once that it is loading, and says so if
+// it cannot load: the static chart then stays as it is. The chart reached for is
+// drawn first, then every other chart near the viewport, one per task, so that the
+// page never freezes for long.
+(function () {
+  "use strict";
+  setUpSharing();
+  var plots = Array.prototype.slice.call(document.querySelectorAll(".chart-plot"));
+  if (!plots.length) return;
+  var loading = null;
+  var queue = [];
+  var specs = {};
+
+  function specOf(plot) {
+    var id = plot.getAttribute("data-chart");
+    if (!specs[id]) specs[id] = JSON.parse(document.getElementById("chart-data-" + id).textContent);
+    return specs[id];
+  }
+
+  function loadPlotly(src) {
+    if (!loading) {
+      loading = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = src;
+        script.onload = resolve;
+        script.onerror = function () {
+          script.remove();
+          loading = null; // a later reach tries again
+          reject();
+        };
+        document.head.appendChild(script);
+      });
+    }
+    return loading;
+  }
+
+  // A live region made before it speaks, so that screen readers announce what it says.
+  function statusOf(plot) {
+    var label = plot.querySelector(".chart-status");
+    if (!label) {
+      label = document.createElement("p");
+      label.className = "chart-status";
+      label.setAttribute("role", "status");
+      plot.appendChild(label);
+    }
+    return label;
+  }
+
+  function say(plot, text, failed) {
+    var label = statusOf(plot);
+    label.textContent = text;
+    label.hidden = !text;
+    label.classList.toggle("failed", !!failed);
+  }
+
+  // One PNG button (the chart with its title and legend, drawn by Plotly) and one SVG button
+  // (the chart's SVG file, the same as the share box's link), each with its own icon and name.
+  function config(spec) {
+    var options = spec.config.toImageButtonOptions || {};
+    var png = {
+      name: "png",
+      title: spec.strings.png_button,
+      icon: window.Plotly.Icons.camera,
+      click: function (gd) {
+        var layout = Object.assign({}, spec.layout, spec.export, { width: Math.max(gd._fullLayout.width, 600) });
+        window.Plotly.downloadImage({ data: spec.data, layout: layout, config: {} },
+          { format: "png", filename: options.filename, width: layout.width, height: layout.height });
+      }
+    };
+    var svg = {
+      name: "svg",
+      title: spec.strings.svg_button,
+      icon: window.Plotly.Icons.disk,
+      click: function () {
+        var link = document.createElement("a");
+        link.href = spec.svg_url;
+        link.download = options.filename + ".svg";
+        document.body.appendChild(link);
+        link.click();
+        link.remove();
+      }
+    };
+    return Object.assign({}, spec.config, { modeBarButtons: [[png, svg]] });
+  }
+
+  function settle(plot, failedText) {
+    plot.removeAttribute("aria-busy");
+    if (failedText) {
+      plot.removeAttribute("data-drawing");
+      say(plot, failedText, true);
+    }
+  }
+
+  function drawNext() {
+    var plot = queue.shift();
+    if (!plot) return;
+    var spec = specOf(plot);
+    var still = Array.prototype.slice.call(plot.childNodes);
+    function failed() {
+      plot.innerHTML = "";
+      still.forEach(function (node) { plot.appendChild(node); });
+      settle(plot, spec.strings.chart_failed);
+    }
+    plot.innerHTML = "";
+    try {
+      window.Plotly.newPlot(plot, spec.data, spec.layout, config(spec)).then(function () {
+        plot.setAttribute("data-drawn", "true");
+        settle(plot);
+      }, failed).then(function () { setTimeout(drawNext, 0); });
+    } catch (error) {
+      failed();
+      setTimeout(drawNext, 0);
+    }
+  }
+
+  function enqueue(plot, reached) {
+    if (plot.hasAttribute("data-drawing")) return;
+    plot.setAttribute("data-drawing", "true");
+    plot.setAttribute("aria-busy", "true");
+    if (reached) {
+      say(plot, specOf(plot).strings.chart_loading);
+      queue.unshift(plot);
+    } else {
+      queue.push(plot);
+    }
+  }
+
+  function start(src) {
+    loadPlotly(src).then(function () { setTimeout(drawNext, 0); }, function () {
+      queue.splice(0).forEach(function (plot) { settle(plot, specOf(plot).strings.chart_failed); });
+    });
+  }
+
+  var nearViewport = [];
+  var observer = "IntersectionObserver" in window ? new IntersectionObserver(function (entries) {
+    entries.forEach(function (entry) {
+      var index = nearViewport.indexOf(entry.target);
+      if (entry.isIntersecting && index < 0) nearViewport.push(entry.target);
+      if (!entry.isIntersecting && index >= 0) nearViewport.splice(index, 1);
+      if (entry.isIntersecting && window.Plotly) {
+        enqueue(entry.target, false);
+        if (queue.length === 1) setTimeout(drawNext, 0);
+      }
+    });
+  }, { rootMargin: "200px 0px" }) : null;
+
+  function reachFor(plot) {
+    if (plot.hasAttribute("data-drawing")) return;
+    enqueue(plot, true);
+    nearViewport.forEach(function (other) { enqueue(other, false); });
+    start(plot.getAttribute("data-plotly"));
+  }
+
+  plots.forEach(function (plot) {
+    plot.setAttribute("tabindex", "0");
+    statusOf(plot).hidden = true;
+    ["pointerenter", "touchstart", "focus", "click"].forEach(function (type) {
+      plot.addEventListener(type, function () { reachFor(plot); }, { passive: true });
+    });
+    if (observer) observer.observe(plot);
+  });
+
+  // Embed code names this site's own address, whatever host serves it (its iframe and
+  // embed.js, in either language); the copy button, which needs JavaScript, copies it.
+  function setUpSharing() {
+    Array.prototype.forEach.call(document.querySelectorAll("textarea.embed-code"), function (box) {
+      box.value = box.value.replace(/(src=")https?:\/\/[^/"]+/g, "$1" + location.origin);
+    });
+    Array.prototype.forEach.call(document.querySelectorAll(".chart-share [hidden]"), function (element) {
+      element.hidden = false;
+    });
+    Array.prototype.forEach.call(document.querySelectorAll("button.copy"), function (button) {
+      button.addEventListener("click", function () {
+        var box = document.getElementById(button.getAttribute("data-copy"));
+        box.select();
+        var done = function () { button.textContent = button.getAttribute("data-copied"); };
+        if (navigator.clipboard) {
+          navigator.clipboard.writeText(box.value).then(done, function () { document.execCommand("copy"); done(); });
+        } else {
+          document.execCommand("copy");
+          done();
+        }
+      });
+    });
+  }
+})();

@@ -1,6 +1,6 @@
 """A static SVG of each chart, drawn at build time from the same figure dict Plotly draws.
 
-The page shows this SVG at once, with JavaScript off too; plotly.js (1.4 MB
+The page shows this SVG at once, with JavaScript off too; plotly.js (360 KB
 compressed) is fetched only when a reader reaches for a chart, and then
 replaces the SVG in the same box. The SVG element is the plot area (the page
 margins are CSS), horizontal positions inside it are percentages, so the bars

@@ -1,11 +1,13 @@
 """Stage 4: Plotly figures for the comparison tables, honest by construction.
 
 Figures are plain dicts in Plotly's JSON format: the same thing plotly.graph_objects
-would emit, without its validation cost per build. Rules they follow:
+would emit, without its validation cost per build (tests/test_chart_schema.py validates
+every published figure with it). Rules they follow:
 - one chart per metric, so growth rates and levels never share an axis;
 - targets and results are separate, labelled series with different fills;
-- each bar is labelled with its figure and bound (≥10%, >30个, ≈5%);
+- each bar is labelled with its figure and bound (≥10%, >30, ≈1.8万), the unit named once;
 - a district with no figure gets a "not stated" note and no bar, never a zero;
+- nothing is cut off on a 320-pixel phone, and text from the data is never read as markup;
 - the chart never takes the page's scroll or drag on a phone.
 """
 import functools

@@ -128,7 +128,7 @@
   }
 
   function start(src) {
-    loadPlotly(src).then(function () { setTimeout(drawNext, 0); }, function () {
+    loadPlotly(src).then(drawNext, function () {
       queue.splice(0).forEach(function (plot) { settle(plot, specOf(plot).strings.chart_failed); });
     });
   }

@@ -132,8 +132,9 @@ class Scope:
 
 @dataclass(frozen=True)
 class PageJob:
-    """One page to render: the file it is written to, the SiteRenderer method and arguments that make it,
-    its URL if the sitemap lists it, and the scope whose records it shows (None for a site-wide page)."""
+    """One page or chart image to render: the file it is written to, the SiteRenderer method and arguments
+    that make it, its URL if the sitemap lists it, and the scope whose records it shows (None for a
+    site-wide page)."""
 
     file: str
     method: str
@@ -392,12 +393,10 @@ class SiteRenderer:
         figure["svg_url"] = svg_url
         legend = [Fields(name=trace["name"], kind=trace["meta"]) for trace in figure["data"]]
         short_sources = self.short_sources(lang, scope.sources)
-        links = [t["get_the_data"], "SVG", t["full_comparison"]]
-        if self.data_updated:
-            links.insert(0, t["data_updated_line"] + self.data_updated)
+        data_line = t["data_updated_line"] + self.data_updated if self.data_updated else ""
+        links = " · ".join(filter(None, [data_line, t["get_the_data"], "SVG", t["full_comparison"]]))
         height = embed_height(title, figure["layout"]["height"], [item["name"] for item in legend],
-                              t["items_chart_note_short"] if chart.kind == "items" else None, " · ".join(links),
-                              t["embed_more"])
+                              t["items_chart_note_short"] if chart.kind == "items" else None, links, t["embed_more"])
         iframe = (f'<iframe src="{self.site_url}{embed_url}" title="{title} · {self.ui["site_title"][lang]}" '
                   f'width="100%" height="{height}" style="border:0;width:100%" loading="lazy" '
                   f'data-district-targets-embed></iframe>\n'
@@ -414,16 +413,17 @@ class SiteRenderer:
             "rows": rows,
             "embed_url": embed_url,
             "embed_code": iframe,
-            "embed_height": height,
             "csv_url": f"/data/{chart.csv_path}",
             "svg_url": svg_url,
             "topic_url": topic_url,
             "short_sources": short_sources,
-            "data_updated": self.data_updated,
+            "data_line": data_line,
             "citation": self.citation(lang, title, topic_url, scope.sources),
         })
         # The chart's SVG file, drawn from the same figure (figures are drawn once per chart and language).
-        view["image"] = self._chart_image(scope, chart, lang, figure)
+        footer = [t["source_line"] + short_sources + t["full_stop"],
+                  " · ".join(filter(None, [data_line, t["licence_line"], self.site_url + topic_url]))]
+        view["image"] = standalone_svg(figure, chart.id, title, footer, FONT[lang])
         # The plot and its table, the same on the topic, embed and home pages, are made once.
         view["plot"] = self._macros.chart_plot(view, self.assets[PLOTLY_JS].url)
         view["table"] = self._macros.chart_table(view, lang, self.t[lang])
@@ -432,13 +432,6 @@ class SiteRenderer:
     def chart_image(self, scope: Scope, chart: Chart, lang: str) -> bytes:
         """A chart's SVG file: the chart with its title, legend, sources and data date inside."""
         return self.chart_view(scope, chart, lang)["image"]
-
-    def _chart_image(self, scope: Scope, chart: Chart, lang: str, figure: dict) -> bytes:
-        t = self.t[lang]
-        footer = [t["source_line"] + self.short_sources(lang, scope.sources) + t["full_stop"],
-                  " · ".join(filter(None, [t["data_updated_line"] + self.data_updated if self.data_updated else "",
-                                           t["licence_line"], self.site_url + scope.url(lang, "topics", chart.topic)]))]
-        return standalone_svg(figure, chart.id, chart.titles[lang], footer, FONT[lang])
 
     def _topic_charts(self, scope: Scope, topic_id: str, lang: str, with_items: bool = True) -> list[dict]:
         charts = self.charts[scope.group]

@@ -128,7 +128,8 @@
   }
 
   function start(src) {
-    loadPlotly(src).then(drawNext, function () {
+    // In a task of its own: plotly.js has just run in this one, and the two together would freeze a slow phone.
+    loadPlotly(src).then(function () { setTimeout(drawNext, 0); }, function () {
       queue.splice(0).forEach(function (plot) { settle(plot, specOf(plot).strings.chart_failed); });
     });
   }

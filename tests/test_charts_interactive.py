@@ -171,3 +171,20 @@ def test_data_text_reaches_plotly_as_text_never_as_markup(chromium, project):
             assert chart.is_visible() and watch.problems == []
         finally:
             context.close()
+
+
+def test_english_pages_and_charts_put_latin_fonts_first_and_chinese_ones_cjk_fonts(browser_contexts, real_server):
+    """A CJK font first would set an English page's quotes full-width (“storm the fortress”)."""
+    for url, first in (("/topics/gdp/", "PingFang SC"), ("/en/topics/gdp/", "Segoe UI")):
+        tab, _ = open_page(browser_contexts.get(1280), real_server.url, url)
+        try:
+            families = [tab.evaluate(f"getComputedStyle(document.querySelector('{selector}')).fontFamily")
+                        for selector in ("body", "svg.chart-static text")]
+            assert draw_charts(tab) == []
+            families.append(tab.evaluate("getComputedStyle(document.querySelector('.chart-plot .xtick text'))"
+                                         ".fontFamily"))
+        finally:
+            tab.close()
+        for family in families:
+            names = [name.strip().strip('"') for name in family.split(",")]
+            assert names[1] == first, (url, family)

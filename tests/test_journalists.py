@@ -103,6 +103,28 @@ def test_each_chart_links_its_own_csv(real_site):
         ("haizhu", "true", "target", "5.5"), ("yuexiu", "true", "actual", "2"), ("liwan", "true", "target", "5")]
 
 
+def test_each_chart_is_an_svg_file_with_its_title_legend_sources_and_date(real_site):
+    """The chart image a reader downloads without JavaScript, in each language, linked from the share box
+    and the embed."""
+    from xml.etree import ElementTree
+
+    from pipeline.load import data_last_changed
+    from pipeline.paths import ProjectPaths, ROOT
+
+    updated = data_last_changed(ProjectPaths(ROOT))
+    for prefix, title, legend, source, date in (
+            ("", "城镇新增就业", "2025年全年目标", "来源：海珠区", "数据更新于"),
+            ("en/", "New urban jobs", "Target, full year 2025", "Sources: Haizhu District", "Data updated ")):
+        file = real_site / prefix / "data" / "charts" / "new-urban-jobs.svg"
+        root = ElementTree.fromstring(file.read_bytes())  # well-formed XML
+        texts = [t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text")]
+        assert root.get("width") == "640" and root.find("{http://www.w3.org/2000/svg}title").text == title
+        assert title in texts and legend in texts and any(t.startswith(source) for t in texts)
+        assert updated is None or any(t.startswith(date + updated) for t in texts)
+        for page in (f"{prefix}topics/employment/index.html", f"{prefix}embed/new-urban-jobs/index.html"):
+            assert f'href="/{prefix}data/charts/new-urban-jobs.svg"' in (real_site / page).read_text(encoding="utf-8")
+
+
 def test_charts_and_pages_offer_a_citation(real_site):
     page = (real_site / "en" / "topics" / "gdp" / "index.html").read_text(encoding="utf-8")
     citations = re.findall(r'<p class="citation">(.*?)</p>', page, re.S)

@@ -1,31 +1,50 @@
-# Set-up and everyday commands. Each target creates .venv and installs the
-# pinned requirements on first use (or when requirements.txt changes).
+# Set-up and everyday commands. Each target creates .venv on first use and installs what it needs:
+# serve, build and check the site's own requirements (requirements.txt, what Netlify installs);
+# test those and the test tools (requirements-dev.txt). Both are reinstalled when they change.
 PYTHON ?= python3
+PORT ?= 8000
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell sha256sum requirements.txt | cut -c1-16)
+PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
+RUN_STAMP := $(VENV)/.installed-run-$(shell cat requirements.txt | sha256sum | cut -c1-16)
+DEV_STAMP := $(VENV)/.installed-dev-$(shell cat requirements.txt requirements-dev.txt | sha256sum | cut -c1-16)
 
-.PHONY: serve build check test clean
+.PHONY: serve build check test requirements clean
 
-$(STAMP): requirements.txt
+$(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed" if sys.version_info < (3, 11) else 0)'
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+
+$(RUN_STAMP): requirements.txt | $(BIN)/python
+	$(PIP) -r requirements.txt
+	rm -f $(VENV)/.installed-run-*
+	touch $@
+
+# The test tools come with the site's requirements, so a test venv serves and builds too.
+$(DEV_STAMP): requirements.txt requirements-dev.txt | $(BIN)/python
+	$(PIP) -r requirements.txt -r requirements-dev.txt
 	rm -f $(VENV)/.installed-*
-	touch $(STAMP)
+	touch $@ $(RUN_STAMP)
 
-serve: $(STAMP)
-	$(BIN)/python build.py serve
+serve: $(RUN_STAMP)
+	$(BIN)/python build.py serve --port $(PORT)
 
-build: $(STAMP)
+build: $(RUN_STAMP)
 	$(BIN)/python build.py build
 
-check: $(STAMP)
+check: $(RUN_STAMP)
 	$(BIN)/python build.py check
 
-test: $(STAMP)
+test: $(DEV_STAMP)
 	.ci/ensure-test-tools
 	$(BIN)/python -m pytest
+
+# After editing requirements.in or requirements-dev.in: pin them again, with hashes.
+requirements: $(DEV_STAMP)
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+		--no-emit-find-links requirements.in
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+		--no-emit-find-links requirements-dev.in
 
 clean:
 	rm -rf site .site.* $(VENV)

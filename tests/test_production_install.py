@@ -1,0 +1,48 @@
+"""requirements.txt alone, what Netlify installs, builds the site: a clean virtual environment, hashes
+checked, no test tool in it, at most 150 MB.
+
+The size is the environment as pip leaves it without bytecode (`--no-compile`); Python writes the
+bytecode of what a build imports as it runs (148 MB measured; plotly, a test tool, would add
+70 MB). Seen to fail with the site importing plotly at build time (ModuleNotFoundError).
+"""
+import os
+import shutil
+import subprocess
+import sys
+
+from pipeline.paths import ROOT
+
+SIZE_LIMIT_MB = 150
+TEST_TOOLS = ("pytest", "plotly", "playwright", "hypothesis", "frictionless", "jsonschema")
+
+
+def disk_usage_mb(folder) -> float:
+    """What the folder takes on disk, as `du` counts it (blocks, not file lengths)."""
+    blocks = sum(os.lstat(os.path.join(top, name)).st_blocks for top, _, names in os.walk(folder) for name in names)
+    return blocks * 512 / 2**20
+
+
+def test_a_clean_environment_with_only_requirements_txt_builds_the_site(tmp_path):
+    venv = tmp_path / "venv"
+    python = venv / "bin" / "python"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
+    install = subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                              "--no-compile", "--require-hashes", "-r", str(ROOT / "requirements.txt")],
+                             capture_output=True, text=True, timeout=1200)
+    assert install.returncode == 0, install.stderr
+    size = disk_usage_mb(venv)
+    assert size <= SIZE_LIMIT_MB, f"{size:.0f} MB"
+    for tool in TEST_TOOLS:
+        found = subprocess.run([str(python), "-c", f"import importlib.util as u; print(u.find_spec('{tool}'))"],
+                               capture_output=True, text=True, check=True)
+        assert found.stdout.strip() == "None", f"{tool} is installed by requirements.txt"
+
+    project = tmp_path / "project"
+    for folder in ("data", "content", "templates", "assets"):
+        shutil.copytree(ROOT / folder, project / folder)
+    shutil.copy(ROOT / "netlify.toml", project / "netlify.toml")
+    for command in ("check", "build"):
+        run = subprocess.run([str(python), str(ROOT / "build.py"), "--project", str(project), command],
+                             capture_output=True, text=True, timeout=600, cwd=tmp_path)
+        assert run.returncode == 0, run.stdout + run.stderr
+    assert (project / "site" / "index.html").is_file() and (project / "site" / "en" / "embed").is_dir()

@@ -154,3 +154,29 @@ def test_pull_request_template_and_contributing_guide_carry_the_checklist():
     assert "make serve" in guide and "make check" in guide
     for step in ("data/sources/<id>.txt", "data/sources.yaml", "source: <id>"):
         assert step in guide
+
+
+def test_ci_pins_its_actions_to_commits_stops_in_time_and_dependabot_proposes_updates():
+    text = (ROOT / ".github/workflows/ci.yml").read_text(encoding="utf-8")
+    workflow = yaml.safe_load(text)
+    (job,) = workflow["jobs"].values()
+    assert 0 < job["timeout-minutes"] <= 90
+    assert workflow["concurrency"]["cancel-in-progress"] is True and "github.ref" in workflow["concurrency"]["group"]
+    uses = re.findall(r"uses: (\S+)@(\S+)(.*)", text)
+    assert uses and all(re.fullmatch(r"[0-9a-f]{40}", sha) and re.search(r"# v\d+\.\d+", note)
+                        for _, sha, note in uses), uses
+    dependabot = yaml.safe_load((ROOT / ".github/dependabot.yml").read_text(encoding="utf-8"))
+    assert {u["package-ecosystem"] for u in dependabot["updates"]} == {"pip", "npm", "github-actions"}
+
+
+def test_requirements_are_compiled_with_hashes_and_the_dev_set_is_constrained_by_the_site_set():
+    for name in ("requirements.txt", "requirements-dev.txt"):
+        text = (ROOT / name).read_text(encoding="utf-8")
+        source = name.replace(".txt", ".in")
+        assert re.search(rf"#    pip-compile .*--generate-hashes.* {re.escape(source)}\n", text), name
+        pins = re.findall(r"^(\S+)==\S+ \\\n((?:    --hash=sha256:[0-9a-f]{64}(?: \\\n)?)+)", text, re.M)
+        assert pins and len(pins) == len(re.findall(r"^\S+==", text, re.M)), name  # every pin has its hashes
+        assert "    # via" in text
+    assert "-c requirements.txt" in (ROOT / "requirements-dev.in").read_text(encoding="utf-8")
+    site = (ROOT / "requirements.txt").read_text(encoding="utf-8")
+    assert not re.search(r"^(plotly|pytest|playwright)==", site, re.M)

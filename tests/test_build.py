@@ -141,7 +141,7 @@ def test_hostile_text_in_data_stays_inert(project):
 
 
 def test_a_records_card_is_the_same_on_its_district_and_topic_pages(project):
-    """A card is made once per scope, record and language and shown on both pages (render.record_card):
+    """A card is made once per scope, record and language and shown on both pages (SiteCore.record_card, pipeline/pages/core.py):
     the same heading level on both, and the same links."""
     build_site(project.paths)
     for lang in ("", "en/"):

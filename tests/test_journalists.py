@@ -12,7 +12,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from frictionless import validate
 
-from pipeline import render
+from pipeline.pages import core as pages_core
 from pipeline.builder import build_site, site_url
 from pipeline.charts import items_chart_id
 
@@ -143,7 +143,7 @@ def test_a_citation_of_many_documents_counts_them_and_points_to_the_data_package
     build_site(project.paths)
     assert "“Alpha district key tasks for 2025”" in footer_citation("en/about/index.html")
     # The scratch site's two documents stand for a national edition's thousands.
-    monkeypatch.setattr(render, "NAMED_SOURCES_MAX", 1)
+    monkeypatch.setattr(pages_core, "NAMED_SOURCES_MAX", 1)
     build_site(project.paths)
     en, zh = footer_citation("en/about/index.html"), footer_citation("about/index.html")
     package = f"{site_url()}/data/datapackage.json"

@@ -97,7 +97,7 @@ class SiteFiles(Mapping):
         writer = FileWriter(folder)
         # Downloads first: the largest take seconds, and run beside the pages. A download made in
         # parts comes back here to be appended in order; one made whole is written where it is made,
-        # with others (a national edition has 12,600 chart CSVs, each too small to travel alone).
+        # with others (a site of 3,000 districts has 12,600 chart CSVs, each too small to travel alone).
         work = [functools.partial(_made_part, name, make)
                 for name, parts in self.made.items() if len(parts) > 1 for make in parts]
         whole = [(name, parts[0]) for name, parts in self.made.items() if len(parts) == 1]

@@ -248,7 +248,7 @@ class Chart:
     group: str | None = None       # the city whose districts it compares; None on a site without cities
 
     def figure(self, lang: str) -> dict:
-        """The Plotly figure in one language, drawn when asked, not kept: a national edition has
+        """The Plotly figure in one language, drawn when asked, not kept: a site of 3,000 districts has
         25,000 figures, a quarter of a gigabyte, and its pages need one city's at a time."""
         return self.draw(lang)
 

@@ -16,7 +16,7 @@ from .models import Dataset, District
 from .tables import ITEM_KINDS, Tables, plain_columns
 
 # Records per part of targets.csv and targets.json, each part made on its own and written before the
-# next is made (a national edition's targets.json is 150 MB). Parts of 20,000 records added about 60 MB
+# next is made (a large site's targets.json is 150 MB). Parts of 20,000 records added about 60 MB
 # to the peak memory of a build of 3,000 districts; parts of 5,000, too little to tell from noise.
 ROWS_PER_PART = 5000
 
@@ -68,7 +68,7 @@ CHART_FIELDS = [
 
 def _cell(value) -> str:
     """One CSV text: no 'nan', no '70000000000.0', lists joined."""
-    if type(value) is str:  # most cells: tested first, as a national edition has 4 million
+    if type(value) is str:  # most cells: tested first, as a site of 3,000 districts has 4 million
         return value
     if value is None:
         return ""
@@ -93,7 +93,7 @@ def row_columns(rows: list[dict], fields) -> list[list]:
 def json_lines(columns: list[list], fields, first: bool = True, last: bool = True) -> bytes:
     """A JSON array of rows, one object per line, from columns of plain values in the order of fields:
     readable, and encoded by json's C encoder (an indent makes json fall back to its pure-Python
-    encoder, minutes for a national edition).
+    encoder, minutes for a site of 3,000 districts).
 
     first and last: whether this part opens and closes the array; a part that does not open it
     continues an earlier part's last row (and so holds at least one row)."""
@@ -106,7 +106,7 @@ def csv_bytes(columns: list[list], fields, first: bool = True) -> bytes:
     """CSV with a byte-order mark, from columns of plain values in the order of fields. A part that is
     not the first has neither the mark nor the header.
 
-    Made column by column, each text cell taken as it is (most of a national edition's 4 million):
+    Made column by column, each text cell taken as it is (most of the 4 million of a site of 3,000 districts):
     a call of _cell per cell and an encoding per row took twice as long."""
     text = io.StringIO(newline="")
     writer = csv.writer(text, lineterminator="\r\n")
@@ -192,7 +192,7 @@ def indented_json(value) -> bytes:
 def datapackage(dataset: Dataset, charts: list[Chart]) -> dict:
     """A Frictionless Data Package describing the CSV downloads."""
     dialect = {"header": True, "delimiter": ","}
-    # One of each, shared by every chart's resource: a national edition has 12,600 charts.
+    # One of each, shared by every chart's resource: a site of 3,000 districts has 12,600 charts.
     comparison_schema, items_schema = _schema(CHART_FIELDS), _schema(ITEM_FIELDS)
     resources = [{
         "name": "targets", "path": "targets.csv", "format": "csv", "mediatype": "text/csv",
@@ -232,7 +232,7 @@ def download_files(dataset: Dataset, tables: Tables, charts: dict[str | None, di
                    ) -> dict[str, list[Callable[[], bytes]]]:
     """Every file under /data/: relative path → the functions that make its parts, in order.
 
-    Files are made as they are written, one part at a time: a national edition's downloads
+    Files are made as they are written, one part at a time: a large site's downloads
     run to hundreds of megabytes, which need never be held at once.
     """
     files = {

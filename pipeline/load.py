@@ -43,8 +43,8 @@ class LoadedFile:
     """The plain data of one YAML file and the position of each value and key in it.
 
     Positions are found when a message first needs one, by parsing the text again:
-    most builds need none, and a national edition's would take a gigabyte of memory.
-    The text is kept until then compressed (a national edition's is 130 MB as text).
+    most builds need none, and those of a large site would take a gigabyte of memory.
+    The text is kept until then compressed (130 MB as text on a site of 3,000 districts).
     """
 
     file: str
@@ -253,7 +253,7 @@ def load_project(paths, cache: dict | None = None, check_district: Callable[[Loa
                  ) -> RawProject:
     """Gather every data file of the project before anything is checked or written.
 
-    cache: see load_file. A national edition's thousands of district files are parsed by one
+    cache: see load_file. A large site's thousands of district files are parsed by one
     forked process per CPU (without a cache: `serve` parses only the files that change), and so
     are its lists and archived texts, first: reading them took this process 0.7 s with the other
     CPU idle. `check_district` runs in the process that parsed the file, so that only what it

@@ -4,11 +4,11 @@ Rows are sorted by fixed keys (district order, topic order, record id) so two
 builds of the same data give the same pages byte for byte.
 
 Pages that compare districts compare one group of districts: the districts of
-a city when districts name their city (a national edition has hundreds of
+a city when districts name their city (a site of 3,000 districts has hundreds of
 cities), else every district of the site. Each table is built in one pass over
 the records, never in a scan per district, per topic or per metric, so the
 build grows linearly with the number of districts. A group's tables are plain
-dicts, read only by key: a national edition has hundreds of groups, and a
+dicts, read only by key: a site of 3,000 districts has hundreds of groups, and a
 small pandas frame costs a millisecond to build and another to read back.
 """
 import operator
@@ -99,7 +99,7 @@ def has_district_prefix(key: str, district_ids: set[str]) -> bool:
 
 def columns(frame: pd.DataFrame, *names: str) -> Iterator[tuple]:
     """The named columns' cells, row by row, as plain Python values. Each column is read whole as a list:
-    pandas 3 reads a string column cell by cell, a boxed call each (seconds for a national edition)."""
+    pandas 3 reads a string column cell by cell, a boxed call each (seconds for a site of 3,000 districts)."""
     return zip(*(frame[name].tolist() for name in names))
 
 
@@ -111,7 +111,7 @@ def topic_keys(records: pd.DataFrame) -> list[tuple[str, ...]]:
 
 def rows_by_index(frame: pd.DataFrame) -> dict:
     """frame.to_dict("index") of a table of plain values, read through NumPy: pandas' own takes
-    milliseconds a table, seconds for a national edition's hundreds of cities."""
+    milliseconds a table, seconds for a site of hundreds of cities."""
     names = list(frame.columns)
     return {key: dict(zip(names, row)) for key, row in zip(frame.index.tolist(), frame.to_numpy().tolist())}
 
@@ -121,7 +121,7 @@ def plain_columns(frame: pd.DataFrame) -> dict[str, list]:
     readers test for "no value" one way.
 
     Read column by column: to_dict("records") boxes the cells of a nullable column (task_no) one
-    call at a time, seconds for a national edition. pandas' isna on a column of tuples is False
+    call at a time, seconds for a site of 3,000 districts. pandas' isna on a column of tuples is False
     for each tuple, so lists are kept whole.
     """
     columns = {}

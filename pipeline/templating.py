@@ -1,7 +1,7 @@
 """The Jinja environment pages are rendered with: its filters, how templates read rows, and how
 their output is escaped.
 
-A national edition's 57,865 pages each write some 250 values through here, so the few places where
+A large site's 57,865 pages each write some 250 values through here, so the few places where
 Jinja's general machinery costs more than this site needs are narrowed, each giving the output
 Jinja's own would. Two of them use names the libraries do not document (markupsafe's
 _escape_inner, Jinja's _output_child_pre): both are pinned in requirements.txt, and
@@ -108,7 +108,7 @@ def environment(templates_dir: Path) -> Environment:
 
     Templates are checked for changes here, once a build. Jinja's own check (auto_reload) reads a
     template's modification time each time a page extends or imports it: 170,000 times for a
-    national edition.
+    site of 3,000 districts.
     """
     env = _kept_environment(templates_dir)
     if not all(template.is_up_to_date for template in env.cache.values()):

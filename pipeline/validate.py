@@ -117,7 +117,7 @@ class CheckedDistrict:
     """A district file checked on its own, before the checks that span files.
 
     Its parsed data is not kept (the models hold what counts), only what finds a position
-    for a later message: a national edition's parsed files would fill half a gigabyte.
+    for a later message: a large site's parsed files would fill half a gigabyte.
     """
 
     loaded: LoadedFile

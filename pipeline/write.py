@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-# Removing a national edition's previous site/ (70,000 files) takes half a minute on a slow disk.
+# Removing a large site's previous site/ (70,000 files) takes half a minute on a slow disk.
 # From this many files the new site is in place before the old one is removed, by a process of
 # its own that outlives the build; a smaller site is removed at once.
 BACKGROUND_REMOVAL_FROM = 2000

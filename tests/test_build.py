@@ -214,7 +214,7 @@ def test_a_site_made_by_worker_processes_is_the_site_made_by_one(project, monkey
 
 def test_downloads_made_in_parts_are_the_downloads_made_whole(project, monkeypatch):
     """targets.csv and targets.json are made in parts of downloads.ROWS_PER_PART records, written one after
-    another (a national edition's would otherwise be held whole, twice over): the files must be the same."""
+    another (a large site's would otherwise be held whole, twice over): the files must be the same."""
     build_site(project.paths)
     whole = {name: (project.paths.site / "data" / name).read_bytes() for name in ("targets.csv", "targets.json")}
     monkeypatch.setattr(downloads, "ROWS_PER_PART", 1)
@@ -240,7 +240,7 @@ def test_records_share_the_values_they_repeat(project, monkeypatch, parallel_loa
 
 def test_records_written_alike_share_their_set_of_fields():
     """pydantic gives each model a set of the fields written; records written alike share one, also once
-    pickled by a worker (a national edition's 180,000 records took 180 MB more memory without)."""
+    pickled by a worker (a large site's 180,000 records took 180 MB more memory without)."""
     written = {"id": "alpha-gdp", "topic": "gdp", "kind": "target", "period": "2025", "label_zh": "地区生产总值增长",
                "label_en": "GDP growth", "summary_en": "Grow GDP by 6%.", "quote": "地区生产总值增长6%。",
                "source": "alpha-2025"}

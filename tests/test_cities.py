@@ -110,7 +110,7 @@ def test_the_home_and_topic_pages_lead_to_each_city(cities):
 
 
 def test_the_about_page_counts_records_per_topic_for_the_site_and_per_city_in_rows(cities):
-    """A column per city and kind would make hundreds of columns for a national edition."""
+    """A column per city and kind would make hundreds of columns for a site of 3,000 districts."""
     build_site(cities.paths)
     about = read(cities.paths.site, "en/about/index.html")
     topic_table, city_table = re.findall(r"<table.*?</table>", about, re.S)
@@ -155,7 +155,7 @@ def test_an_unknown_city_is_named_where_it_is_written(cities):
 
 
 def test_a_city_site_converts_each_citys_records_and_draws_its_charts_once(cities, monkeypatch):
-    """A national edition keeps one city's record rows and chart figures at a time: the pages come city by
+    """A site of several cities keeps one city's record rows and chart figures at a time: the pages come city by
     city, so each city's rows are converted once and each chart drawn once per language. Pages that
     interleaved cities would convert a city's rows again each time it came back."""
     converted, drawn = [], []

@@ -142,7 +142,7 @@ def test_a_citation_of_many_documents_counts_them_and_points_to_the_data_package
 
     build_site(project.paths)
     assert "“Alpha district key tasks for 2025”" in footer_citation("en/about/index.html")
-    # The scratch site's two documents stand for a national edition's thousands.
+    # The scratch site's two documents stand for the thousands of a large site.
     monkeypatch.setattr(pages_core, "NAMED_SOURCES_MAX", 1)
     build_site(project.paths)
     en, zh = footer_citation("en/about/index.html"), footer_citation("about/index.html")

@@ -129,7 +129,7 @@ class SiteCore:
 
     def scope_rows(self, scope: Scope) -> ScopeRows:
         """The record rows of a scope's districts, converted from the records table when its first page
-        is rendered. Pages come scope by scope, so only one scope's are held: a national edition's
+        is rendered. Pages come scope by scope, so only one scope's are held: a large site's
         180,000 rows would take 200 MB in every process."""
         if self._rows is None or scope.group != self._rows_group:
             self._rows, self._cards, self._card_bodies, self._passages = None, {}, {}, {}  # the last scope's go first

@@ -66,6 +66,17 @@ CHART_FIELDS = [
 ]
 
 
+# A text cell that a spreadsheet could read as a formula starts with one of these; it is written with a
+# ' in front, which spreadsheets show as text (OWASP's advice on CSV injection). Numbers are not text
+# cells and stay numbers; targets.json keeps every text as written.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """'=1+1' → "'=1+1"; '@荔湾街坊' → "'@荔湾街坊"; any other text as it is."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def _cell(value) -> str:
     """One CSV text: no 'nan', no '70000000000.0', lists joined."""
     if type(value) is str:  # most cells: tested first, as a site of 3,000 districts has 4 million
@@ -75,7 +86,7 @@ def _cell(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (tuple, list)):
-        return "; ".join(value)
+        return spreadsheet_safe("; ".join(value))
     if isinstance(value, float):
         return plain_number(value, max_decimals=6)
     return str(value)
@@ -103,8 +114,8 @@ def json_lines(columns: list[list], fields, first: bool = True, last: bool = Tru
 
 
 def csv_bytes(columns: list[list], fields, first: bool = True) -> bytes:
-    """CSV with a byte-order mark, from columns of plain values in the order of fields. A part that is
-    not the first has neither the mark nor the header.
+    """CSV with a byte-order mark, from columns of plain values in the order of fields, its text cells
+    spreadsheet_safe. A part that is not the first has neither the mark nor the header.
 
     Made column by column, each text cell taken as it is (most of the 4 million of a site of 3,000 districts):
     a call of _cell per cell and an encoding per row took twice as long."""
@@ -112,7 +123,8 @@ def csv_bytes(columns: list[list], fields, first: bool = True) -> bytes:
     writer = csv.writer(text, lineterminator="\r\n")
     if first:
         writer.writerow([name for name, _, _ in fields])
-    writer.writerows(zip(*[[v if type(v) is str else _cell(v) for v in column] for column in columns]))
+    writer.writerows(zip(*[[spreadsheet_safe(v) if type(v) is str else _cell(v) for v in column]
+                           for column in columns]))
     return (("\ufeff" if first else "") + text.getvalue()).encode("utf-8")
 
 

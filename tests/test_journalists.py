@@ -86,6 +86,31 @@ def test_targets_json_matches_the_csv(real_site):
     assert commitment["unit"] is None and commitment["bound"] is None  # not stated, never zero
 
 
+def test_no_csv_cell_can_run_as_a_spreadsheet_formula(real_site, project):
+    """Text cells starting = + - @ tab or CR get a ' in front (OWASP); numbers stay numbers, JSON keeps the text."""
+    liwan = [r for r in csv.DictReader(io.StringIO((real_site / "data/targets.csv").read_text(encoding="utf-8-sig")))
+             if r["district"] == "liwan"]
+    assert liwan and all(r["source_title_zh"].startswith("'@荔湾街坊") for r in liwan)
+    hostile = {"label_en: GDP growth": """label_en: '=HYPERLINK("http://example.org")'""",
+               "summary_en: Grow GDP by 5.5%.": 'summary_en: "+1 and more"',
+               "lead_units: [区发改局]": 'lead_units: ["@unit", "\\tsecond"]',
+               "label_zh: 城镇新增就业": 'label_zh: "-城镇新增就业"'}
+    for old, new in hostile.items():
+        project.edit("data/districts/alpha.yaml", old, new)
+    build_site(project.paths)
+    site = project.paths.site
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO((site / "data/targets.csv").read_text(encoding="utf-8-sig")))}
+    gdp = rows["alpha-gdp-growth"]
+    assert gdp["label_en"] == "'=HYPERLINK(\"http://example.org\")" and gdp["summary_en"] == "'+1 and more"
+    assert gdp["lead_units"] == "'@unit; \tsecond" and gdp["value"] == "5.5"
+    assert rows["alpha-new-jobs"]["label_zh"] == "'-城镇新增就业" and rows["alpha-new-jobs"]["value"] == "18000"
+    chart = list(csv.DictReader(io.StringIO((site / "data/charts/new-urban-jobs.csv").read_text(encoding="utf-8-sig"))))
+    assert all(not cell.startswith(("=", "+", "@")) for row in chart for cell in row.values())
+    records = {r["id"]: r for r in json.loads((site / "data/targets.json").read_text(encoding="utf-8"))}
+    assert records["alpha-gdp-growth"]["label_en"] == '=HYPERLINK("http://example.org")'
+    assert records["alpha-gdp-growth"]["lead_units"] == ["@unit", "\tsecond"]
+
+
 def test_data_package_is_valid_under_frictionless(real_site):
     report = validate(real_site / "data" / "datapackage.json")
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])

@@ -1,8 +1,13 @@
 """Stage 6: write the built site all at once, or not at all.
 
 Pages go to a fresh folder beside site/, which replaces site/ only when every
-file is written: a failed build leaves the previous site untouched.
+file is written: a failed build leaves the previous site untouched. On Linux the
+two folders are exchanged in one step (renameat2 with RENAME_EXCHANGE), so a
+reader of site/ (`serve`, a browser) never finds it missing nor half old, half new;
+elsewhere site/ is moved aside and the new one moved in, a moment apart.
 """
+import ctypes
+import errno
 import os
 import shutil
 import subprocess
@@ -48,6 +53,47 @@ def mapping_writer(files: Mapping[str, bytes]) -> Callable[[Path], int]:
     return write_into
 
 
+# renameat2's arguments (linux/fcntl.h, linux/fs.h): paths relative to the working directory, swapped.
+AT_FDCWD = -100
+RENAME_EXCHANGE = 2
+
+
+def exchange(first: Path, second: Path) -> bool:
+    """Swap two existing paths in one step; False where the system cannot (no renameat2, or a file
+    system without RENAME_EXCHANGE), so that the caller falls back to two renames."""
+    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    if renameat2 is None:
+        return False
+    if renameat2(AT_FDCWD, os.fsencode(first), AT_FDCWD, os.fsencode(second), RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(first), None, str(second))
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, another user's
+        return True
+    return True
+
+
+def _leftovers(site_dir: Path) -> list[Path]:
+    """Folders that earlier builds left beside site/: an old site whose removal was cut short, and the
+    staging folder of a build killed midway (one whose process is gone; a build still running keeps
+    its own)."""
+    found = list(site_dir.parent.glob(f".{site_dir.name}.old-*"))
+    for staging in site_dir.parent.glob(f".{site_dir.name}.new-*"):
+        pid = staging.name.rpartition("-")[2]
+        if not pid.isdigit() or (int(pid) != os.getpid() and not _pid_alive(int(pid))):
+            found.append(staging)
+    return found
+
+
 def write_site(write_into: Callable[[Path], int], site_dir: Path) -> None:
     """Have `write_into` write the new site into a fresh folder (it returns how many files it wrote),
     then put that folder in place of site/, atomically: on any failure site/ stays as it was.
@@ -58,14 +104,17 @@ def write_site(write_into: Callable[[Path], int], site_dir: Path) -> None:
     site_dir = Path(site_dir)
     staging = site_dir.with_name(f".{site_dir.name}.new-{os.getpid()}")
     retired = site_dir.with_name(f".{site_dir.name}.old-{os.getpid()}")
-    for leftover in site_dir.parent.glob(f".{site_dir.name}.old-*"):  # a removal cut short
+    for leftover in _leftovers(site_dir):
         remove_in_background(leftover)
     shutil.rmtree(staging, ignore_errors=True)
     try:
         written = write_into(staging)
-        if site_dir.exists():
-            site_dir.rename(retired)
-        staging.rename(site_dir)
+        if site_dir.exists() and exchange(staging, site_dir):
+            staging.rename(retired)  # the old site, now at the staging path
+        else:
+            if site_dir.exists():
+                site_dir.rename(retired)
+            staging.rename(site_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         if retired.exists() and not site_dir.exists():

@@ -109,6 +109,10 @@ class _Composer:
         result: dict[str, Any] = {}
         first_seen: dict[str, yaml.Node] = {}  # its line is read only for a duplicate
         for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag == MERGE_TAG:
+                self.error(key_node, path, "a merge key (<<) is not used in these files",
+                           "write each field out in the record itself")
+                continue
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != STR_TAG:
                 self.error(key_node, path, "a key must be a plain name", "write the field name as text")
                 continue
@@ -164,10 +168,76 @@ class _Composer:
 PYYAML_ONLY = ("\t", "\ufeff")
 
 
+# Deeper than any file's schema (a topic's facets' keywords are five levels down), far short of what
+# would exhaust a recursive walk; and larger than any district file will be (the largest is 115 KB).
+MAX_DEPTH = 20
+MAX_FILE_BYTES = 5 * 2**20
+MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+class RefusedYAML(yaml.MarkedYAMLError):
+    """A YAML form the data files never need, refused where it is written: anchors, aliases, deep nesting."""
+
+
+def _compose_events(text: str, loader_class) -> yaml.Node | None:
+    """The node tree of a one-document text, built from the parser's events by a loop, not by recursion
+    as PyYAML's composers do (a deeply nested value crashed libyaml's and overflowed Python's).
+    Anchors and aliases are refused before any node is copied (a few lines of them can stand for
+    billions of values), and so is nesting deeper than MAX_DEPTH."""
+    loader = loader_class(text)
+    try:
+        loader.get_event()  # stream start
+        if loader.check_event(yaml.StreamEndEvent):
+            return None
+        document = loader.get_event()
+        open_nodes: list[yaml.CollectionNode] = []
+        keys: list[yaml.Node | None] = []  # of each open mapping, the key waiting for its value
+        root = None
+        while not loader.check_event(yaml.DocumentEndEvent):
+            event = loader.get_event()
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                raise RefusedYAML(None, None, "anchors and aliases (&name, *name) are not used in these files",
+                                  event.start_mark, "write each value out in full, as the other records are")
+            if isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                node = open_nodes.pop()
+                keys.pop()
+                node.end_mark = event.end_mark
+            elif isinstance(event, yaml.ScalarEvent):
+                tag = event.tag if event.tag not in (None, "!") else loader.resolve(
+                    yaml.ScalarNode, event.value, event.implicit)
+                node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=event.style)
+            else:
+                kind = yaml.SequenceNode if isinstance(event, yaml.SequenceStartEvent) else yaml.MappingNode
+                tag = event.tag if event.tag not in (None, "!") else loader.resolve(kind, None, event.implicit)
+                if len(open_nodes) == MAX_DEPTH:
+                    raise RefusedYAML(None, None, f"values nested more than {MAX_DEPTH} levels deep",
+                                      event.start_mark, "no field nests more than a few levels: check the brackets "
+                                      "and the indentation")
+                open_nodes.append(kind(tag, [], event.start_mark, None, flow_style=event.flow_style))
+                keys.append(None)
+                continue
+            if not open_nodes:
+                root = node
+            elif isinstance(open_nodes[-1], yaml.SequenceNode):
+                open_nodes[-1].value.append(node)
+            elif keys[-1] is None:
+                keys[-1] = node
+            else:
+                open_nodes[-1].value.append((keys[-1], node))
+                keys[-1] = None
+        loader.get_event()  # document end
+        if not loader.check_event(yaml.StreamEndEvent):
+            raise yaml.composer.ComposerError("expected a single document in the stream", document.start_mark,
+                                              "but found another document", loader.get_event().start_mark)
+        return root
+    finally:
+        loader.dispose()
+
+
 def compose(text: str) -> yaml.Node | None:
     """The document's node tree, parsed by libyaml when PyYAML was built with it.
 
-    libyaml gives the same nodes and marks about ten times faster than PyYAML's
+    libyaml gives the same events and marks about ten times faster than PyYAML's
     pure-Python parser, but words its syntax errors differently; a document
     libyaml refuses is parsed again in Python, so editors see the messages
     (and lines and columns) they always have.
@@ -175,10 +245,12 @@ def compose(text: str) -> yaml.Node | None:
     fast_loader = getattr(yaml, "CSafeLoader", None)
     if fast_loader is not None and not any(c in text for c in PYYAML_ONLY):
         try:
-            return yaml.compose(text, Loader=fast_loader)
+            return _compose_events(text, fast_loader)
+        except RefusedYAML:
+            raise
         except yaml.YAMLError:
             pass
-    return yaml.compose(text, Loader=yaml.SafeLoader)
+    return _compose_events(text, yaml.SafeLoader)
 
 
 def load_yaml(text: str, file: str) -> LoadedFile:
@@ -186,6 +258,10 @@ def load_yaml(text: str, file: str) -> LoadedFile:
     loaded = LoadedFile(file=file)
     try:
         node = compose(text)
+    except RefusedYAML as exc:
+        mark = exc.problem_mark
+        loaded.errors.append(DataError(file, mark.line + 1, mark.column + 1, "", exc.problem, exc.note))
+        return loaded
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -212,6 +288,11 @@ def load_file(path: Path, display_name: str, cache: dict | None = None) -> Loade
     is compared, not the modification time, which some file systems keep to the second.
     """
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return LoadedFile(file=display_name, errors=[DataError(
+                display_name, 1, 1, "", f"the file is {size / 2**20:.1f} MB, more than the {MAX_FILE_BYTES // 2**20} MB "
+                "a data file may be", "check that it is the right file; a district's file is some 100 KB")])
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return LoadedFile(file=display_name, errors=[DataError(display_name, 1, 1, "", f"cannot read the file: {exc}")])

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pipeline.builder import build_site
 from pipeline.datadiff import GitError, data_diff
-from pipeline.errors import DataErrors
+from pipeline.errors import DataErrors, unexpected_error_message
 from pipeline.lint import check_and_lint
 from pipeline.paths import ROOT, ProjectPaths
 from pipeline.schema import write_generated
@@ -70,6 +70,9 @@ def main(argv: list[str] | None = None) -> int:
     except DataErrors as exc:
         print(exc, file=sys.stderr)
         print(f"{len(exc.errors)} problem(s) found; nothing was written.", file=sys.stderr)
+        return 1
+    except Exception as exc:  # whatever a file holds, the editor gets one line, never a traceback
+        print(unexpected_error_message(exc, paths.root), file=sys.stderr)
         return 1
     return 0
 

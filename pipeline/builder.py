@@ -7,10 +7,9 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from .assets import collect_assets
 from .charts import build_charts
+from .content import checked_with_content, read_content
 from .downloads import download_files
 from .load import data_last_changed, load_project
 from .paths import ProjectPaths
@@ -35,15 +34,10 @@ class BuildSummary:
 
 
 def check_data(paths: ProjectPaths, parse_cache: dict | None = None):
-    """Load and validate only; raises DataErrors listing every problem (parse_cache: see load.load_file)."""
-    return validate(load_project(paths, parse_cache, check_district=check_district_file))
-
-
-def read_content(paths: ProjectPaths) -> tuple[dict[str, str], dict]:
-    """The markdown pages and interface strings of content/ (our own text, not editor data)."""
-    pages = {p.name: p.read_text(encoding="utf-8") for p in sorted(paths.content.glob("*.md"))}
-    ui = yaml.safe_load((paths.content / "ui.yaml").read_text(encoding="utf-8"))
-    return pages, ui
+    """Load and validate the data, the site's own text and its templates; raises DataErrors listing every
+    problem of them all (parse_cache: see load.load_file)."""
+    return checked_with_content(
+        paths, lambda: validate(load_project(paths, parse_cache, check_district=check_district_file)))
 
 
 def site_url() -> str:

@@ -1,5 +1,9 @@
-"""The one error type every stage reports to editors."""
+"""The one error type every stage reports to editors, and the one line an unexpected error becomes."""
+import traceback
 from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
 
 
 @dataclass(frozen=True, order=True)
@@ -25,3 +29,24 @@ class DataErrors(Exception):
     def __init__(self, errors: list[DataError]):
         self.errors = sorted(set(errors))
         super().__init__("\n".join(str(e) for e in self.errors))
+
+
+def unexpected_error_message(exc: BaseException, root: Path) -> str:
+    """One line for an error no check foresaw, never a traceback: a template that fails as a page is
+    rendered (an unknown variable) is named at its line; anything else is a bug of the build, named
+    where it happened so that it can be reported."""
+    frames = traceback.extract_tb(exc.__traceback__)
+
+    def shown(filename: str) -> str:
+        try:
+            return Path(filename).resolve().relative_to(Path(root).resolve()).as_posix()
+        except ValueError:
+            return Path(filename).name
+
+    template = next((f for f in reversed(frames) if f.filename.endswith(".html")), None)
+    if isinstance(exc, jinja2.TemplateError) and template:
+        return (f"{shown(template.filename)}:{template.lineno}: template error: {exc} — check the names this "
+                f"line uses; nothing was written")
+    where = f" at {shown(frames[-1].filename)}:{frames[-1].lineno}" if frames else ""
+    return (f"unexpected error{where}: {type(exc).__name__}: {exc} — a bug in the build, not a mistake in "
+            f"your files; nothing was written. Please report it with this line.")

@@ -9,6 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from .chinese_numbers import find_figures
+from .content import checked_with_content
 from .errors import DataError
 from .load import LoadedFile, RawProject, dotted, load_project
 from .models import Dataset, District, Record
@@ -127,7 +128,8 @@ def lint(raw: RawProject, dataset: Dataset) -> list[DataWarning]:
 
 
 def check_and_lint(paths) -> tuple[Dataset, list[DataWarning]]:
-    """Validate the project (raising DataErrors on any problem), then look for likely mistakes."""
+    """Validate the project, its text and templates (raising DataErrors on any problem), then look for
+    likely mistakes."""
     raw = load_project(paths)
-    dataset = validate(raw)
+    dataset = checked_with_content(paths, lambda: validate(raw))
     return dataset, lint(raw, dataset)

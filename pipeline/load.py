@@ -310,13 +310,46 @@ def _load_run(files: list[Path], paths, cache: dict | None, check: Callable[[Loa
     return [check(one) for one in loaded] if check else list(loaded)
 
 
-def _read_archives(paths) -> list[dict[str, str]]:
-    """The archived source texts by file name, as the one result of a piece of work."""
-    archives = {}
+def _read_archives(paths) -> list[tuple[dict[str, str], list[DataError]]]:
+    """The archived source texts by file name, and the problems of those that are not UTF-8, as the one
+    result of a piece of work. A text that is not UTF-8 is kept with its undecodable bytes replaced, so
+    that its quotes are still looked for."""
+    archives, problems = {}, []
     if paths.sources.is_dir():
         for text_file in sorted(paths.sources.glob("*.txt")):
-            archives[text_file.name] = text_file.read_text(encoding="utf-8")
-    return [archives]
+            raw = text_file.read_bytes()
+            try:
+                archives[text_file.name] = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                archives[text_file.name] = raw.decode("utf-8", errors="replace")
+                problems.append(DataError(paths.display(text_file), raw[:exc.start].count(b"\n") + 1, 1, "",
+                                          "the archived text is not UTF-8",
+                                          "save it as UTF-8 (in VS Code: Save with Encoding → UTF-8)"))
+    return [(archives, problems)]
+
+
+# What the build reads under data/, by folder; any other file there is named, never passed over.
+READ_IN_DATA = {"": {"topics.yaml", "sources.yaml", "cities.yaml", "README.md"},
+                "districts": {".yaml"}, "sources": {".txt", "README.md"}, "schema": {".json"}}
+
+
+def stray_data_files(paths) -> list[DataError]:
+    """Files under data/ that the build would not read: a district saved as .yml, a stray export."""
+    problems = []
+    for path in sorted(paths.data.rglob("*")) if paths.data.is_dir() else []:
+        relative = path.relative_to(paths.data)
+        if not path.is_file() or any(part.startswith(".") for part in relative.parts):
+            continue
+        folder = relative.parent.as_posix() if relative.parent.as_posix() != "." else ""
+        known = READ_IN_DATA.get(folder, set())
+        if path.name in known or path.suffix in known:
+            continue
+        if folder == "districts" and path.suffix == ".yml":
+            hint = f"district files end in .yaml: rename it to {path.stem}.yaml"
+        else:
+            hint = "the build does not read it: move it out of data/, or remove it"
+        problems.append(DataError(paths.display(path), 1, 1, "", "a file the build does not read", hint))
+    return problems
 
 
 @dataclass
@@ -328,6 +361,7 @@ class RawProject:
     districts: list  # LoadedFile each, or what load_project's check_district made of it
     archives: dict[str, str]  # archived source text by file name
     cities: LoadedFile | None = None  # data/cities.yaml, only on a site of several cities
+    file_errors: list[DataError] = field(default_factory=list)  # archives not UTF-8, files not read
 
 
 def load_project(paths, cache: dict | None = None, check_district: Callable[[LoadedFile], Any] | None = None
@@ -348,9 +382,10 @@ def load_project(paths, cache: dict | None = None, check_district: Callable[[Loa
             *(functools.partial(_load_run, run, paths, cache, check_district) for run in runs)]
     loaded = results(work, parallel=cache is None and len(district_files) >= PARALLEL_LOAD_FROM)
     topics, sources, *city_list = [next(loaded) for _ in lists]
-    archives = next(loaded)
+    archives, archive_errors = next(loaded)
     return RawProject(topics=topics, sources=sources, districts=list(loaded), archives=archives,
-                      cities=city_list[0] if city_list else None)
+                      cities=city_list[0] if city_list else None,
+                      file_errors=archive_errors + stray_data_files(paths))
 
 
 def data_last_changed(paths) -> str | None:

@@ -14,7 +14,6 @@ is written to site/ a moment later, and always before the next rebuild.
 import html
 import mimetypes
 import sys
-import traceback
 
 from livereload import Server
 from livereload.handlers import LiveReloadHandler, StaticFileHandler
@@ -22,8 +21,8 @@ from livereload.watcher import Watcher
 from tornado.ioloop import IOLoop, PeriodicCallback
 
 from .builder import PreparedSite, cycle_collector_paused, prepare_site
-from .errors import DataErrors
-from .paths import ProjectPaths
+from .errors import DataErrors, unexpected_error_message
+from .paths import ROOT, ProjectPaths
 from .write import write_site
 
 POLL_SECONDS = 0.1
@@ -83,8 +82,8 @@ class BuildState:
         if name not in self.rendered:
             try:
                 self.rendered[name] = self.site.files[name]
-            except Exception:  # a broken template: shown like a data error, never a crash
-                self.problems = [traceback.format_exc()]
+            except Exception as exc:  # a broken template: shown like a data error, never a crash
+                self.problems = [unexpected_error_message(exc, ROOT)]
                 return None
         return name, self.rendered[name]
 
@@ -95,8 +94,8 @@ class BuildState:
         self.written = True
         try:
             write_site(self.site.files.write_into, paths.site)
-        except Exception:
-            self.problems = [traceback.format_exc()]
+        except Exception as exc:
+            self.problems = [unexpected_error_message(exc, paths.root)]
             print(f"\nwriting site/ failed; it keeps the last good build:\n{self.problems[0]}", file=sys.stderr)
 
 
@@ -115,8 +114,8 @@ def rebuild(paths: ProjectPaths, state: BuildState) -> bool:
             site = prepare_site(paths, state.parse_cache)
     except DataErrors as exc:
         state.problems = [str(e) for e in exc.errors]
-    except Exception:  # a broken template or content file must not stop the server either
-        state.problems = [traceback.format_exc()]
+    except Exception as exc:  # a broken template or content file must not stop the server either
+        state.problems = [unexpected_error_message(exc, paths.root)]
     else:
         state.use(site)
         print(f"built {site.pages} pages from {site.records} records", file=sys.stderr)

@@ -247,6 +247,7 @@ def validate(raw: RawProject) -> Dataset:
     checked = [d if isinstance(d, CheckedDistrict) else check_district_file(d) for d in raw.districts]
     for loaded in [raw.topics, raw.sources, *(c.loaded for c in checked), *([raw.cities] if raw.cities else [])]:
         report.errors.extend(loaded.errors)
+    report.errors.extend(raw.file_errors)
 
     topic_entries = _validate_list(report, raw.topics, Topic)
     source_entries = _validate_list(report, raw.sources, Source)

@@ -4,6 +4,7 @@ Each problem names file:line:column, the field and what was expected. Checks
 that span files (unknown ids, a quote missing from its source, a figure that
 disagrees with its quote) run here too, so nothing later has to doubt the data.
 """
+import collections
 import dataclasses
 import difflib
 import re
@@ -149,8 +150,8 @@ def _check_unique_ids(report: _Report, entries) -> None:
             first[entry_id] = (loaded, path)
 
 
-def _check_record(report, loaded, path, record, figure, district_id, topics, sources, archives_flat, written_ids
-                  ) -> None:
+def _check_record(report, loaded, path, record, figure, district_id, topics, sources, archives_flat, written_ids,
+                  district_ids) -> None:
     if not record.id.startswith(district_id + "-"):
         report.add(loaded, path + ("id",), f"'{record.id}' does not start with the district id",
                    f"ids in this file start with '{district_id}-'")
@@ -164,8 +165,9 @@ def _check_record(report, loaded, path, record, figure, district_id, topics, sou
                    "use an id from data/sources.yaml: " + ", ".join(sorted(sources)))
         return
     if source.district != district_id:
-        report.add(loaded, path + ("source",), f"source '{source.id}' belongs to district '{source.district}'",
-                   f"cite a source of '{district_id}'")
+        if source.district in district_ids:  # an unknown district is reported once, against the source
+            report.add(loaded, path + ("source",), f"source '{source.id}' belongs to district '{source.district}'",
+                       f"cite a source of '{district_id}'")
         return  # its quote is checked once the right source is cited
     text = archives_flat.get(source.archive)
     if text is None:
@@ -178,6 +180,30 @@ def _check_record(report, loaded, path, record, figure, district_id, topics, sou
         shown = f"{record.value:g} {record.unit} ({record.bound})"
         report.add(loaded, path + ("value",), f"the quote does not contain the figure {shown}",
                    "make value, unit and bound say what the quote says (e.g. 1.8万人 → 18000 people exact)")
+
+
+UNKNOWN_REFERENCE = re.compile(r"unknown (topic|source|city) '.*'")
+PLACES_SHOWN = 5
+
+
+def folded(errors: list[DataError]) -> list[DataError]:
+    """One message for an unknown id however many records use it (a topic renamed, a source id mistyped):
+    the first place, and how many more there are and where. Every other error is kept as it is."""
+    groups: dict[str, list[DataError]] = {}
+    kept: list[DataError] = []
+    for error in sorted(set(errors)):
+        if UNKNOWN_REFERENCE.fullmatch(error.message):
+            groups.setdefault(error.message, []).append(error)
+        else:
+            kept.append(error)
+    for message, places in groups.items():
+        first, more = places[0], places[1:]
+        if more:
+            lines = ", ".join(f"{e.file}:{e.line}" for e in more[:PLACES_SHOWN])
+            lines += f" and {len(more) - PLACES_SHOWN} more" if len(more) > PLACES_SHOWN else ""
+            first = dataclasses.replace(first, message=f"{message}, used here and in {len(more)} more place(s): {lines}")
+        kept.append(first)
+    return kept
 
 
 def _check_record_topics(report, loaded, path, record, topics, written_ids) -> None:
@@ -271,15 +297,20 @@ def validate(raw: RawProject) -> Dataset:
                        f"rename the file to {district.id}.yaml or set id: {stem}")
         districts.append(district.model_copy(update={"records": tuple(r for _, r in records)}))
         located_districts.append((loaded, district))
-        located_records.extend((loaded, ("records", i), r, one.figures.get(i), district.id) for i, r in records)
+        # Its records are checked against the file's name, so that one mistyped id is one message, not one
+        # more for each record whose id or source then seems to belong elsewhere.
+        located_records.extend((loaded, ("records", i), r, one.figures.get(i), stem) for i, r in records)
 
     # A district file that cannot be parsed still exists: name it by its file so
     # one syntax error does not cascade into "unknown district" elsewhere.
     district_ids = {d.id for d in districts} | {_file_stem(c.loaded) for c in checked}
+    citing = collections.Counter(record.source for _, _, record, _, _ in located_records)
     for i, source in source_entries:
         if source.district not in district_ids:
+            cited = f"; the {citing[source.id]} records that cite it are checked once it is fixed" \
+                if citing[source.id] else ""
             report.add(raw.sources, (i, "district"), f"unknown district '{source.district}'",
-                       "use the id of a file in data/districts/")
+                       "use the id of a file in data/districts/" + cited)
         if source.archive not in raw.archives:
             report.add(raw.sources, (i, "archive"), f"no archived text data/sources/{source.archive}",
                        "add the document's full text under data/sources/")
@@ -291,12 +322,12 @@ def validate(raw: RawProject) -> Dataset:
         written_ids = _raw_ids(raw.topics) | _raw_ids(raw.sources)  # once: sources grow with districts
         for loaded, path, record, figure, district_id in located_records:
             _check_record(report, loaded, path, record, figure, district_id, topics, sources, archives_flat,
-                          written_ids)
+                          written_ids, district_ids)
     _check_metrics(report, located_records)
     cities = _check_cities(report, raw, located_districts)
 
     if report.errors:
-        raise DataErrors(report.errors)
+        raise DataErrors(folded(report.errors))
     return Dataset(
         topics=tuple(t for _, t in topic_entries),
         sources=tuple(s for _, s in source_entries),

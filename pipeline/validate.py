@@ -11,8 +11,9 @@ import re
 
 from pydantic import BaseModel, ValidationError
 
-from .chinese_numbers import Figure, matching_figure
+from .chinese_numbers import Figure, find_figures, matching_figure
 from .errors import DataError, DataErrors
+from .formatting import figure_text, plain_number
 from .load import LoadedFile, RawProject, dotted
 from .models import City, Dataset, District, Record, Source, Topic
 
@@ -177,9 +178,22 @@ def _check_record(report, loaded, path, record, figure, district_id, topics, sou
         report.add(loaded, path + ("quote",), f"the quote is not in the text of '{source.id}'",
                    f"copy it exactly from data/sources/{source.archive} (white space may differ)")
     elif record.has_figure and figure is None:
-        shown = f"{record.value:g} {record.unit} ({record.bound})"
+        # As the documents write it, then as the fields hold it: 540亿元 (54000000000 yuan, exact).
+        written = figure_text(record.value, record.unit, record.bound, "zh", record.value_high)
+        shown = f"{written} ({plain_number(record.value)} {record.unit}, {record.bound})"
         report.add(loaded, path + ("value",), f"the quote does not contain the figure {shown}",
+                   _dropped_multiplier(record) or
                    "make value, unit and bound say what the quote says (e.g. 1.8万人 → 18000 people exact)")
+
+
+def _dropped_multiplier(record: Record) -> str:
+    """A hint when the value is the quote's figure without its 万 or 亿 (535 for 535亿元), else ''."""
+    for found in find_figures(record.quote):
+        for multiplier, word in ((10**4, "万"), (10**8, "亿")):
+            if found.unit in (None, record.unit) and abs(found.value - record.value * multiplier) < 1e-6 * found.value:
+                return (f"the quote says {found.text}: the value lacks its {word}; write it in base units, "
+                        f"{plain_number(found.value)}")
+    return ""
 
 
 UNKNOWN_REFERENCE = re.compile(r"unknown (topic|source|city) '.*'")

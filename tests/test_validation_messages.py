@@ -49,7 +49,7 @@ def test_number_written_as_text(project):
 def test_wrong_unit_for_the_quote(project):
     project.edit(ALPHA, "    unit: people\n", "    unit: person_time\n")
     assert problems(project) == [
-        f"{ALPHA}:27:12: records[1].value: the quote does not contain the figure 18000 person_time (exact)"
+        f"{ALPHA}:27:12: records[1].value: the quote does not contain the figure 1.8万人次 (18000 person_time, exact)"
         " — make value, unit and bound say what the quote says (e.g. 1.8万人 → 18000 people exact)"
     ]
 
@@ -57,7 +57,7 @@ def test_wrong_unit_for_the_quote(project):
 def test_wrong_bound_for_the_quote(project):
     project.edit(ALPHA, "    bound: exact\n    label_zh: 城镇新增就业", "    bound: at_least\n    label_zh: 城镇新增就业")
     assert problems(project) == [
-        f"{ALPHA}:27:12: records[1].value: the quote does not contain the figure 18000 people (at_least)"
+        f"{ALPHA}:27:12: records[1].value: the quote does not contain the figure 1.8万人以上 (18000 people, at_least)"
         " — make value, unit and bound say what the quote says (e.g. 1.8万人 → 18000 people exact)"
     ]
 
@@ -223,3 +223,12 @@ def test_one_root_cause_is_one_message_on_the_real_data(tmp_path):
     topic, duplicate = messages(replace("data/topics.yaml", "- id: investment", "- id: gdp"))
     assert "duplicate id 'gdp'" in duplicate
     assert re.search(r"unknown topic 'investment', used here and in \d\d more place\(s\): data/districts/", topic)
+
+
+def test_a_value_without_its_multiplier_gets_a_hint(project):
+    """1.8 written for 1.8万人: the message says the figure as the documents write it, and what to write."""
+    project.edit(ALPHA, "    value: 18000\n", "    value: 1.8\n")
+    assert problems(project) == [
+        f"{ALPHA}:27:12: records[1].value: the quote does not contain the figure 1.8人 (1.8 people, exact)"
+        " — the quote says 1.8万人: the value lacks its 万; write it in base units, 18000"
+    ]

@@ -15,9 +15,13 @@ WIDE = set("mwMW%@")
 EM_NARROW, EM_LOWER, EM_UPPER, EM_DIGIT, EM_WIDE, EM_OTHER = 0.34, 0.62, 0.76, 0.64, 0.98, 0.84
 
 
+def _full_width(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in ("W", "F")  # Chinese characters and full-width punctuation
+
+
 def char_width(ch: str) -> float:
     """The advance width of one character, in em."""
-    if unicodedata.east_asian_width(ch) in ("W", "F"):
+    if _full_width(ch):
         return 1.0
     if ch in NARROW:
         return EM_NARROW
@@ -41,7 +45,7 @@ def _pieces(text: str) -> list[str]:
     """The text cut where a line may break: after a space, and between Chinese characters."""
     pieces, current = [], ""
     for ch in text:
-        wide = unicodedata.east_asian_width(ch) in ("W", "F")
+        wide = _full_width(ch)
         if wide and current:
             pieces.append(current)
             current = ""

@@ -55,7 +55,10 @@ def test_a_tap_says_within_100_ms_that_the_chart_is_becoming_interactive(chromiu
         assert status.get_attribute("role") == "status" and status.is_visible()
         assert status.inner_text() == UI["chart_loading"]["en"]
         assert plot.locator("svg.chart-static").is_visible()  # the static chart stays until Plotly has drawn
-        tab.wait_for_function("() => true")  # let the held request reach the route
+        for _ in range(100):  # the held request reaches the route as Playwright's events are processed
+            if held:
+                break
+            tab.wait_for_timeout(50)
         assert len(held) == 1
         held[0].continue_()
         tab.wait_for_selector(".chart-plot[data-drawn=true] svg.main-svg", timeout=DRAW_TIMEOUT_MS)

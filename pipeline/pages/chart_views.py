@@ -29,6 +29,12 @@ def chart_json(figure: dict) -> Markup:
 class ChartViews(SiteCore):
     """Chart views, by scope, chart and language (pages come scope by scope; only one scope's are held)."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._chart_views: dict[tuple, dict] = {}
+        self._views_group: str | None = None
+        self._comparison_rows: dict[tuple, list[Fields]] = {}
+
     def _comparison_cells(self, scope: Scope, chart: Chart, lang: str) -> tuple[list[str], list[dict]]:
         key = (scope.group, chart.id)
         if key not in self._comparison_rows:  # once for both languages

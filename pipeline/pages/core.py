@@ -116,16 +116,14 @@ class SiteCore:
             self.sources_by_district[source.district].append(source)
         self.scopes = self._scopes()
         self.scope_of = {d.id: scope for scope in self.scopes.values() for d in scope.districts}
-        self._chart_views: dict[tuple, dict] = {}
-        self._views_group: str | None = None
         self._rows: ScopeRows | None = None
         self._rows_group: str | None = None
         self._cards: dict[tuple, Markup] = {}  # the cards of the scope whose rows are held
         self._card_bodies: dict[tuple, Markup] = {}
         self._macros = self.env.get_template("macros.html").module
         self._documents: dict[tuple, str] = {}
-        self._comparison_rows: dict[tuple, list[Fields]] = {}
-        self._passages: dict[str, list] = {}  # SourcePassages of the sources of the scope whose rows are held
+        # The source pages' passages, dropped with the rows of their scope (scope_rows).
+        self._passages: dict[str, list] = {}
 
     def scope_rows(self, scope: Scope) -> ScopeRows:
         """The record rows of a scope's districts, converted from the records table when its first page

@@ -14,6 +14,7 @@ from .downloads import download_files
 from .load import data_last_changed, load_project
 from .paths import ProjectPaths
 from .parallel import PARALLEL_FROM, results
+from .search_index import search_index_files
 from .render import LANGS, PAGES_PER_TASK, PageJob, SiteRenderer, page_makers
 from .tables import ITEM_KINDS, derive_tables
 from .validate import check_district_file, validate
@@ -52,8 +53,8 @@ class SiteFiles(Mapping):
     """Every file of the site, relative path → bytes, with pages rendered and downloads made only as they
     are read.
 
-    write_site has its write_into write every file, each as it is made: a national
-    edition's gigabytes of pages and downloads are never held in memory at once.
+    write_site has its write_into write every file, each as it is made: a large
+    site's gigabytes of pages and downloads are never held in memory at once.
     """
 
     def __init__(self, renderer: SiteRenderer, jobs: list[PageJob], made: dict[str, list[Callable[[], bytes]]],
@@ -84,8 +85,8 @@ class SiteFiles(Mapping):
     def write_into(self, folder: Path) -> int:
         """Make every file and write it under `folder`; returns how many files were written.
 
-        Pages are written by the process that renders them (one per CPU on a large site): a national
-        edition's 1.7 GB of pages never travels between processes. The parts of a large download come
+        Pages are written by the process that renders them (one per CPU on a large site): a large
+        site's 1.7 GB of pages never travels between processes. The parts of a large download come
         back to this process, in order, to be appended one after another.
         """
         writer = FileWriter(folder)
@@ -158,6 +159,7 @@ def prepare_site(paths: ProjectPaths, parse_cache: dict | None = None) -> Prepar
                             site_url=site_url(), data_updated=data_last_changed(paths))
     jobs = renderer.jobs()
     other = renderer.site_files(jobs)
+    other.update(search_index_files(renderer.search_entries()))
     other.update({asset.url.lstrip("/"): asset.content for asset in assets.values()})
     files = SiteFiles(renderer, jobs, download_files(dataset, tables, charts), other)
     return PreparedSite(files, pages=sum(job.file.endswith(".html") for job in jobs), records=len(tables.records))

@@ -2,7 +2,7 @@
 
 Templates hold layout only; every number is formatted by pipeline.formatting through the filters
 of pipeline.templating. The pages are made by family in pipeline/pages/ (home and topics,
-districts, sources, embeds, about; chart views; the core they share): this module puts them
+districts, sources, embeds, about, search; chart views; the core they share): this module puts them
 together, lists every page to make and how, and writes the sitemap.
 
 Pages that put districts side by side (home, topics, embeds) are rendered per scope: the whole
@@ -20,6 +20,7 @@ from .pages.core import LANGS, Scope, page_file, page_url
 from .pages.districts import DistrictPages
 from .pages.embeds import EmbedPages
 from .pages.home_and_topics import HomeAndTopicPages
+from .pages.search import SearchPages
 from .pages.sources import SourcePages
 
 __all__ = ["LANGS", "PAGES_PER_TASK", "PageJob", "SiteRenderer", "page_makers", "sitemap_files"]
@@ -42,7 +43,7 @@ class PageJob:
     scope: Scope | None = None
 
 
-class SiteRenderer(HomeAndTopicPages, EmbedPages, DistrictPages, SourcePages, AboutPages):
+class SiteRenderer(HomeAndTopicPages, EmbedPages, DistrictPages, SourcePages, AboutPages, SearchPages):
     """Renders every page of the site from the dataset, tables, charts and assets: each family of pages
     from its module of pipeline/pages/, each page by the method its PageJob names."""
 
@@ -64,6 +65,7 @@ class SiteRenderer(HomeAndTopicPages, EmbedPages, DistrictPages, SourcePages, Ab
                 for topic in self.dataset.topics:
                     add(page_url(lang, "topics", topic.id), "city_index", lang, topic.id)
             add(page_url(lang, "about"), "about", lang)
+            add(page_url(lang, "search"), "search", lang, in_sitemap=False)
         for scope in self.scopes.values():
             for lang in LANGS:
                 add(scope.url(lang), "home", scope, lang, scope=scope)

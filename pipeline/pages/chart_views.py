@@ -4,7 +4,6 @@ table of the same figures, the share box's embed code and links, and the chart's
 A chart's view is made once per chart and language, and shown on its topic page, its embed page
 and perhaps the home page.
 """
-import json
 from collections import defaultdict
 
 from markupsafe import Markup
@@ -17,13 +16,7 @@ from ..embed_size import embed_height
 from ..tables import ITEM_KINDS, SERIES_ORDER
 from ..templating import Fields, figure_filter
 from . import core
-from .core import Scope, SiteCore, record_url
-
-
-def chart_json(figure: dict) -> Markup:
-    """Chart JSON safe inside <script type="application/json">: no '<', '>' or '&' can end the element."""
-    text = json.dumps(figure, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return Markup(text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e"))
+from .core import Scope, SiteCore, record_url, script_json
 
 
 class ChartViews(SiteCore):
@@ -112,7 +105,7 @@ class ChartViews(SiteCore):
             "id": chart.id,
             "kind": chart.kind,
             "title": title,
-            "json": chart_json(figure),
+            "json": script_json(figure),
             "svg": Markup(chart_svg(figure, chart.id)),
             "legend": legend,
             "height": figure["layout"]["height"],

@@ -5,6 +5,7 @@ The pages themselves are made by family, in the modules beside this one: home_an
 districts, sources, embeds and about; chart_views makes the charts those pages show.
 """
 import functools
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,6 +51,12 @@ def markdown_html(text: str) -> Markup:
     """Markdown from content/, rendered and sanitised: no script, no javascript: links."""
     html = markdown.markdown(text, extensions=["tables"], output_format="html")
     return Markup(nh3.clean(html, url_schemes={"http", "https", "mailto"}))
+
+
+def script_json(value) -> Markup:
+    """JSON safe inside <script type="application/json">: no '<', '>' or '&' can end the element."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return Markup(text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e"))
 
 
 @dataclass(frozen=True)
@@ -242,6 +249,7 @@ class SiteCore:
             # Every page links to these twice or more: written once here, not called for in the template.
             "home_url": scope.url(lang),
             "about_url": page_url(lang, "about"),
+            "search_url": page_url(lang, "search"),
             "record_url": functools.partial(record_url, lang),
             "topics": self.dataset.topics,
             "topic_names": self.topic_names[lang],

@@ -31,10 +31,16 @@ class DataErrors(Exception):
         super().__init__("\n".join(str(e) for e in self.errors))
 
 
+class ToolError(Exception):
+    """A tool the build runs (Pagefind) is missing or failed: the machine's problem, not the files'."""
+
+
 def unexpected_error_message(exc: BaseException, root: Path) -> str:
     """One line for an error no check foresaw, never a traceback: a template that fails as a page is
-    rendered (an unknown variable) is named at its line; anything else is a bug of the build, named
+    rendered (an unknown variable) is named at its line; a tool that failed says what to do; anything else is a bug of the build, named
     where it happened so that it can be reported."""
+    if isinstance(exc, ToolError):
+        return f"{exc}; nothing was written"
     frames = traceback.extract_tb(exc.__traceback__)
 
     def shown(filename: str) -> str:

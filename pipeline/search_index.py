@@ -16,6 +16,8 @@ from pathlib import Path
 
 from pagefind.service import get_executable
 
+from .errors import ToolError
+
 FOLDER = "pagefind"
 # What the search page uses: the search library, its worker and its index. Pagefind also writes its
 # own search interfaces (pagefind-ui.js and others, 350 KB); the site draws its own results.
@@ -25,7 +27,7 @@ HTML_LANG = {"zh": "zh-Hans", "en": "en"}
 TIMEOUT_S = 600
 
 
-class SearchIndexError(Exception):
+class SearchIndexError(ToolError):
     """Pagefind is missing, or could not index the entries."""
 
 

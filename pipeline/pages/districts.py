@@ -1,6 +1,7 @@
 """A district's page, every record by topic, and its view by lead unit (牵头单位)."""
 from ..templating import Fields
 from .core import SiteCore
+from .filters import record_filters
 
 
 class DistrictPages(SiteCore):
@@ -17,6 +18,7 @@ class DistrictPages(SiteCore):
                   for topic_id, rows in by_topic.items()]
         name = getattr(district, f"name_{lang}")
         own_sources = self.sources_by_district[district_id]
+        has_units = any(row["lead_units"] for row in records)
         return self.render(
             "district.html",
             **self.page_context(lang, scope, ("districts", district_id), name,
@@ -24,7 +26,10 @@ class DistrictPages(SiteCore):
             district=district,
             groups=groups,
             district_sources=own_sources,
-            has_lead_units=any(row["lead_units"] for row in records),
+            has_lead_units=has_units,
+            record_filters=record_filters(records, self.t[lang], [(g.topic.id, getattr(g.topic, f"name_{lang}"))
+                                                                  for g in groups], with_units=has_units),
+            record_count=len(records),
         )
 
     def lead_units(self, district_id: str, lang: str) -> bytes:

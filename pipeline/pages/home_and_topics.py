@@ -4,6 +4,7 @@ from ..tables import COVERAGE_LEVELS
 from ..templating import Fields
 from .chart_views import ChartViews
 from .core import Scope
+from .filters import record_filters
 
 
 class HomeAndTopicPages(ChartViews):
@@ -37,6 +38,7 @@ class HomeAndTopicPages(ChartViews):
         columns = [Fields(district=d, url=scope.url(lang, "districts", d.id),
                           cards=self.record_cards(scope, lang, on_topic.get(d.id, []), topic_id))
                    for d in scope.districts]
+        shown = [row for d in scope.districts for row in on_topic.get(d.id, [])]
         charts = self._topic_charts(scope, topic_id, lang)
         return self.render(
             "topic.html",
@@ -47,6 +49,8 @@ class HomeAndTopicPages(ChartViews):
             items_only=all(c["kind"] == "items" for c in charts),
             facets=self._facets(scope, topic_id),
             columns=columns,
+            record_filters=record_filters(shown, self.t[lang]),
+            record_count=len(shown),
         )
 
     def city_index(self, lang: str, topic_id: str | None = None) -> bytes:

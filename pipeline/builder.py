@@ -9,12 +9,13 @@ from pathlib import Path
 
 from .assets import collect_assets
 from .charts import build_charts
-from .content import checked_with_content, read_content
+from .content import checked_with_content, read_content, read_settings
 from .downloads import download_files
-from .load import data_last_changed, load_project
+from .load import data_last_changed, load_project, record_lines
 from .paths import ProjectPaths
 from .parallel import PARALLEL_FROM, results
 from .search_index import search_index_files
+from .repository import Repository, repository_from
 from .render import LANGS, PAGES_PER_TASK, PageJob, SiteRenderer, page_makers
 from .tables import ITEM_KINDS, derive_tables
 from .validate import check_district_file, validate
@@ -47,6 +48,13 @@ def site_url() -> str:
     SITE_URL wins; on Netlify, its URL variable names the production address.
     """
     return os.environ.get("SITE_URL") or os.environ.get("URL") or "http://127.0.0.1:8000"
+
+
+def site_repository(paths: ProjectPaths) -> Repository | None:
+    """The GitHub repository record cards link to for reports and edits: Netlify's REPOSITORY_URL, or
+    content/site.yaml's `repository`; None for neither (the links are then left out)."""
+    settings = read_settings(paths)
+    return repository_from(os.environ.get("REPOSITORY_URL") or settings["repository"], settings["branch"])
 
 
 class SiteFiles(Mapping):
@@ -155,8 +163,11 @@ def prepare_site(paths: ProjectPaths, parse_cache: dict | None = None) -> Prepar
         kind_names={lang: {k: ui[f"item_legend_{k}"][lang] for k in ITEM_KINDS} for lang in LANGS},
     )
     assets = collect_assets(paths.assets)
+    repository = site_repository(paths)
+    lines = record_lines(paths, [d.id for d in dataset.districts]) if repository else None
     renderer = SiteRenderer(paths.templates, dataset, tables, charts, assets, content, ui,
-                            site_url=site_url(), data_updated=data_last_changed(paths))
+                            site_url=site_url(), data_updated=data_last_changed(paths), repository=repository,
+                            record_lines=lines)
     jobs = renderer.jobs()
     other = renderer.site_files(jobs)
     other.update(search_index_files(renderer.search_entries()))

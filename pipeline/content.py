@@ -1,5 +1,6 @@
-"""The site's own text and layout, checked like the data: content/ui.yaml (every string in both
-languages), the about pages (content/about.zh.md and about.en.md) and the templates.
+"""The site's own text, settings and layout, checked like the data: content/ui.yaml (every string in
+both languages), content/site.yaml (settings), the about pages (content/about.zh.md and about.en.md)
+and the templates.
 
 An editor may change any of them in a pull request; a mistake is reported with its file and
 line, never as a traceback, by `check` and `build` alike.
@@ -13,12 +14,14 @@ import jinja2
 from .errors import DataError, DataErrors
 from .load import load_file
 from .paths import ProjectPaths
+from .repository import GITHUB
 from .templating import environment
 
 T = TypeVar("T")
 
 LANGS = ("zh", "en")
 PAGES = ("about",)  # content/<page>.<lang>.md, one in each language
+SETTINGS = {"repository": "", "branch": "main"}  # content/site.yaml, each setting and its default
 
 
 def ui_problems(paths: ProjectPaths) -> list[DataError]:
@@ -52,6 +55,49 @@ def ui_problems(paths: ProjectPaths) -> list[DataError]:
             problems.append(DataError(shown, *at, f"{key}.{other}", "unknown language",
                                       "each string has exactly zh and en"))
     return problems
+
+
+def _settings_file(paths: ProjectPaths):
+    path = paths.content / "site.yaml"
+    return load_file(path, paths.display(path)) if path.is_file() else None
+
+
+def settings_problems(paths: ProjectPaths) -> list[DataError]:
+    """content/site.yaml, when there is one: known settings only, each of the expected form."""
+    loaded = _settings_file(paths)
+    if loaded is None:
+        return []
+    if loaded.errors:
+        return loaded.errors
+    if loaded.data is None:
+        return []
+    if not isinstance(loaded.data, dict):
+        return [DataError(loaded.file, 1, 1, "", "expected settings, one per line (`branch: main`)",
+                          f"write any of: {', '.join(SETTINGS)}")]
+    problems = []
+    for key, value in loaded.data.items():
+        if key not in SETTINGS:
+            problems.append(DataError(loaded.file, *loaded.position((key,), of_key=True), str(key),
+                                      "unknown setting", f"the settings are: {', '.join(SETTINGS)}"))
+        elif not isinstance(value, str):
+            problems.append(DataError(loaded.file, *loaded.position((key,)), key, f"expected text, got {value!r}",
+                                      'write it in quotes, or "" for none' if key == "repository"
+                                      else "write the branch's name"))
+        elif key == "repository" and value and not GITHUB.match(value):
+            problems.append(DataError(loaded.file, *loaded.position((key,)), key,
+                                      f"expected a GitHub repository's address, got {value!r}",
+                                      'write https://github.com/<owner>/<name>, or "" for no links'))
+        elif key == "branch" and not value.strip():
+            problems.append(DataError(loaded.file, *loaded.position((key,)), key, "no branch named",
+                                      "write the branch the site is built from, such as main"))
+    return problems
+
+
+def read_settings(paths: ProjectPaths) -> dict[str, str]:
+    """The settings of content/site.yaml, with the default of each one it leaves out (once
+    settings_problems has found none)."""
+    loaded = _settings_file(paths)
+    return SETTINGS | (loaded.data or {} if loaded else {})
 
 
 def page_problems(paths: ProjectPaths) -> list[DataError]:
@@ -96,7 +142,7 @@ def template_problems(paths: ProjectPaths, env: jinja2.Environment) -> list[Data
 
 def content_problems(paths: ProjectPaths, env: jinja2.Environment) -> list[DataError]:
     """Everything wrong in content/ and templates/, all at once."""
-    return ui_problems(paths) + page_problems(paths) + template_problems(paths, env)
+    return ui_problems(paths) + settings_problems(paths) + page_problems(paths) + template_problems(paths, env)
 
 
 def checked_with_content(paths: ProjectPaths, validate_data: Callable[[], T]) -> T:

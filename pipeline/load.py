@@ -388,6 +388,22 @@ def load_project(paths, cache: dict | None = None, check_district: Callable[[Loa
                       file_errors=archive_errors + stray_data_files(paths))
 
 
+RECORD_ID_LINE = re.compile(r"[ \t]*(?:-[ \t]+)?id:[ \t]*[\"']?([a-z0-9-]+)[\"']?[ \t]*(?:#.*)?\r?")
+
+
+def record_lines(paths, district_ids: list[str]) -> dict[str, int]:
+    """Record id → the line its id is written on, in data/districts/<district>.yaml (for the "edit"
+    links of record cards). Read from the text alone: a checked file writes each as an `id:` line."""
+    lines = {}
+    for district_id in district_ids:
+        text = (paths.districts / f"{district_id}.yaml").read_text(encoding="utf-8-sig")
+        for number, line in enumerate(text.split("\n"), start=1):
+            found = RECORD_ID_LINE.fullmatch(line)
+            if found:
+                lines.setdefault(found[1], number)
+    return lines
+
+
 def data_last_changed(paths) -> str | None:
     """The date (YYYY-MM-DD) of the last commit that changed data/, or None outside a git checkout.
 

@@ -26,7 +26,7 @@ from .pages.sources import SourcePages
 __all__ = ["LANGS", "PAGES_PER_TASK", "PageJob", "SiteRenderer", "page_makers", "sitemap_files"]
 
 PAGES_PER_TASK = 400  # at most, pages rendered in one go by a worker of a large site (a city has about 200)
-# Pages one sitemap file may list (sitemaps.org); a site of 9,200 districts would pass it.
+# Pages one sitemap file may list (sitemaps.org); a site of 4,600 districts, in two languages, would pass it.
 SITEMAP_URLS_MAX = 50_000
 
 
@@ -90,19 +90,22 @@ class SiteRenderer(HomeAndTopicPages, EmbedPages, DistrictPages, SourcePages, Ab
         """The files that list the pages: sitemap.xml (with its parts on a very large site) and robots.txt."""
         urls = sorted(j.sitemap_url for j in jobs if j.sitemap_url and not j.sitemap_url.startswith("/en/"))
         return {
-            **sitemap_files(self.site_url, urls),
+            **sitemap_files(self.site_url, urls, self.data_updated),
             "robots.txt": f"User-agent: *\nAllow: /\nSitemap: {self.site_url}/sitemap.xml\n".encode("utf-8"),
         }
 
 
-def sitemap_files(site_url: str, urls: list[str]) -> dict[str, bytes]:
-    """sitemap.xml listing every page (its Chinese address, each with its English alternate). Past
-    SITEMAP_URLS_MAX pages, the sitemap protocol's limit for one file, the pages are listed in
-    sitemap-1.xml, sitemap-2.xml … and sitemap.xml becomes the index of those files."""
-    if len(urls) <= SITEMAP_URLS_MAX:
-        return {"sitemap.xml": _urlset(site_url, urls)}
-    parts = {f"sitemap-{n}.xml": _urlset(site_url, urls[start:start + SITEMAP_URLS_MAX])
-             for n, start in enumerate(range(0, len(urls), SITEMAP_URLS_MAX), start=1)}
+def sitemap_files(site_url: str, urls: list[str], last_changed: str | None = None) -> dict[str, bytes]:
+    """sitemap.xml listing every page in both languages, each with its two language versions and the date
+    the data last changed. Past SITEMAP_URLS_MAX pages, the sitemap protocol's limit for one file, the
+    pages are listed in sitemap-1.xml, sitemap-2.xml … and sitemap.xml becomes the index of those files.
+
+    urls are the Chinese pages' addresses; each English page's is the same under /en."""
+    pages = [(lang, url) for url in urls for lang in LANGS]
+    if len(pages) <= SITEMAP_URLS_MAX:
+        return {"sitemap.xml": _urlset(site_url, pages, last_changed)}
+    parts = {f"sitemap-{n}.xml": _urlset(site_url, pages[start:start + SITEMAP_URLS_MAX], last_changed)
+             for n, start in enumerate(range(0, len(pages), SITEMAP_URLS_MAX), start=1)}
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
              *(f"  <sitemap><loc>{xml_escape(site_url + '/' + name)}</loc></sitemap>" for name in parts),
@@ -110,13 +113,15 @@ def sitemap_files(site_url: str, urls: list[str]) -> dict[str, bytes]:
     return {"sitemap.xml": ("\n".join(lines) + "\n").encode("utf-8"), **parts}
 
 
-def _urlset(site_url: str, urls: list[str]) -> bytes:
+def _urlset(site_url: str, pages: list[tuple[str, str]], last_changed: str | None) -> bytes:
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">']
-    for url in urls:  # each a Chinese page's address; its English page's is the same under /en
-        lines.append(f"  <url><loc>{xml_escape(site_url + url)}</loc>")
-        lines.append(f'    <xhtml:link rel="alternate" hreflang="zh-Hans" href="{xml_escape(site_url + url)}"/>')
-        lines.append(f'    <xhtml:link rel="alternate" hreflang="en" href="{xml_escape(site_url + "/en" + url)}"/>')
+    lastmod = f"<lastmod>{xml_escape(last_changed)}</lastmod>" if last_changed else ""
+    for lang, url in pages:
+        zh, en = xml_escape(site_url + url), xml_escape(site_url + "/en" + url)
+        lines.append(f"  <url><loc>{zh if lang == 'zh' else en}</loc>{lastmod}")
+        lines.append(f'    <xhtml:link rel="alternate" hreflang="zh-Hans" href="{zh}"/>')
+        lines.append(f'    <xhtml:link rel="alternate" hreflang="en" href="{en}"/>')
         lines.append("  </url>")
     lines.append("</urlset>")
     return ("\n".join(lines) + "\n").encode("utf-8")

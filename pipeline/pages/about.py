@@ -34,5 +34,5 @@ class AboutPages(SiteCore):
         )
 
     def not_found(self) -> bytes:
-        return self.render("404.html", **self.page_context("zh", self.site_scope, (), "404", self.ui["not_found"]["zh"]),
-                           t_en=self.t["en"])
+        context = self.page_context("zh", self.site_scope, (), "404", self.ui["not_found"]["zh"])
+        return self.render("404.html", **(context | {"has_address": False}), t_en=self.t["en"])

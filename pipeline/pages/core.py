@@ -18,6 +18,7 @@ from .. import formatting
 from ..assets import Asset
 from ..charts import Chart
 from ..models import Dataset, District, Source
+from ..repository import Repository
 from ..tables import Tables, plain_rows, topic_keys
 from ..templating import Fields, environment
 
@@ -100,7 +101,8 @@ class SiteCore:
 
     def __init__(self, templates_dir, dataset: Dataset, tables: Tables, charts: dict[str | None, dict[str, Chart]],
                  assets: dict[str, Asset], content: dict[str, str], ui: dict[str, dict[str, str]],
-                 site_url: str, data_updated: str | None):
+                 site_url: str, data_updated: str | None, repository: Repository | None = None,
+                 record_lines: dict[str, int] | None = None):
         self.dataset = dataset
         self.tables = tables
         self.charts = charts
@@ -110,6 +112,8 @@ class SiteCore:
         self.ui = ui
         self.site_url = site_url.rstrip("/")
         self.data_updated = data_updated
+        self.repository = repository
+        self.record_lines = record_lines or {}
         self.env = environment(Path(templates_dir).resolve())
         self.templates = {}
         self.topics = {t.id: t for t in dataset.topics}
@@ -153,11 +157,20 @@ class SiteCore:
             if body_key not in self._card_bodies:  # the same under its topic and each of its tags
                 self._card_bodies[body_key] = self._macros.record_body(
                     row, lang, self.t[lang], scope.url(lang, "sources", row["source"]),
-                    functools.partial(record_url, lang), rows.progress.get(row["id"], ()))
+                    functools.partial(record_url, lang), rows.progress.get(row["id"], ()),
+                    self.repository_links(lang, row))
             own_topic = (Fields(url=scope.url(lang, "topics", row["topic"]), name=self.topic_names[lang][row["topic"]])
                          if also_under else None)
             self._cards[key] = self._macros.record(row, lang, self.t[lang], own_topic, self._card_bodies[body_key])
         return self._cards[key]
+
+    def repository_links(self, lang: str, row: Fields) -> Fields | None:
+        """Where to report an error in a record and to edit it, or None when the repository is not known."""
+        if self.repository is None:
+            return None
+        path = f"data/districts/{row['district']}.yaml"
+        return Fields(report=self.repository.report_url(row["id"], self.site_url + record_url(lang, row)),
+                      edit=self.repository.file_url(path, self.record_lines.get(row["id"])))
 
     def record_cards(self, scope: Scope, lang: str, rows: list[Fields], here: str | None = None) -> Markup:
         """The cards of several records, one after another (joined here: a template looping over
@@ -240,6 +253,7 @@ class SiteCore:
             "description": description,
             "url": url,
             "absolute_url": self.site_url + url,
+            "has_address": True,  # the 404 page has none: it is served at any address that has no page
             "other_lang": other,
             "other_url": page_url(other, *parts),
             "other_absolute_url": self.site_url + page_url(other, *parts),

@@ -1,0 +1,43 @@
+"""Where the site's files are kept on GitHub, for each record card's "report an error" and "edit" links.
+
+The address comes from the build environment (Netlify sets REPOSITORY_URL) or, failing that, from
+content/site.yaml. Without either, or for a host other than GitHub, the links are left out: a link
+that leads nowhere is worse than none.
+"""
+import re
+from dataclasses import dataclass
+from urllib.parse import quote, urlencode
+
+ISSUE_FORM = "data-error.yml"  # .github/ISSUE_TEMPLATE/data-error.yml; its field ids are the parameters below
+GITHUB = re.compile(r"^(?:https://github\.com/|git@github\.com:)([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+?)(?:\.git)?/?$")
+
+
+@dataclass(frozen=True)
+class Repository:
+    """A GitHub repository and the branch the site is built from."""
+
+    owner: str
+    name: str
+    branch: str
+
+    @property
+    def web_url(self) -> str:
+        return f"https://github.com/{self.owner}/{self.name}"
+
+    def report_url(self, record_id: str, page: str) -> str:
+        """A new issue in the data-error form, with the record's id and page filled in."""
+        query = urlencode({"template": ISSUE_FORM, "title": f"Data error: {record_id}", "record": record_id,
+                           "page": page})
+        return f"{self.web_url}/issues/new?{query}"
+
+    def file_url(self, path: str, line: int | None) -> str:
+        """A file of the repository, at a line when one is given; its edit button is one tap away."""
+        at = f"#L{line}" if line else ""
+        return f"{self.web_url}/blob/{quote(self.branch)}/{quote(path)}{at}"
+
+
+def repository_from(address: str | None, branch: str) -> Repository | None:
+    """The repository at a GitHub address (https://github.com/owner/name or git@github.com:owner/name),
+    or None for no address or another host."""
+    found = GITHUB.match((address or "").strip())
+    return Repository(found[1], found[2], branch) if found else None

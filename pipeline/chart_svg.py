@@ -1,12 +1,13 @@
 """A static SVG of each chart, drawn at build time from the same figure dict Plotly draws.
 
 The page shows this SVG at once, with JavaScript off too; plotly.js (360 KB
-compressed) is fetched only when a reader reaches for a chart, and then
-replaces the SVG in the same box. The SVG element is the plot area (the page
-margins are CSS), horizontal positions inside it are percentages, so the bars
-stretch to any width while the text keeps its real size; axis labels sit
-outside it at negative x, as Plotly places them in its margin. Title and
-legend are HTML around the chart, so they wrap on a phone.
+compressed) is fetched only when a reader reaches for a chart, and then takes
+the SVG's place in the same box (the SVG stays there, for print). The SVG
+element is the plot area (the page margins are CSS), horizontal positions
+inside it are percentages, so the bars stretch to any width while the text
+keeps its real size; axis labels sit outside it at negative x, as Plotly places
+them in its margin. Title and legend are HTML around the chart, so they wrap on
+a phone.
 
 Attribute values are written as they are: each is a number, a colour, a slug
 or a name of our own, never a reader's text (a large site draws tens of
@@ -18,11 +19,21 @@ import math
 from html import unescape
 from xml.sax.saxutils import escape, quoteattr
 
-from .charts import LINE_HEIGHT, MUTED, plotly_text
+from .charts import (ACTUAL_COLOUR, AXIS, GRID, INK, LINE_HEIGHT, MUTED, NO_FIGURE, NO_FIGURE_LINE, PAPER,
+                     TARGET_COLOUR, plotly_text)
 from .text_metrics import text_width, wrap
 
-GRID = "#e5e5e5"
-INK = "#1a1a1a"
+# Each colour the charts are drawn in, and its counterpart in a dark scheme: style.css's dark values
+# (tests/test_dark_mode.py checks they agree). On a page style.css restyles the colour attributes; a
+# standalone file, opened on its own, carries these as its own rules.
+DARK = {
+    PAPER: "#16181c", INK: "#e8e6e3", MUTED: "#a3a9b1", GRID: "#33383f", AXIS: "#8d939b",
+    TARGET_COLOUR: "#8ab8e6", ACTUAL_COLOUR: "#f0a35c", NO_FIGURE: "#4b5361", NO_FIGURE_LINE: "#7d8797",
+}
+DARK_STYLE = ("<style>@media screen and (prefers-color-scheme: dark) {"
+              + "".join(f'[fill="{light}"]{{fill:{dark}}}[stroke="{light}"]{{stroke:{dark}}}'
+                        for light, dark in DARK.items())
+              + "}</style>")
 
 
 def _text(x, y, content: str, anchor: str = "start", fill: str | None = None) -> str:
@@ -61,7 +72,7 @@ def _defs(figure: dict, chart_id: str) -> str:
             patterns.append(
                 f'<pattern id="hatch-{chart_id}-{i}" width="6" height="6" patternUnits="userSpaceOnUse" '
                 f'patternTransform="rotate(45)">'
-                f'<rect width="6" height="6" fill="#ffffff"/>'
+                f'<rect width="6" height="6" fill="{PAPER}"/>'
                 f'<line x1="0" y1="0" x2="0" y2="6" stroke="{pattern["fgcolor"]}" stroke-width="2"/></pattern>')
     return f"<defs>{''.join(patterns)}</defs>" if patterns else ""
 
@@ -99,7 +110,7 @@ def _vertical_groups(figure: dict, chart_id: str, top: float, bottom: float) -> 
         centre = (categories.index(note["x"]) + 0.5) / len(categories) * 100
         lines = note["text"].count("<br>")
         parts.append(_text(_pct(centre), bottom - 6 - lines * LINE_HEIGHT, note["text"], anchor="middle", fill=MUTED))
-    parts.append(f'<line x1="0" x2="100%" y1="{_px(bottom)}" y2="{_px(bottom)}" stroke="#444444"/>')
+    parts.append(f'<line x1="0" x2="100%" y1="{_px(bottom)}" y2="{_px(bottom)}" stroke="{AXIS}"/>')
     for i, name in enumerate(categories):
         parts.append(_text(_pct((i + 0.5) / len(categories) * 100), bottom + 17, name, anchor="middle"))
     return parts
@@ -130,7 +141,8 @@ def _horizontal_stack(figure: dict, chart_id: str, top: float, bottom: float) ->
             width = value / x_max * 100
             parts.append(f'<rect x="{_pct(start)}" y="{_px(bar_y)}" width="{_pct(width)}" height="{_px(bar_height)}" '
                          f'fill="{fill}" stroke="{stroke}"/>')
-            text_fill = "#ffffff" if trace["marker"]["color"] == figure["data"][0]["marker"]["color"] else None
+            # A figure on a target bar is in the paper's colour: white on dark blue, dark on light blue.
+            text_fill = PAPER if trace["marker"]["color"] == figure["data"][0]["marker"]["color"] else None
             parts.append(_text(_pct(start + width / 2), bar_y + bar_height / 2 + 4, str(value), anchor="middle",
                                fill=text_fill))
             start += width
@@ -180,7 +192,8 @@ def _legend(figure: dict, chart_id: str, y: float, width: float) -> tuple[list[s
 
 def standalone_svg(figure: dict, chart_id: str, title: str, footer: list[str], font_family: str) -> bytes:
     """The chart as an SVG file of its own, for download: its title, the plot, the legend and the
-    source lines (footer) inside a 640-pixel-wide image, so that it reads without the page around it."""
+    source lines (footer) inside a 640-pixel-wide image, so that it reads without the page around it;
+    dark where the viewer's scheme is dark."""
     layout = figure["layout"]
     margin, height = layout["margin"], layout["height"]
     inner = STANDALONE_WIDTH - 2 * PADDING
@@ -209,6 +222,6 @@ def standalone_svg(figure: dict, chart_id: str, title: str, footer: list[str], f
     svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{STANDALONE_WIDTH}" height="{total}" '
            f'viewBox="0 0 {STANDALONE_WIDTH} {total}" font-family={quoteattr(font_family)} '
            f'font-size="{layout["font"]["size"]}" fill="{INK}">'
-           f'<title>{escape(title)}</title>{_defs(figure, chart_id)}'
-           f'<rect width="100%" height="100%" fill="#ffffff"/>{"".join(parts)}</svg>\n')
+           f'<title>{escape(title)}</title>{DARK_STYLE}{_defs(figure, chart_id)}'
+           f'<rect width="100%" height="100%" fill="{PAPER}"/>{"".join(parts)}</svg>\n')
     return svg.encode("utf-8")

@@ -33,9 +33,17 @@ FONT = {
 }
 FONT_SIZE = 12     # every text of a chart, static and interactive alike
 LINE_HEIGHT = 15   # of a label's lines, in pixels
+# Light colours. On a page style.css and charts.js give each its dark counterpart when the reader's
+# scheme is dark (each is matched by value, so a new colour needs a place in both, and in chart_svg.DARK).
 TARGET_COLOUR = "#1f4e79"
 ACTUAL_COLOUR = "#b35900"
+INK = "#1a1a1a"
 MUTED = "#555555"
+PAPER = "#ffffff"
+GRID = "#e5e5e5"
+AXIS = "#444444"
+NO_FIGURE = "#c9ced6"
+NO_FIGURE_LINE = "#8a93a0"
 # The narrowest box a chart is drawn in: a 320-pixel phone, less the page's padding and the chart's
 # border and padding on a topic page (style.css). Labels are wrapped and margins sized to fit it.
 NARROWEST_PLOT_BOX = 320 - 2 * 16 - 2 * (1 + 12)
@@ -126,7 +134,7 @@ def comparison_chart(export_name: str, rows: list[dict], district_names: dict[st
             "customdata": hovers,
             "hovertemplate": "%{customdata}<extra></extra>",
             "marker": {
-                "color": TARGET_COLOUR if is_target else "#ffffff",
+                "color": TARGET_COLOUR if is_target else PAPER,
                 "line": {"color": TARGET_COLOUR if is_target else ACTUAL_COLOUR, "width": 2},
                 "pattern": {"shape": "" if is_target else "/", "fgcolor": ACTUAL_COLOUR, "size": 6},
             },
@@ -146,7 +154,7 @@ def comparison_chart(export_name: str, rows: list[dict], district_names: dict[st
     margin = {"l": margin_left, "r": 8, "t": 32 if caption else 16,
               "b": 16 + max(_lines(name) for name in x_names) * LINE_HEIGHT}
     layout = {
-        "font": {"family": FONT[lang], "size": FONT_SIZE, "color": "#1a1a1a"},
+        "font": {"family": FONT[lang], "size": FONT_SIZE, "color": INK},
         "barmode": "group",
         "bargap": 0.35,
         "height": margin["t"] + PLOT_AREA_HEIGHT + margin["b"],
@@ -154,12 +162,12 @@ def comparison_chart(export_name: str, rows: list[dict], district_names: dict[st
         "showlegend": False,
         "xaxis": {"categoryorder": "array", "categoryarray": x_names, "fixedrange": True},
         "yaxis": {"fixedrange": True, "range": [0, ticks[-1]], "tickvals": ticks, "ticktext": tick_text,
-                  "zeroline": True, "gridcolor": "#e5e5e5"},
+                  "zeroline": True, "zerolinecolor": AXIS, "gridcolor": GRID},
         "dragmode": False,
         "hovermode": "closest",
         "annotations": annotations,
-        "paper_bgcolor": "#ffffff",
-        "plot_bgcolor": "#ffffff",
+        "paper_bgcolor": PAPER,
+        "plot_bgcolor": PAPER,
     }
     return {"data": traces, "layout": layout, "config": _config(export_name, lang), "export": _export(title, layout)}
 
@@ -177,9 +185,9 @@ def _export(title: str, layout: dict) -> dict:
 
 ITEM_STYLE = {
     "target": {"color": TARGET_COLOUR, "line": {"color": TARGET_COLOUR, "width": 1}},
-    "actual": {"color": "#ffffff", "line": {"color": ACTUAL_COLOUR, "width": 2},
+    "actual": {"color": PAPER, "line": {"color": ACTUAL_COLOUR, "width": 2},
                "pattern": {"shape": "/", "fgcolor": ACTUAL_COLOUR, "size": 6}},
-    "no-figure": {"color": "#c9ced6", "line": {"color": "#8a93a0", "width": 1}},
+    "no-figure": {"color": NO_FIGURE, "line": {"color": NO_FIGURE_LINE, "width": 1}},
 }
 
 
@@ -213,14 +221,15 @@ def items_chart(export_name: str, counts: dict[tuple[str, str], int], districts:
         })
     row_height = max(56, max(len(lines) for lines in wrapped) * LINE_HEIGHT + 16)
     layout = {
-        "font": {"family": FONT[lang], "size": FONT_SIZE, "color": "#1a1a1a"},
+        "font": {"family": FONT[lang], "size": FONT_SIZE, "color": INK},
         "barmode": "stack", "height": 40 + row_height * len(districts),
         "margin": {"l": margin_left, "r": 16, "t": 8, "b": 32},
         "showlegend": False,
-        "xaxis": {"fixedrange": True, "range": [0, ticks[-1]], "tickvals": ticks, "gridcolor": "#e5e5e5"},
+        "xaxis": {"fixedrange": True, "range": [0, ticks[-1]], "tickvals": ticks, "gridcolor": GRID,
+                  "zerolinecolor": AXIS},
         "yaxis": {"fixedrange": True, "autorange": "reversed", "categoryorder": "array", "categoryarray": names},
         "dragmode": False, "hovermode": "closest",
-        "paper_bgcolor": "#ffffff", "plot_bgcolor": "#ffffff",
+        "paper_bgcolor": PAPER, "plot_bgcolor": PAPER,
     }
     return {"data": traces, "layout": layout, "config": _config(export_name, lang), "export": _export(title, layout)}
 

@@ -7,6 +7,7 @@ index of the built pages, one result per page, cannot give. (The package's Pytho
 per entry, two minutes for this site.) Pagefind's extended binary segments Chinese into words; it
 ships inside its wheel, so nothing is downloaded at build time.
 """
+import json
 import subprocess
 import tempfile
 from collections.abc import Iterable
@@ -23,7 +24,7 @@ FOLDER = "pagefind"
 # own search interfaces (pagefind-ui.js and others, 350 KB); the site draws its own results.
 LIBRARY_FILES = frozenset({"pagefind.js", "pagefind-worker.js", "pagefind-entry.json"})
 INDEX_SUFFIXES = (".pagefind", ".pf_meta", ".pf_index", ".pf_fragment")
-HTML_LANG = {"zh": "zh-Hans", "en": "en"}
+HTML_LANG = {"zh": "zh", "en": "en"}  # the codes Pagefind segments by; the pages' zh-Hans finds "zh"
 TIMEOUT_S = 600
 
 
@@ -71,7 +72,11 @@ def search_index_files(entries: Iterable[SearchEntry]) -> dict[str, bytes]:
         if run.returncode != 0:
             raise SearchIndexError(f"Pagefind failed: {(run.stderr or run.stdout).strip()}")
         written = sorted(p for p in bundle.rglob("*") if p.is_file() and _published(p))
-        return {f"{FOLDER}/{p.relative_to(bundle).as_posix()}": p.read_bytes() for p in written}
+        files = {f"{FOLDER}/{p.relative_to(bundle).as_posix()}": p.read_bytes() for p in written}
+    entry = f"{FOLDER}/pagefind-entry.json"  # Pagefind lists its languages in any order: two builds differed
+    files[entry] = json.dumps(json.loads(files[entry]), ensure_ascii=False, sort_keys=True,
+                              separators=(",", ":")).encode("utf-8")
+    return files
 
 
 def _published(path: Path) -> bool:

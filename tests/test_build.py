@@ -124,7 +124,8 @@ def test_assets_are_self_hosted_under_hashed_names(project):
     site = project.paths.site
     html = read(site, "topics/gdp/index.html")
     loaded = re.findall(r'(?:src|data-plotly)="([^"]+)"', html) + re.findall(r'<link rel="stylesheet" href="([^"]+)"', html)
-    assert len(loaded) == 3  # style.css, charts.js, and plotly.js when a chart comes into view
+    # style.css, site.js, charts.js, filters.js, and plotly.js when a chart comes into view
+    assert len(loaded) == 5
     for url in loaded:
         assert re.fullmatch(r"/assets/(vendor/)?[a-z.-]+\.[0-9a-f]{10}\.(js|css)", url)
         assert (site / url.lstrip("/")).is_file()

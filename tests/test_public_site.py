@@ -5,6 +5,7 @@ from xml.etree import ElementTree
 import pytest
 
 from pipeline.builder import check_data
+from pipeline.load import data_last_changed
 from pipeline.paths import ProjectPaths
 from test_journalists import first_load_bytes
 
@@ -100,8 +101,21 @@ def test_first_load_stays_within_budget(real_site):
 
 def test_search_engines_and_sharing(real_site, dataset):
     sitemap = ElementTree.parse(real_site / "sitemap.xml").getroot()
-    locs = [el.text for el in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
-    assert len(locs) == 2 + len(dataset.topics) + len(dataset.districts) + 1 + len(dataset.sources)
+    entries = list(sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}url"))
+    locs = [entry.find("{http://www.sitemaps.org/schemas/sitemap/0.9}loc").text for entry in entries]
+    pages_per_language = 2 + len(dataset.topics) + len(dataset.districts) + 1 + len(dataset.sources)
+    assert len(locs) == len(set(locs)) == 2 * pages_per_language
+    assert sum("/en/" in loc for loc in locs) == pages_per_language
+    for entry, loc in zip(entries, locs):  # each page names both its language versions, one of them itself
+        alternates = {link.get("hreflang"): link.get("href")
+                      for link in entry.iter("{http://www.w3.org/1999/xhtml}link")}
+        assert set(alternates) == {"zh-Hans", "en"} and loc in alternates.values()
+        origin = "/".join(alternates["zh-Hans"].split("/")[:3])
+        assert alternates["en"] == origin + "/en" + alternates["zh-Hans"][len(origin):]
+    changed = {entry.find("{http://www.sitemaps.org/schemas/sitemap/0.9}lastmod").text for entry in entries}
+    assert changed == {data_last_changed(ProjectPaths())}  # the date of the data's last commit
+    not_found = read(real_site, "404.html")
+    assert 'rel="canonical"' not in not_found and 'rel="alternate"' not in not_found
     assert "Sitemap: " in read(real_site, "robots.txt")
     page = read(real_site, "en/topics/ai/index.html")
     assert '<link rel="alternate" hreflang="zh-Hans" href="' in page

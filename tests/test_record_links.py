@@ -1,0 +1,97 @@
+"""Each record card's links: to itself, and, when the repository is known, to report an error in it
+(the GitHub issue form, prefilled) and to edit it (its district's YAML file at its line)."""
+import re
+from html import unescape
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import yaml
+
+from pipeline.builder import build_site
+from pipeline.errors import DataErrors
+
+ROOT = Path(__file__).resolve().parent.parent
+ISSUE_FORM = ROOT / ".github" / "ISSUE_TEMPLATE" / "data-error.yml"
+
+
+def card_links(page: str) -> dict[str, list[str]]:
+    """Record id → the addresses of its card's links line."""
+    links = {}
+    for card in re.findall(r'<article class="record[^"]*" id="[^"]+">.*?</article>', page, re.S):
+        record_id = re.search(r'id="([^"]+)"', card)[1]
+        line = re.search(r'<p class="record-links">(.*?)</p>', card, re.S)[1]
+        links[record_id] = [unescape(href) for href in re.findall(r'href="([^"]+)"', line)]
+    return links
+
+
+@pytest.fixture
+def without_repository(monkeypatch):
+    monkeypatch.delenv("REPOSITORY_URL", raising=False)
+
+
+def test_without_a_repository_a_card_links_only_to_itself(project, without_repository):
+    build_site(project.paths)
+    links = card_links((project.paths.site / "districts/alpha/index.html").read_text(encoding="utf-8"))
+    assert links and all(hrefs == [f"/districts/alpha/#{record_id}"] for record_id, hrefs in links.items())
+
+
+def test_netlifys_repository_url_gives_report_and_edit_links(project, monkeypatch):
+    monkeypatch.setenv("REPOSITORY_URL", "https://github.com/civic-data/gz-targets")
+    monkeypatch.setenv("SITE_URL", "https://example.org")
+    build_site(project.paths)
+    yaml_lines = (project.root / "data/districts/alpha.yaml").read_text(encoding="utf-8").split("\n")
+    links = card_links((project.paths.site / "en/districts/alpha/index.html").read_text(encoding="utf-8"))
+    form_fields = {item["id"] for item in yaml.safe_load(ISSUE_FORM.read_text(encoding="utf-8"))["body"] if "id" in item}
+    for record_id, (own, report, edit) in links.items():
+        assert own == f"/en/districts/alpha/#{record_id}"
+        address = urlsplit(report)
+        assert address.netloc == "github.com" and address.path == "/civic-data/gz-targets/issues/new"
+        query = {key: values[0] for key, values in parse_qs(address.query).items()}
+        assert query["template"] == ISSUE_FORM.name
+        assert query["record"] == record_id
+        assert query["page"] == f"https://example.org/en/districts/alpha/#{record_id}"
+        assert {"record", "page"} <= form_fields  # the form has the fields the link fills
+        file, line = edit.split("#L")
+        assert file == "https://github.com/civic-data/gz-targets/blob/main/data/districts/alpha.yaml"
+        assert re.search(rf"\bid: {record_id}$", yaml_lines[int(line) - 1])
+
+
+def test_the_repository_can_be_set_in_the_content(project, without_repository):
+    project.edit("content/site.yaml", 'repository: ""', 'repository: "git@github.com:civic-data/gz-targets.git"')
+    project.edit("content/site.yaml", "branch: main", "branch: data-fixes")
+    build_site(project.paths)
+    page = (project.paths.site / "districts/alpha/index.html").read_text(encoding="utf-8")
+    assert "https://github.com/civic-data/gz-targets/blob/data-fixes/data/districts/alpha.yaml#L" in page
+    assert "https://github.com/civic-data/gz-targets/issues/new?template=data-error.yml" in page
+
+
+def test_another_host_gives_no_links_rather_than_broken_ones(project, monkeypatch):
+    monkeypatch.setenv("REPOSITORY_URL", "https://gitlab.com/civic-data/gz-targets")
+    build_site(project.paths)
+    page = (project.paths.site / "districts/alpha/index.html").read_text(encoding="utf-8")
+    assert "gitlab.com" not in page and "github.com" not in page
+
+
+def test_a_wrong_setting_is_named_at_its_line(project, without_repository):
+    project.edit("content/site.yaml", 'repository: ""', 'repository: "github.com/civic-data"')
+    project.write("content/site.yaml", (project.root / "content/site.yaml").read_text(encoding="utf-8")
+                  + "colour: blue\n", dedent=False)
+    with pytest.raises(DataErrors) as raised:
+        build_site(project.paths)
+    messages = [str(e) for e in raised.value.errors]
+    text = (project.root / "content/site.yaml").read_text(encoding="utf-8").split("\n")
+    repository_line = next(n for n, line in enumerate(text, start=1) if line.startswith("repository:"))
+    assert any(m.startswith(f"content/site.yaml:{repository_line}:") and "GitHub repository" in m for m in messages)
+    assert any("colour: unknown setting" in m for m in messages)
+    assert not project.paths.site.exists()
+
+
+def test_the_issue_form_is_a_valid_github_form():
+    form = yaml.safe_load(ISSUE_FORM.read_text(encoding="utf-8"))
+    assert form["name"] and form["description"] and isinstance(form["body"], list)
+    ids = [item["id"] for item in form["body"] if "id" in item]
+    assert len(ids) == len(set(ids))
+    for item in form["body"]:
+        assert item["type"] in {"markdown", "input", "textarea", "dropdown", "checkboxes"}
+        assert item["attributes"].get("label") or item["type"] == "markdown"

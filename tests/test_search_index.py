@@ -1,0 +1,54 @@
+"""The search index as the build makes it: what each entry holds, that a build is repeatable, and a
+clear message when Pagefind is missing. (Searching it in Chromium: tests/test_find_and_follow.py.)"""
+import json
+
+import pytest
+
+from pipeline import search_index
+from pipeline.builder import build_site, prepare_site
+from pipeline.errors import unexpected_error_message
+from pipeline.search_index import SearchEntry, SearchIndexError, entry_page
+
+
+def test_every_record_is_an_entry_in_each_language_linked_to_its_card(project):
+    site = prepare_site(project.paths)
+    entries = list(site.files.renderer.search_entries())
+    records = site.files.renderer.tables.records
+    for lang, prefix in (("zh", "/"), ("en", "/en/")):
+        cards = {e.url: e for e in entries if e.language == lang and "#" in e.url}
+        assert set(cards) == {f"{prefix}districts/{d}/#{r}" for d, r in zip(records["district"], records["id"])}
+    gdp = next(e for e in entries if e.url == "/en/districts/alpha/#alpha-gdp-growth")
+    assert gdp.meta["title"] == "GDP growth"
+    assert gdp.meta["where"].count(" · ") == 2  # district · topic · kind
+    assert "地区生产总值增长5.5%" in gdp.content  # the quote, so a Chinese phrase finds an English card
+    pages = {e.url for e in entries if "#" not in e.url}
+    assert {"/topics/gdp/", "/en/districts/alpha/", "/sources/alpha-tasks/"} <= pages
+
+
+def test_an_entry_page_keeps_markup_in_the_data_as_text():
+    page = entry_page(SearchEntry("/districts/a/#x", "en", "<script>alert(1)</script>",
+                                  {"title": 'a "b" <i>', "where": "A · B · C"}))
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    assert 'content="a &quot;b&quot; &lt;i&gt;"' in page
+
+
+def test_the_index_is_the_same_from_one_build_to_the_next(project):
+    build_site(project.paths)
+    first = {p.relative_to(project.paths.site): p.read_bytes() for p in (project.paths.site / "pagefind").rglob("*")
+             if p.is_file()}
+    build_site(project.paths)
+    second = {p.relative_to(project.paths.site): p.read_bytes() for p in (project.paths.site / "pagefind").rglob("*")
+              if p.is_file()}
+    assert first == second
+    entry = json.loads(first[next(p for p in first if p.name == "pagefind-entry.json")])
+    assert set(entry["languages"]) == {"zh", "en"}
+    assert not [p for p in first if p.name.startswith("pagefind-ui") or "component" in p.name]  # its own UIs left out
+
+
+def test_without_pagefind_the_build_says_what_to_install_and_writes_nothing(project, monkeypatch):
+    monkeypatch.setattr(search_index, "get_executable", lambda: None)
+    with pytest.raises(SearchIndexError) as raised:
+        build_site(project.paths)
+    message = unexpected_error_message(raised.value, project.root)
+    assert "pip install -r requirements.txt" in message and message.endswith("nothing was written")
+    assert "Traceback" not in message and not project.paths.site.exists()

@@ -151,8 +151,11 @@ class PreparedSite:
     records: int
 
 
-def prepare_site(paths: ProjectPaths, parse_cache: dict | None = None) -> PreparedSite:
-    """Every stage but the writing; raises DataErrors listing every problem in the data."""
+def prepare_site(paths: ProjectPaths, parse_cache: dict | None = None, with_search: bool = True) -> PreparedSite:
+    """Every stage but the writing; raises DataErrors listing every problem in the data.
+
+    with_search=False leaves the search index out, for add_search_index to make later (`serve` shows
+    an edit's pages first, then indexes them)."""
     dataset = check_data(paths, parse_cache)
     tables = derive_tables(dataset)
     content, ui = read_content(paths)
@@ -170,10 +173,16 @@ def prepare_site(paths: ProjectPaths, parse_cache: dict | None = None) -> Prepar
                             record_lines=lines)
     jobs = renderer.jobs()
     other = renderer.site_files(jobs)
-    other.update(search_index_files(renderer.search_entries()))
+    if with_search:
+        other.update(search_index_files(renderer.search_entries()))
     other.update({asset.url.lstrip("/"): asset.content for asset in assets.values()})
     files = SiteFiles(renderer, jobs, download_files(dataset, tables, charts), other)
     return PreparedSite(files, pages=sum(job.file.endswith(".html") for job in jobs), records=len(tables.records))
+
+
+def add_search_index(site: PreparedSite) -> None:
+    """The search index of a site prepared without it."""
+    site.files.other.update(search_index_files(site.files.renderer.search_entries()))
 
 
 @contextlib.contextmanager

@@ -7,7 +7,9 @@ number. tests/test_expected_site.py builds it and compares; after a deliberate
 change to the output, `python tests/regenerate_expected.py` rewrites the
 expected tree (then review `git diff tests/expected` and commit it).
 
-plotly.js (1.1 MB) is not stored: only its content-hashed file name is compared.
+Libraries' own files are not stored, only their names compared: plotly.js (1.1 MB, its name
+content-hashed) and Pagefind's search library and WebAssembly (230 KB; pagefind-entry.json, which is
+stored, names its version). The search index itself is stored and compared.
 """
 import contextlib
 import difflib
@@ -20,8 +22,9 @@ from pipeline.builder import build_site
 
 EXPECTED = Path(__file__).resolve().parent / "expected" / "scratch-site"
 SITE_URL = "https://example.org"
-BUNDLE = re.compile(r"assets/vendor/plotly-basic\.min\.[0-9a-f]{10}\.js")
-BUNDLE_PLACEHOLDER = b"plotly.js is not stored here: tests compare only this file's content-hashed name\n"
+LIBRARY_FILE = re.compile(r"assets/vendor/plotly-basic\.min\.[0-9a-f]{10}\.js"
+                          r"|pagefind/(pagefind\.js|pagefind-worker\.js|wasm\.[a-z]+\.pagefind)")
+LIBRARY_PLACEHOLDER = b"A library's own file is not stored here: tests compare only its name\n"
 DIFF_FILES = 8   # files shown as diffs in a failure message; the others are named
 DIFF_LINES = 40  # diff lines shown per file
 CONTEXT = 70     # characters shown either side of where two long lines part
@@ -117,7 +120,7 @@ def site_files(site: Path) -> dict[str, bytes]:
     files = {}
     for path in sorted(p for p in site.rglob("*") if p.is_file()):
         relative = path.relative_to(site).as_posix()
-        files[relative] = BUNDLE_PLACEHOLDER if BUNDLE.fullmatch(relative) else path.read_bytes()
+        files[relative] = LIBRARY_PLACEHOLDER if LIBRARY_FILE.fullmatch(relative) else path.read_bytes()
     return files
 
 

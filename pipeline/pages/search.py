@@ -5,9 +5,13 @@ from collections.abc import Iterator
 from markupsafe import Markup
 
 from .. import formatting
+from ..tables import plain_columns
 from ..search_index import SearchEntry
 from .core import SiteCore, page_url, record_url, script_json
 
+# What a record's entry is made of: its words, and what its result shows.
+SEARCHED_COLUMNS = ("id", "district", "topic", "kind", "period", "estimate", "value", "value_high", "unit", "bound",
+                    "counter", "label_zh", "label_en", "summary_en", "quote", "lead_units")
 FULL_STOP = {"zh": "。", "en": "."}
 SPACE = {"zh": "", "en": " "}
 ENDS_A_SENTENCE = ("。", "！", "？", ".", "!", "?", "；", ";")
@@ -43,31 +47,31 @@ class SearchPages(SiteCore):
 
     def search_entries(self) -> Iterator[SearchEntry]:
         """Each record in each language, linked to its card on its district's page; then each topic,
-        district and source page."""
+        district and source page. Records are read from the records table, column by column, not
+        through the pages' rows: those are converted once per scope, for its pages."""
+        cells = plain_columns(self.tables.records[list(SEARCHED_COLUMNS)])
         for lang in ("zh", "en"):
             t = self.t[lang]
+            names = {d.id: getattr(d, f"name_{lang}") for d in self.dataset.districts}
+            for values in zip(*cells.values()):
+                row = dict(zip(SEARCHED_COLUMNS, values))
+                yield self._record_entry(lang, row, names[row["district"]])
             for scope in self.scopes.values():
-                rows = self.scope_rows(scope)
-                for district in scope.districts:
-                    district_name = getattr(district, f"name_{lang}")
-                    for row in rows.by_district[district.id]:
-                        yield self._record_entry(lang, row, district_name)
                 for topic in self.dataset.topics:
                     name = getattr(topic, f"name_{lang}")
                     yield SearchEntry(scope.url(lang, "topics", topic.id), lang,
                                       sentences((name, getattr(topic, f"description_{lang}")), lang),
                                       {"title": name, "where": t["search_kind_topic"]})
             for district in self.dataset.districts:
-                name = getattr(district, f"name_{lang}")
+                name = names[district.id]
                 yield SearchEntry(page_url(lang, "districts", district.id), lang,
                                   sentences((name, self.ui["district_description"][lang].format(name=name)), lang),
                                   {"title": name, "where": t["search_kind_district"]})
             for source in self.dataset.sources:
                 title = getattr(source, f"title_{lang}")
-                district_name = getattr(self.districts[source.district], f"name_{lang}")
                 yield SearchEntry(page_url(lang, "sources", source.id), lang,
-                                  sentences((title, source.title_zh, district_name), lang),
-                                  {"title": title, "where": f"{district_name} · {t['search_kind_source']}"})
+                                  sentences((title, source.title_zh, names[source.district]), lang),
+                                  {"title": title, "where": f"{names[source.district]} · {t['search_kind_source']}"})
 
     def _record_entry(self, lang: str, row: dict, district_name: str) -> SearchEntry:
         t = self.t[lang]

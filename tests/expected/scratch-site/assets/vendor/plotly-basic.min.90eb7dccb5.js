@@ -1,1 +1,1 @@
-plotly.js is not stored here: tests compare only this file's content-hashed name
+A library's own file is not stored here: tests compare only its name

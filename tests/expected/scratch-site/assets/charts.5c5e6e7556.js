@@ -3,7 +3,7 @@
 // keyboard focus on it). The chart says at once that it is loading, and says so if
 // it cannot load: the static chart then stays as it is. The chart reached for is
 // drawn first, then every other chart near the viewport, one per task, so that the
-// page never freezes for long.
+// page never freezes for long. The static chart stays in the box, hidden on screen, for print.
 (function () {
   "use strict";
   setUpSharing();
@@ -12,6 +12,41 @@
   var loading = null;
   var queue = [];
   var specs = {};
+
+  // The figures hold the light colours; each is drawn in what style.css's custom property of that
+  // colour is now, so a chart follows the reader's scheme (or an embed's ?theme=) as the page does.
+  var PALETTE = {
+    "#ffffff": "--paper", "#1a1a1a": "--ink", "#555555": "--muted", "#e5e5e5": "--grid", "#444444": "--axis",
+    "#1f4e79": "--target", "#b35900": "--actual", "#c9ced6": "--no-figure", "#8a93a0": "--no-figure-line"
+  };
+
+  function schemeColours() {
+    var style = getComputedStyle(document.documentElement);
+    var colours = {};
+    Object.keys(PALETTE).forEach(function (light) {
+      colours[light] = style.getPropertyValue(PALETTE[light]).trim() || light;
+    });
+    return colours;
+  }
+
+  // A copy of part of a figure with its colours (the values of keys ending in "color") in the scheme's;
+  // the data's own text is never touched.
+  function inScheme(value, colours, isColour) {
+    if (isColour && typeof value === "string") return colours[value] || value;
+    if (Array.isArray(value)) return value.map(function (item) { return inScheme(item, colours, isColour); });
+    if (value && typeof value === "object") {
+      var copy = {};
+      Object.keys(value).forEach(function (key) { copy[key] = inScheme(value[key], colours, /color$/.test(key)); });
+      return copy;
+    }
+    return value;
+  }
+
+  function draw(plot, spec, again) {
+    var colours = schemeColours();
+    return window.Plotly[again ? "react" : "newPlot"](plot, inScheme(spec.data, colours), inScheme(spec.layout, colours),
+      config(spec));
+  }
 
   function specOf(plot) {
     var id = plot.getAttribute("data-chart");
@@ -97,15 +132,18 @@
     var plot = queue.shift();
     if (!plot) return;
     var spec = specOf(plot);
+    var status = plot.querySelector(".chart-status");
+    if (status) status.remove();
+    // Plotly adds its chart before the static one, which style.css then hides on screen.
     var still = Array.prototype.slice.call(plot.childNodes);
     function failed() {
-      plot.innerHTML = "";
-      still.forEach(function (node) { plot.appendChild(node); });
+      Array.prototype.slice.call(plot.childNodes).forEach(function (node) {
+        if (still.indexOf(node) < 0) plot.removeChild(node);
+      });
       settle(plot, spec.strings.chart_failed);
     }
-    plot.innerHTML = "";
     try {
-      window.Plotly.newPlot(plot, spec.data, spec.layout, config(spec)).then(function () {
+      draw(plot, spec, false).then(function () {
         plot.setAttribute("data-drawn", "true");
         settle(plot);
       }, failed).then(function () { setTimeout(drawNext, 0); });
@@ -152,6 +190,16 @@
     enqueue(plot, true);
     nearViewport.forEach(function (other) { enqueue(other, false); });
     start(plot.getAttribute("data-plotly"));
+  }
+
+  // A reader who switches scheme with the page open sees the drawn charts switch too.
+  var darkQuery = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
+  if (darkQuery && darkQuery.addEventListener) {
+    darkQuery.addEventListener("change", function () {
+      plots.forEach(function (plot) {
+        if (plot.hasAttribute("data-drawn")) draw(plot, specOf(plot), true);
+      });
+    });
   }
 
   plots.forEach(function (plot) {

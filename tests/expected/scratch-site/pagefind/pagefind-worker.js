@@ -1,0 +1,1 @@
+A library's own file is not stored here: tests compare only its name

@@ -14,9 +14,9 @@ from .downloads import download_files
 from .load import data_last_changed, load_project, record_lines
 from .paths import ProjectPaths
 from .parallel import PARALLEL_FROM, results
-from .search_index import search_index_files
-from .repository import Repository, repository_from
 from .render import LANGS, PAGES_PER_TASK, PageJob, SiteRenderer, page_makers
+from .repository import Repository, repository_from
+from .search_index import search_index_files
 from .tables import ITEM_KINDS, derive_tables
 from .validate import check_district_file, validate
 from .write import FileWriter, write_site

@@ -1,4 +1,5 @@
 """`build.py serve`: a real livereload server that rebuilds on edits and survives bad ones."""
+import json
 import socket
 import subprocess
 import sys
@@ -56,6 +57,26 @@ def test_serves_the_site_with_live_reload(server):
     # The reload client is injected, and loaded from this same server, not another host.
     assert 'window.location.hostname+":"+port+ "/livereload.js?port="' in html
     assert "LiveReload" in fetch(base + "/livereload.js")
+
+
+def test_the_search_index_follows_an_edit_when_the_browser_asks_for_it(server, project):
+    """serve makes the search index on the first request for it after an edit, from the edited data."""
+    base, _ = server
+    entry = json.loads(fetch(base + "/pagefind/pagefind-entry.json"))
+    assert set(entry["languages"]) == {"zh", "en"}
+    pages = entry["languages"]["en"]["page_count"]
+    project.edit("data/districts/alpha.yaml", "  - id: alpha-ai-zone", """  - id: alpha-ai-lab
+    topic: ai
+    kind: target
+    period: "2025"
+    label_zh: 人工智能实验室
+    label_en: AI laboratory
+    summary_en: Build an AI zone.
+    quote: 建设人工智能应用示范区。
+    source: alpha-tasks
+  - id: alpha-ai-zone""")
+    wait_for(lambda: json.loads(fetch(base + "/pagefind/pagefind-entry.json"))["languages"]["en"]["page_count"]
+             == pages + 1)
 
 
 def test_an_edit_rebuilds_and_a_broken_edit_keeps_the_last_good_site(server, project):

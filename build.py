@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pipeline.builder import build_site
 from pipeline.datadiff import GitError, data_diff
-from pipeline.errors import DataErrors, unexpected_error_message
+from pipeline.errors import DataErrors, report, unexpected_error_message
 from pipeline.lint import check_and_lint
 from pipeline.paths import ROOT, ProjectPaths
 from pipeline.schema import write_generated
@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
             summary = build_site(paths)
             print(f"built {summary.pages} pages ({summary.files} files) from {summary.records} records into site/")
     except DataErrors as exc:
-        print(exc, file=sys.stderr)
+        print(report(exc.errors, paths.root), file=sys.stderr)
         print(f"{len(exc.errors)} problem(s) found; nothing was written.", file=sys.stderr)
         return 1
     except Exception as exc:  # whatever a file holds, the editor gets one line, never a traceback

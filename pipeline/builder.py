@@ -173,7 +173,7 @@ def prepare_site(paths: ProjectPaths, parse_cache: dict | None = None, with_sear
                             record_lines=lines)
     jobs = renderer.jobs()
     other = renderer.site_files(jobs)
-    if with_search:
+    if with_search and renderer.searchable:
         other.update(search_index_files(renderer.search_entries()))
     other.update({asset.url.lstrip("/"): asset.content for asset in assets.values()})
     files = SiteFiles(renderer, jobs, download_files(dataset, tables, charts), other)
@@ -181,8 +181,9 @@ def prepare_site(paths: ProjectPaths, parse_cache: dict | None = None, with_sear
 
 
 def add_search_index(site: PreparedSite) -> None:
-    """The search index of a site prepared without it."""
-    site.files.other.update(search_index_files(site.files.renderer.search_entries()))
+    """The search index of a site prepared without it (none for a site too large to search)."""
+    if site.files.renderer.searchable:
+        site.files.other.update(search_index_files(site.files.renderer.search_entries()))
 
 
 @contextlib.contextmanager

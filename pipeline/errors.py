@@ -1,5 +1,6 @@
 """The one error type every stage reports to editors, and the one line an unexpected error becomes."""
 import traceback
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +22,42 @@ class DataError:
         where = f"{self.file}:{self.line}:{self.column}"
         text = f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
         return f"{text} — {self.hint}" if self.hint else text
+
+
+SHOWN_CHARACTERS = 100  # of a long line (a quote), the part around the column
+
+
+def _width(text: str) -> int:
+    """Columns a terminal gives the text: two for each wide (CJK) character."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def source_excerpt(error: DataError, lines: list[str] | None) -> str:
+    """The line an error points at, numbered, with a caret under its column (as Elm and Ruff show
+    code); "" when its file could not be read as text (lines is None) or has no such line."""
+    if lines is None or not 1 <= error.line <= len(lines) or not lines[error.line - 1].strip():
+        return ""
+    text = lines[error.line - 1].rstrip("\r").replace("\t", " ")
+    column = min(max(error.column, 1), len(text) + 1) - 1
+    start = max(0, column - SHOWN_CHARACTERS // 2)
+    cut = "…" if start else ""
+    shown = cut + text[start:start + SHOWN_CHARACTERS] + ("…" if len(text) > start + SHOWN_CHARACTERS else "")
+    return f"{str(error.line).rjust(5)} | {shown}\n      | {' ' * _width(cut + text[start:column])}^"
+
+
+def report(errors: list[DataError], root: Path) -> str:
+    """Every error, each followed by its line and a caret where its file has one (each file read once)."""
+    files: dict[str, list[str] | None] = {}
+    parts = []
+    for error in errors:
+        if error.file not in files:
+            try:
+                files[error.file] = (Path(root) / error.file).read_text(encoding="utf-8-sig").split("\n")
+            except (OSError, UnicodeDecodeError):
+                files[error.file] = None
+        excerpt = source_excerpt(error, files[error.file])
+        parts.append(f"{error}\n{excerpt}" if excerpt else str(error))
+    return "\n".join(parts)
 
 
 class DataErrors(Exception):

@@ -253,6 +253,59 @@ def compose(text: str) -> yaml.Node | None:
     return _compose_events(text, yaml.SafeLoader)
 
 
+# PyYAML's words for a syntax error, and what an editor would say and do instead.
+PLAIN_SYNTAX = (
+    ("cannot start any token", "a tab or other character YAML does not allow here",
+     "indent with spaces, never tabs; put text that starts with @, ` or % in quotes"),
+    ("mapping values are not allowed here", "a `name:` where a value goes on: this line is indented further "
+     "than the field above it, or a value holds \": \"",
+     'line it up with the fields of its record, or put the value in quotes ("…")'),
+    ("expected <block end>", "this line does not line up with the lines around it",
+     "indent it like the other fields of its record, with spaces"),
+    ("could not find expected ':'", "a line that is not `name: value`",
+     "write the field's name, a colon and a space, then its value"),
+    ("found unexpected end of stream", "the file ends inside a quote", "close the quote"),
+)
+# A value that opens a quote, and what follows it on its line.
+QUOTED_VALUE = re.compile(r"""^\s*(?:-\s+)?[\w-]+:\s*(["'])(.*)$""")
+
+
+def _unclosed_quote(lines: list[str], error_line: int) -> tuple[int, int] | None:
+    """(line, column) of a value whose quote is left open above error_line (1-based): the nearest
+    value above that opens a quote its own line does not close, and whose next quote mark is on
+    error_line, where YAML, having read on to it, reports the error. None for any other error
+    (a quoted value may rightly go on over several lines)."""
+    for number in range(error_line - 1, max(0, error_line - 200), -1):
+        found = QUOTED_VALUE.match(lines[number - 1])
+        if not found:
+            continue
+        quote = found[1]
+        closing = re.compile(r'(?<!\\)"' if quote == '"' else r"'(?!')")
+        if closing.search(found[2].replace("''", "")):
+            return None
+        following = next((n for n in range(number + 1, error_line + 1)
+                          if closing.search(lines[n - 1].replace("''", ""))), None)
+        return (number, found.start(1) + 1) if following == error_line else None
+    return None
+
+
+def syntax_error(exc: yaml.MarkedYAMLError, text: str, file: str) -> DataError:
+    """A YAML syntax error in plain words, at the line to fix: for a quote left open, where it opens."""
+    mark = exc.problem_mark or exc.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    problem = exc.problem or "the file is not valid YAML"
+    unclosed = _unclosed_quote(text.split("\n"), min(line, text.count("\n") + 1))
+    if unclosed:
+        return DataError(file, *unclosed, "", "this quote is not closed on its line",
+                         "close it at the end of the value; YAML read on to the next quote mark, "
+                         f"on line {line}")
+    for words, plain, hint in PLAIN_SYNTAX:
+        if words in problem:
+            return DataError(file, line, column, "", f"YAML syntax error: {plain}", hint)
+    return DataError(file, line, column, "", f"YAML syntax error: {problem}",
+                     "check indentation and quotes on this line and the one before")
+
+
 def load_yaml(text: str, file: str) -> LoadedFile:
     """Parse one YAML document; syntax problems and YAML traps become DataErrors."""
     loaded = LoadedFile(file=file)
@@ -263,11 +316,7 @@ def load_yaml(text: str, file: str) -> LoadedFile:
         loaded.errors.append(DataError(file, mark.line + 1, mark.column + 1, "", exc.problem, exc.note))
         return loaded
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = exc.problem or "the file is not valid YAML"
-        loaded.errors.append(DataError(file, line, column, "", f"YAML syntax error: {problem}",
-                                       "check indentation and quotes on this line and the one before"))
+        loaded.errors.append(syntax_error(exc, text, file))
         return loaded
     except yaml.YAMLError as exc:
         loaded.errors.append(DataError(file, 1, 1, "", f"YAML error: {exc}"))

@@ -7,6 +7,7 @@ import pytest
 from pipeline import search_index
 from pipeline.builder import build_site, prepare_site
 from pipeline.errors import unexpected_error_message
+from pipeline.pages import search as search_pages
 from pipeline.search_index import SearchEntry, SearchIndexError, entry_page
 
 
@@ -52,3 +53,12 @@ def test_without_pagefind_the_build_says_what_to_install_and_writes_nothing(proj
     message = unexpected_error_message(raised.value, project.root)
     assert "pip install -r requirements.txt" in message and message.endswith("nothing was written")
     assert "Traceback" not in message and not project.paths.site.exists()
+
+
+def test_a_site_too_large_to_search_says_so_and_has_no_index(project, monkeypatch):
+    monkeypatch.setattr(search_pages, "SEARCH_RECORDS_MAX", 3)  # the scratch project has 4 records
+    build_site(project.paths)
+    assert not (project.paths.site / "pagefind").exists()
+    page = (project.paths.site / "en/search/index.html").read_text(encoding="utf-8")
+    assert "too many records to be searched" in page
+    assert 'id="search-form"' not in page and "search." not in page.split("<footer")[1]

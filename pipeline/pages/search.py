@@ -9,6 +9,12 @@ from ..tables import plain_columns
 from ..search_index import SearchEntry
 from .core import SiteCore, page_url, record_url, script_json
 
+# Records a site may have and still be searched. Pagefind writes a file per entry and holds the index in
+# memory: 18,000 records (300 synthetic districts) took the build from 8.5 s to 33 s and Pagefind to
+# 950 MB (bench/NOTES.md), so a site of 3,000 districts (180,000) would miss its time and memory
+# budgets many times over. Past this, the site has no search and its search page says so.
+SEARCH_RECORDS_MAX = 20_000
+
 # What a record's entry is made of: its words, and what its result shows.
 SEARCHED_COLUMNS = ("id", "district", "topic", "kind", "period", "estimate", "value", "value_high", "unit", "bound",
                     "counter", "label_zh", "label_en", "summary_en", "quote", "lead_units")
@@ -27,13 +33,19 @@ def sentences(parts, lang: str) -> str:
 class SearchPages(SiteCore):
     """The search page in each language, and the entries of the search index."""
 
+    @property
+    def searchable(self) -> bool:
+        """Whether the site is small enough to have a search index (SEARCH_RECORDS_MAX)."""
+        return len(self.tables.records) <= SEARCH_RECORDS_MAX
+
     def search(self, lang: str) -> bytes:
-        """The search page: the form and its results are drawn by search.js; without JavaScript it says
-        so and leads to the topic and district lists."""
+        """The search page: the form and its results are drawn by search.js; without JavaScript, or on a
+        site too large to search, it says so and leads to the topic and district lists."""
         return self.render(
             "search.html",
             **self.page_context(lang, self.site_scope, ("search",), self.ui["search_title"][lang],
                                 self.ui["search_description"][lang]),
+            searchable=self.searchable,
             search_text=self._search_text(lang),
         )
 

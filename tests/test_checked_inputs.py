@@ -50,7 +50,7 @@ GBK = "乙区报告：新增就业1.08万人。\n".encode("gbk")
 CASES = [
     ("ui.yaml with a tab", replace("content/ui.yaml", "  en: ", "\ten: "), "content/ui.yaml:\\d+", "YAML syntax error"),
     ("ui.yaml with an unclosed quote", replace("content/ui.yaml", "site_title:\n  zh: ", 'site_title:\n  zh: "'),
-     "content/ui.yaml:\\d+", "YAML syntax error"),
+     "content/ui.yaml:3:7", "this quote is not closed on its line"),
     ("ui.yaml without a language", replace("content/ui.yaml", "site_title:\n  zh: ", "site_title:\n  fr: "),
      "content/ui.yaml:\\d+:\\d+: site_title", "no zh text"),
     ("ui.yaml with a number for text", replace("content/ui.yaml", "copy_button:\n  zh: 复制", "copy_button:\n  zh: 5"),

@@ -25,8 +25,12 @@ def test_check_on_broken_yaml_prints_every_problem_and_exits_non_zero(project):
     assert result.stderr.splitlines() == [
         "data/districts/alpha.yaml:12:12: records[0].value: expected a number, got the text '5.5%'"
         " — write the bare number in base units, without quotes, % or unit words (5.5, 18000, 70000000000)",
+        "   12 |     value: 5.5%",
+        "      |            ^",
         "data/districts/alpha.yaml:29:5: records[1].unit: duplicate key (first written on line 28)"
         " — keep one of the two: YAML would silently drop the first",
+        "   29 |     unit: people",
+        "      |     ^",
         "2 problem(s) found; nothing was written.",
     ]
     assert not project.paths.site.exists()

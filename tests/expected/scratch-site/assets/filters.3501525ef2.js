@@ -80,6 +80,10 @@
       }
     });
     showCounts(chosen);
+    showStatus(shown);
+  }
+
+  function showStatus(shown) {
     status.textContent = form.getAttribute("data-status").replace("{shown}", shown).replace("{total}", total);
   }
 
@@ -110,5 +114,8 @@
   window.addEventListener("popstate", function () { fromAddress(); apply(); });
   form.hidden = false;
   fromAddress();
-  apply();
+  // Unfiltered, the page is already what apply() would make it (its counts are the build's): on a
+  // district of 269 records that first pass was a long task on a slow phone.
+  if (names.some(function (name) { return form.elements[name].value; })) apply();
+  else showStatus(total);
 })();

@@ -10,6 +10,7 @@ from pathlib import Path
 from .assets import collect_assets
 from .charts import build_charts
 from .content import checked_with_content, read_content, read_settings
+from .errors import DataError, render_error
 from .downloads import download_files
 from .load import data_last_changed, load_project, record_lines
 from .paths import ProjectPaths
@@ -178,6 +179,30 @@ def prepare_site(paths: ProjectPaths, parse_cache: dict | None = None, with_sear
     other.update({asset.url.lstrip("/"): asset.content for asset in assets.values()})
     files = SiteFiles(renderer, jobs, download_files(dataset, tables, charts), other)
     return PreparedSite(files, pages=sum(job.file.endswith(".html") for job in jobs), records=len(tables.records))
+
+
+def rendering_problems(paths: ProjectPaths, parse_cache: dict | None = None) -> list[DataError]:
+    """What only rendering finds (a template's unknown name, a string content/ui.yaml lacks), named in
+    its file: the whole site prepared, and its first page of each kind rendered in each language."""
+    try:
+        site = prepare_site(paths, parse_cache, with_search=False)
+        tried, problems = set(), set()
+        for job in site.files.jobs.values():
+            kind = (job.method, job.file.startswith("en/"))
+            if kind in tried:
+                continue
+            tried.add(kind)
+            try:
+                site.files.renderer.render_page(job)
+            except Exception as exc:
+                if (found := render_error(exc, paths.root)) is None:
+                    raise
+                problems.add(found)
+        return sorted(problems)
+    except Exception as exc:
+        if (found := render_error(exc, paths.root)) is None:
+            raise
+        return [found]
 
 
 def add_search_index(site: PreparedSite) -> None:

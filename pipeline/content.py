@@ -12,10 +12,10 @@ from typing import TypeVar
 import jinja2
 
 from .errors import DataError, DataErrors
-from .load import load_file
+from .load import NOT_UTF8_HINT, load_file
 from .paths import ProjectPaths
 from .repository import GITHUB
-from .templating import environment
+from .templating import UiStrings, environment
 
 T = TypeVar("T")
 
@@ -111,12 +111,11 @@ def page_problems(paths: ProjectPaths) -> list[DataError]:
                 text = path.read_bytes().decode("utf-8")
             except FileNotFoundError:
                 problems.append(DataError(shown, 1, 1, "", "the page is missing",
-                                          f"the site has a {page} page in each language: write this one too"))
+                                          f"the site has its {page} page in each language: write this one too"))
                 continue
             except UnicodeDecodeError as exc:
                 line = path.read_bytes()[:exc.start].count(b"\n") + 1
-                problems.append(DataError(shown, line, 1, "", "the file is not UTF-8 text",
-                                          "save it as UTF-8 (in VS Code: Save with Encoding → UTF-8)"))
+                problems.append(DataError(shown, line, 1, "", "the file is not UTF-8 text", NOT_UTF8_HINT))
                 continue
             if not text.strip():
                 problems.append(DataError(shown, 1, 1, "", "the page is empty", "write its text, or restore it"))
@@ -164,4 +163,4 @@ def read_content(paths: ProjectPaths) -> tuple[dict[str, str], dict]:
     loaded = load_file(paths.content / "ui.yaml", paths.display(paths.content / "ui.yaml"))
     if loaded.errors:
         raise DataErrors(loaded.errors)
-    return pages, loaded.data
+    return pages, UiStrings(loaded.data)

@@ -1,4 +1,5 @@
 """The one error type every stage reports to editors, and the one line an unexpected error becomes."""
+import re
 import traceback
 import unicodedata
 from dataclasses import dataclass
@@ -72,24 +73,56 @@ class ToolError(Exception):
     """A tool the build runs (Pagefind) is missing or failed: the machine's problem, not the files'."""
 
 
-def unexpected_error_message(exc: BaseException, root: Path) -> str:
-    """One line for an error no check foresaw, never a traceback: a template that fails as a page is
-    rendered (an unknown variable) is named at its line; a tool that failed says what to do; anything else is a bug of the build, named
-    where it happened so that it can be reported."""
-    if isinstance(exc, ToolError):
-        return f"{exc}; nothing was written"
+class MissingText(KeyError):
+    """A page asked content/ui.yaml for a string it does not have."""
+
+
+MISSING_IN_TEMPLATE = re.compile(r"UiText object' has no attribute '([^']+)'")
+
+
+def _shown(filename: str, root: Path) -> str:
+    try:
+        return Path(filename).resolve().relative_to(Path(root).resolve()).as_posix()
+    except ValueError:
+        return Path(filename).name
+
+
+def _missing_text(exc: BaseException) -> str | None:
+    """The name of the string content/ui.yaml lacks, asked for by the code or by a template (t.name)."""
+    if isinstance(exc, MissingText):
+        return str(exc.args[0])
+    found = MISSING_IN_TEMPLATE.search(str(exc)) if isinstance(exc, jinja2.UndefinedError) else None
+    return found[1] if found else None
+
+
+def render_error(exc: BaseException, root: Path) -> DataError | None:
+    """What went wrong as a page was rendered, named in the file to fix: a template's unknown name
+    or filter at its line, or a string content/ui.yaml lacks; None for anything else."""
+    lacking = _missing_text(exc)
+    if lacking:
+        return DataError("content/ui.yaml", 1, 1, lacking, "no such string, and a page uses it",
+                         "add it, with its zh: and en: text")
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return DataError(f"templates/{exc.name}", 1, 1, "", "the template is missing, and a page needs it",
+                         "restore it (git checkout -- templates/)")
     frames = traceback.extract_tb(exc.__traceback__)
-
-    def shown(filename: str) -> str:
-        try:
-            return Path(filename).resolve().relative_to(Path(root).resolve()).as_posix()
-        except ValueError:
-            return Path(filename).name
-
     template = next((f for f in reversed(frames) if f.filename.endswith(".html")), None)
     if isinstance(exc, jinja2.TemplateError) and template:
-        return (f"{shown(template.filename)}:{template.lineno}: template error: {exc} — check the names this "
-                f"line uses; nothing was written")
-    where = f" at {shown(frames[-1].filename)}:{frames[-1].lineno}" if frames else ""
+        return DataError(_shown(template.filename, root), template.lineno or 1, 1, "", f"template error: {exc}",
+                         "check the names this line uses")
+    return None
+
+
+def unexpected_error_message(exc: BaseException, root: Path) -> str:
+    """One line for an error no check foresaw, never a traceback: a template that fails as a page is
+    rendered (an unknown variable), or a missing string, is named in its file; a tool that failed says
+    what to do; anything else is a bug of the build, named where it happened so that it can be reported."""
+    if isinstance(exc, ToolError):
+        return f"{exc}; nothing was written"
+    found = render_error(exc, root)
+    if found:
+        return f"{found}; nothing was written"
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = f" at {_shown(frames[-1].filename, root)}:{frames[-1].lineno}" if frames else ""
     return (f"unexpected error{where}: {type(exc).__name__}: {exc} — a bug in the build, not a mistake in "
             f"your files; nothing was written. Please report it with this line.")

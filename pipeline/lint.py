@@ -8,9 +8,10 @@ worse than none.
 from collections import defaultdict
 from dataclasses import dataclass
 
+from .builder import rendering_problems
 from .chinese_numbers import find_figures
 from .content import checked_with_content
-from .errors import DataError
+from .errors import DataError, DataErrors
 from .load import LoadedFile, RawProject, dotted, load_project
 from .models import Dataset, District, Record
 from .validate import validate
@@ -128,8 +129,12 @@ def lint(raw: RawProject, dataset: Dataset) -> list[DataWarning]:
 
 
 def check_and_lint(paths) -> tuple[Dataset, list[DataWarning]]:
-    """Validate the project, its text and templates (raising DataErrors on any problem), then look for
-    likely mistakes."""
-    raw = load_project(paths)
+    """Validate the project, its text and templates, and render a page of each kind (raising DataErrors
+    on any problem), then look for likely mistakes."""
+    parsed: dict = {}
+    raw = load_project(paths, parsed)
     dataset = checked_with_content(paths, lambda: validate(raw))
+    problems = rendering_problems(paths, parsed)
+    if problems:
+        raise DataErrors(problems)
     return dataset, lint(raw, dataset)

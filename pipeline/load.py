@@ -75,6 +75,9 @@ class LoadedFile:
         return (1, 1)
 
 
+NOT_UTF8_HINT = "save it as UTF-8 (in VS Code: Save with Encoding → UTF-8)"
+
+
 def _mark(node: yaml.Node) -> tuple[int, int]:
     return (node.start_mark.line + 1, node.start_mark.column + 1)
 
@@ -318,6 +321,12 @@ def load_yaml(text: str, file: str) -> LoadedFile:
     except yaml.MarkedYAMLError as exc:
         loaded.errors.append(syntax_error(exc, text, file))
         return loaded
+    except yaml.reader.ReaderError as exc:  # a character YAML refuses (a NUL byte, a control character)
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        loaded.errors.append(DataError(file, line, column, "", f"a character YAML does not allow ({hex(exc.character)})",
+                                       "save the file as plain UTF-8 text; it may not be the file you meant"))
+        return loaded
     except yaml.YAMLError as exc:
         loaded.errors.append(DataError(file, 1, 1, "", f"YAML error: {exc}"))
         return loaded
@@ -342,8 +351,13 @@ def load_file(path: Path, display_name: str, cache: dict | None = None) -> Loade
             return LoadedFile(file=display_name, errors=[DataError(
                 display_name, 1, 1, "", f"the file is {size / 2**20:.1f} MB, more than the {MAX_FILE_BYTES // 2**20} MB "
                 "a data file may be", "check that it is the right file; a district's file is some 100 KB")])
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        return LoadedFile(file=display_name, errors=[DataError(
+            display_name, line, 1, "", "the file is not UTF-8 text", NOT_UTF8_HINT)])
+    except OSError as exc:
         return LoadedFile(file=display_name, errors=[DataError(display_name, 1, 1, "", f"cannot read the file: {exc}")])
     if cache is not None and path in cache and cache[path][0] == text:
         return cache[path][1]
@@ -372,8 +386,7 @@ def _read_archives(paths) -> list[tuple[dict[str, str], list[DataError]]]:
             except UnicodeDecodeError as exc:
                 archives[text_file.name] = raw.decode("utf-8", errors="replace")
                 problems.append(DataError(paths.display(text_file), raw[:exc.start].count(b"\n") + 1, 1, "",
-                                          "the archived text is not UTF-8",
-                                          "save it as UTF-8 (in VS Code: Save with Encoding → UTF-8)"))
+                                          "the archived text is not UTF-8", NOT_UTF8_HINT))
     return [(archives, problems)]
 
 

@@ -16,6 +16,7 @@ from jinja2.compiler import CodeGenerator
 from markupsafe import _escape_inner
 
 from . import formatting
+from .errors import MissingText
 from .models import City, District, Facet, Source, Topic
 
 
@@ -41,6 +42,24 @@ class Fields(dict):
             raise AttributeError(name) from None
 
 
+class UiText(Fields):
+    """content/ui.yaml's strings in one language, as templates read them (t.site_title); a string it
+    lacks is named as such (MissingText), not as a bug of the build."""
+
+    __slots__ = ()
+
+    def __missing__(self, key):
+        raise MissingText(key)
+
+
+class UiStrings(dict):
+    """content/ui.yaml's strings, each with its zh and en text; a string it lacks raises MissingText."""
+
+    def __missing__(self, key):
+        raise MissingText(key)
+
+
+ROW_TYPES = frozenset({Fields, UiText})  # read as r.value at once (SiteEnvironment.getattr)
 DICT_ATTRIBUTES = frozenset(dir(dict))
 # The models templates read as d['name_' + lang], with the fields each has.
 MODEL_FIELDS = {model: frozenset(model.model_fields) for model in (City, District, Facet, Source, Topic)}
@@ -92,7 +111,7 @@ class SiteEnvironment(Environment):
     escaped_text = staticmethod(escaped_text)
 
     def getattr(self, obj, attribute):
-        if type(obj) is Fields and attribute in obj and attribute not in DICT_ATTRIBUTES:
+        if type(obj) in ROW_TYPES and attribute in obj and attribute not in DICT_ATTRIBUTES:
             return obj[attribute]
         return super().getattr(obj, attribute)
 

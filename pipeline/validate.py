@@ -20,6 +20,9 @@ from .models import City, Dataset, District, Record, Source, Topic
 WHITESPACE = re.compile(r"\s+")
 
 
+SOURCES_LISTED = 10  # ids a message offers for an unknown source; a large site has thousands
+
+
 def without_whitespace(text: str) -> str:
     """Source texts carry stray spaces and line breaks from PDF extraction; quotes ignore them."""
     return WHITESPACE.sub("", text)
@@ -58,14 +61,25 @@ def _explain(err: dict, model: type[BaseModel]) -> tuple[str, str]:
     if kind in ("float_type", "int_type") and isinstance(given, str):
         return f"expected a number, got the text '{given}'", \
             "write the bare number in base units, without quotes, % or unit words (5.5, 18000, 70000000000)"
+    if kind == "string_type":
+        return f"expected text, got {given!r}", "write the words; put them in quotes if they look like a number"
     if kind == "literal_error":
         hint = err["msg"].replace("Input should be", "expected")
         if isinstance(given, (int, float)) and not isinstance(given, bool):
             hint += f'; write it in quotes: "{given}"'
         return f"'{given}' is not allowed here", hint
     if kind == "string_pattern_mismatch":
+        if err["loc"][-1] == "url":
+            return f"'{given}' is not a web address", "write the whole address, starting with http:// or https://"
         return f"'{given}' is not in the expected form", \
-            "ids use lower-case letters, digits and hyphens (haizhu-t01-gdp-growth); URLs start with http(s)://"
+            "ids use lower-case letters, digits and hyphens (haizhu-t01-gdp-growth)"
+    if kind in ("tuple_type", "list_type"):
+        return f"expected a list, got {given!r}", "write it as a list in brackets: [区发改局, 区财政局]"
+    if kind in ("greater_than_equal", "greater_than"):
+        return f"{given!r} is too small", err["msg"].replace("Input should be", "it should be")
+    if kind.startswith("date"):
+        return f"{given!r} is not a date", 'write it as "YYYY-MM-DD", in quotes, or null when the document gives none'
+
     if kind == "value_error":
         return err["msg"].removeprefix("Value error, "), ""
     return err["msg"], ""
@@ -162,8 +176,11 @@ def _check_record(report, loaded, path, record, figure, district_id, topics, sou
     if source is None and record.source in written_ids:
         return
     if source is None:
+        close = difflib.get_close_matches(record.source, list(sources), n=1)
+        known = sorted(sources)
         report.add(loaded, path + ("source",), f"unknown source '{record.source}'",
-                   "use an id from data/sources.yaml: " + ", ".join(sorted(sources)))
+                   f"did you mean '{close[0]}'?" if close else "use an id from data/sources.yaml: "
+                   + ", ".join(known[:SOURCES_LISTED]) + (" …" if len(known) > SOURCES_LISTED else ""))
         return
     if source.district != district_id:
         if source.district in district_ids:  # an unknown district is reported once, against the source

@@ -141,6 +141,14 @@ class ScratchProject:
         self.write("data/districts/alpha.yaml", ALPHA)
         self.write("data/districts/beta.yaml", BETA)
 
+    @classmethod
+    def copy_of(cls, root: Path, to: Path) -> "ScratchProject":
+        """A copy of the scratch project at root (its site/ too), at `to`."""
+        shutil.copytree(root, to)
+        project = cls.__new__(cls)
+        project.root = to
+        return project
+
     @property
     def paths(self) -> ProjectPaths:
         return ProjectPaths(self.root)

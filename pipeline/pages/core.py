@@ -20,7 +20,7 @@ from ..charts import Chart
 from ..models import Dataset, District, Source
 from ..repository import Repository
 from ..tables import Tables, plain_rows, topic_keys
-from ..templating import Fields, environment
+from ..templating import Fields, UiStrings, UiText, environment
 
 LANGS = ("zh", "en")
 HTML_LANG = {"zh": "zh-Hans", "en": "en"}
@@ -109,7 +109,7 @@ class SiteCore:
         self.assets = assets
         self.asset_urls = {name: asset.url for name, asset in assets.items()}  # templates read asset['style.css']
         self.content = content
-        self.ui = ui
+        self.ui = UiStrings(ui)
         self.site_url = site_url.rstrip("/")
         self.data_updated = data_updated
         self.repository = repository
@@ -119,7 +119,7 @@ class SiteCore:
         self.topics = {t.id: t for t in dataset.topics}
         self.sources = {s.id: s for s in dataset.sources}
         self.districts = {d.id: d for d in dataset.districts}
-        self.t = {lang: Fields((key, text[lang]) for key, text in ui.items()) for lang in LANGS}
+        self.t = {lang: UiText((key, text[lang]) for key, text in ui.items()) for lang in LANGS}
         self.topic_names = {lang: {t.id: getattr(t, f"name_{lang}") for t in dataset.topics} for lang in LANGS}
         self.record_ranges = table_ranges(tables.records)
         self.sources_by_district: dict[str, list[Source]] = defaultdict(list)

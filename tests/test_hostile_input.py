@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from browser import draw_charts
 from conftest import ALPHA, ScratchProject
 from pipeline.builder import build_site
-from pipeline.errors import DataError, DataErrors
+from pipeline.errors import DataError, DataErrors, render_error
 from pipeline.netlify import SiteServer
 from site_pages import site_pages
 
@@ -168,10 +168,9 @@ def district_lines() -> list[str]:
     return textwrap.dedent(ALPHA).splitlines()
 
 
-@st.composite
-def mutated_district(draw) -> str:
-    """The scratch district file with one to three lines deleted, duplicated, re-indented, swapped or garbled."""
-    lines = district_lines()
+def mutated_lines(draw, lines: list[str]) -> str:
+    """The lines with one to three of them deleted, duplicated, re-indented, swapped or garbled."""
+    lines = list(lines)
     for _ in range(draw(st.integers(1, 3))):
         i = draw(st.integers(0, len(lines) - 1))
         how = draw(st.sampled_from(["delete", "duplicate", "indent", "swap", "unicode"]))
@@ -196,6 +195,12 @@ def mutated_district(draw) -> str:
     return "\n".join(lines) + "\n"
 
 
+@st.composite
+def mutated_district(draw) -> str:
+    """The scratch district file, mutated (mutated_lines)."""
+    return mutated_lines(draw, district_lines())
+
+
 YAML_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=10),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
@@ -208,11 +213,13 @@ def site_files(site: Path) -> dict[str, bytes]:
     return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
 
 
-def assert_clean_outcome(project: ScratchProject, district_yaml: str) -> None:
-    """Build with this district file: a complete new site, or DataErrors and the old site byte for byte."""
+def assert_clean_outcome(project: ScratchProject, district_yaml: str, relative: str = "data/districts/alpha.yaml"
+                         ) -> None:
+    """Build with this text for the file: a complete new site, or errors naming a file (DataErrors, or a
+    template's that render_error names) and the old site byte for byte."""
     site = project.paths.site
     before = site_files(site)
-    (project.root / "data/districts/alpha.yaml").write_text(district_yaml, encoding="utf-8")
+    (project.root / relative).write_text(district_yaml, encoding="utf-8")
     try:
         build_site(project.paths)
     except DataErrors as exc:
@@ -220,6 +227,9 @@ def assert_clean_outcome(project: ScratchProject, district_yaml: str) -> None:
         for error in exc.errors:
             assert isinstance(error, DataError) and error.file and error.message and str(error)
             assert error.line >= 1 and error.column >= 1
+        assert site_files(site) == before, "a failed build changed site/"
+    except Exception as exc:  # only what rendering finds, named in its file, may come as another exception
+        assert render_error(exc, project.root) is not None, f"{type(exc).__name__}: {exc}"
         assert site_files(site) == before, "a failed build changed site/"
     else:
         built = site_files(site)
@@ -251,6 +261,29 @@ def test_mutated_yaml_builds_or_fails_cleanly(scratch_built, district_yaml):
 @given(district_yaml=random_documents | random_text)
 def test_random_yaml_fails_cleanly(scratch_built, district_yaml):
     assert_clean_outcome(scratch_built, district_yaml)
+
+
+# Every other kind of input file, mutated the same way: the topics, the sources and an archived text,
+# the site's strings and settings, an about page and a template.
+OTHER_INPUTS = ["data/topics.yaml", "data/sources.yaml", "data/sources/alpha-tasks.txt", "content/ui.yaml",
+                "content/site.yaml", "content/about.en.md", "templates/topic.html"]
+
+
+@pytest.mark.parametrize("relative", OTHER_INPUTS)
+def test_every_kind_of_input_file_mutated_builds_or_fails_cleanly(scratch_built, relative):
+    original = (scratch_built.root / relative).read_text(encoding="utf-8")
+
+    @settings(max_examples=12, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow,
+              HealthCheck.function_scoped_fixture])
+    @given(data=st.data())
+    def mutate_and_build(data):
+        mutated = mutated_lines(data.draw, original.splitlines())
+        try:
+            assert_clean_outcome(scratch_built, mutated, relative)
+        finally:
+            (scratch_built.root / relative).write_text(original, encoding="utf-8")
+
+    mutate_and_build()
 
 
 def test_a_district_file_of_just_null_is_an_error_not_a_crash(project):

@@ -1,5 +1,6 @@
 """`build.py serve`: a real livereload server that rebuilds on edits and survives bad ones."""
 import json
+import shutil
 import socket
 import subprocess
 import sys
@@ -10,6 +11,7 @@ import urllib.request
 import pytest
 
 from pipeline.paths import ROOT
+from test_checked_inputs import CASES
 
 
 def free_port() -> int:
@@ -23,7 +25,7 @@ def fetch(url: str) -> str:
         return response.read().decode("utf-8")
 
 
-def wait_for(condition, seconds: float = 30):
+def wait_for(condition, seconds: float = 30, what: str = "condition"):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
@@ -32,7 +34,7 @@ def wait_for(condition, seconds: float = 30):
         except OSError:
             pass
         time.sleep(0.2)
-    raise AssertionError("condition not met in time")
+    raise AssertionError(f"{what} not met in time")
 
 
 @pytest.fixture
@@ -121,3 +123,27 @@ def test_a_failed_rebuild_shows_the_problems_at_every_url_until_the_next_good_bu
     project.edit("data/districts/alpha.yaml", "    topic: robots\n", "    topic: ai\n")
     wait_for(lambda: fetch_failing(base + "/districts/alpha/")[0] == 200)
     assert "甲区" in fetch(base + "/districts/alpha/")
+
+
+def restore(project, pristine) -> None:
+    """Put the project's inputs back as they were (an edit may have renamed or removed a file), saved
+    anew as an editor saves them: with the time of now, which the watcher looks for."""
+    for folder in ("data", "content", "templates"):
+        shutil.rmtree(project.root / folder)
+        shutil.copytree(pristine / folder, project.root / folder, copy_function=shutil.copyfile)
+
+
+def test_serve_survives_every_broken_input_and_recovers_when_it_is_fixed(server, project, tmp_path):
+    """Every case of tests/test_checked_inputs.py, one after another, on one running server: each shows
+    as the problem page at one of the pages it concerns, and the site comes back once the file is fixed."""
+    base, log = server
+    pristine = tmp_path / "pristine"
+    for folder in ("data", "content", "templates"):
+        shutil.copytree(project.root / folder, pristine / folder)
+    pages = ("/", "/districts/alpha/", "/topics/gdp/", "/search/", "/en/about/")
+    for name, edit, _, _ in CASES:
+        edit(project)
+        wait_for(lambda: any(fetch_failing(base + url)[0] == 500 for url in pages), 15, f"{name}: problem shown")
+        restore(project, pristine)
+        wait_for(lambda: all(fetch_failing(base + url)[0] == 200 for url in pages), 15, f"{name}: site back")
+    assert "Traceback" not in log.read_text(encoding="utf-8")

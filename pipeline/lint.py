@@ -12,7 +12,7 @@ from .builder import rendering_problems
 from .chinese_numbers import find_figures
 from .content import checked_with_content
 from .errors import DataError, DataErrors
-from .load import LoadedFile, RawProject, dotted, load_project
+from .load import LoadedFile, RawProject, load_project
 from .models import Dataset, District, Record
 from .validate import validate
 
@@ -38,7 +38,7 @@ class _Located:
     def warn(self, field: str, message: str, hint: str) -> DataWarning:
         path = ("records", self.index, field)
         line, column = self.loaded.position(path)
-        return DataWarning(self.loaded.file, line, column, dotted(path), message, hint)
+        return DataWarning(self.loaded.file, line, column, f"{self.record.id}.{field}", message, hint)
 
 
 def _first_half_target(item: _Located) -> list[DataWarning]:

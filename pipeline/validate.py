@@ -20,6 +20,9 @@ from .models import City, Dataset, District, Record, Source, Topic
 WHITESPACE = re.compile(r"\s+")
 
 
+RECORD_FIELD = re.compile(r"records\[(\d+)\](.*)")
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
+PASSAGE_SLACK = 8  # characters the nearest passage may run past the quote's length (1.8万 for 2万)
 SOURCES_LISTED = 10  # ids a message offers for an unknown source; a large site has thousands
 
 
@@ -141,6 +144,7 @@ class CheckedDistrict:
     records: list[tuple[int, Record]]
     errors: list[DataError]
     figures: dict[int, Figure | None]  # record index → the figure of its quote that agrees with it, if it has one
+    ids: dict[int, str] = dataclasses.field(default_factory=dict)  # record index → its id, as written
 
 
 def check_district_file(loaded: LoadedFile) -> CheckedDistrict:
@@ -149,7 +153,18 @@ def check_district_file(loaded: LoadedFile) -> CheckedDistrict:
     report = _Report()
     district, records = _validate_district(report, loaded)
     figures = {i: matching_figure(r.quote, r.value, r.unit, r.bound, r.value_high) for i, r in records if r.has_figure}
-    return CheckedDistrict(dataclasses.replace(loaded, data=None), district, records, report.errors, figures)
+    raw_records = loaded.data.get("records") if isinstance(loaded.data, dict) else None
+    ids = {i: item["id"] for i, item in enumerate(raw_records if isinstance(raw_records, list) else [])
+           if isinstance(item, dict) and isinstance(item.get("id"), str) and SLUG.fullmatch(item["id"])}
+    return CheckedDistrict(dataclasses.replace(loaded, data=None), district, records, report.errors, figures, ids)
+
+
+def named_by_id(error: DataError, ids: dict[str, dict[int, str]]) -> DataError:
+    """A record's field named by the record's id (haizhu-t01-gdp-growth.value), not its place
+    (records[0].value), where its file gives the record a valid id."""
+    found = RECORD_FIELD.match(error.field)
+    record_id = ids.get(error.file, {}).get(int(found[1])) if found else None
+    return dataclasses.replace(error, field=record_id + found[2]) if record_id else error
 
 
 def _check_unique_ids(report: _Report, entries) -> None:
@@ -193,14 +208,37 @@ def _check_record(report, loaded, path, record, figure, district_id, topics, sou
     # The archive's text is without white space, so a quote found as written needs no stripping.
     if record.quote not in text and without_whitespace(record.quote) not in text:
         report.add(loaded, path + ("quote",), f"the quote is not in the text of '{source.id}'",
-                   f"copy it exactly from data/sources/{source.archive} (white space may differ)")
+                   nearest_passage(without_whitespace(record.quote), text, source.archive))
     elif record.has_figure and figure is None:
-        # As the documents write it, then as the fields hold it: 540亿元 (54000000000 yuan, exact).
+        # As the documents write it, in English, then as the fields hold it:
+        # 540亿元 (CNY 54 billion; 54000000000 yuan, exact).
         written = figure_text(record.value, record.unit, record.bound, "zh", record.value_high)
-        shown = f"{written} ({plain_number(record.value)} {record.unit}, {record.bound})"
+        english = figure_text(record.value, record.unit, record.bound, "en", record.value_high)
+        shown = f"{written} ({english}; {plain_number(record.value)} {record.unit}, {record.bound})"
         report.add(loaded, path + ("value",), f"the quote does not contain the figure {shown}",
                    _dropped_multiplier(record) or
                    "make value, unit and bound say what the quote says (e.g. 1.8万人 → 18000 people exact)")
+
+
+def nearest_passage(quote: str, text: str, archive: str) -> str:
+    """What to do about a quote its source does not hold: the passage of the source nearest to it, and
+    where the two first differ (both without white space, as they are compared)."""
+    matcher = difflib.SequenceMatcher(None, text, quote, autojunk=False)
+    anchor = matcher.find_longest_match(0, len(text), 0, len(quote))
+    hint = f"copy it exactly from data/sources/{archive} (white space may differ)"
+    if anchor.size < min(4, len(quote)):
+        return hint + "; nothing in it comes close"
+    start = max(0, anchor.a - anchor.b)
+    passage = text[start:start + len(quote) + PASSAGE_SLACK]
+    last = difflib.SequenceMatcher(None, passage, quote, autojunk=False).get_opcodes()[-1]
+    if last[0] == "delete":  # the source's words after the quote's end are not part of the passage
+        passage = passage[:last[1]]
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, passage, quote, autojunk=False).get_opcodes():
+        if tag != "equal":
+            source_has, quote_has = passage[i1:i2] or "nothing", quote[j1:j2] or "nothing"
+            return (f"the nearest passage reads “{passage}”: where it has “{source_has}”, the quote has "
+                    f"“{quote_has}”; {hint}")
+    return f"the nearest passage reads “{passage}”; {hint}"
 
 
 def _dropped_multiplier(record: Record) -> str:
@@ -358,7 +396,8 @@ def validate(raw: RawProject) -> Dataset:
     cities = _check_cities(report, raw, located_districts)
 
     if report.errors:
-        raise DataErrors(folded(report.errors))
+        ids = {c.loaded.file: c.ids for c in checked}
+        raise DataErrors(folded([named_by_id(e, ids) for e in report.errors]))
     return Dataset(
         topics=tuple(t for _, t in topic_entries),
         sources=tuple(s for _, s in source_entries),

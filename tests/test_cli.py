@@ -23,11 +23,11 @@ def test_check_on_broken_yaml_prints_every_problem_and_exits_non_zero(project):
     result = run("--project", str(project.root), "check")
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
-        "data/districts/alpha.yaml:12:12: records[0].value: expected a number, got the text '5.5%'"
+        "data/districts/alpha.yaml:12:12: alpha-gdp-growth.value: expected a number, got the text '5.5%'"
         " — write the bare number in base units, without quotes, % or unit words (5.5, 18000, 70000000000)",
         "   12 |     value: 5.5%",
         "      |            ^",
-        "data/districts/alpha.yaml:29:5: records[1].unit: duplicate key (first written on line 28)"
+        "data/districts/alpha.yaml:29:5: alpha-new-jobs.unit: duplicate key (first written on line 28)"
         " — keep one of the two: YAML would silently drop the first",
         "   29 |     unit: people",
         "      |     ^",

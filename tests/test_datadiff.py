@@ -115,7 +115,7 @@ def test_an_invalid_old_side_is_named_and_still_compared(repo, project):
     project.edit(ALPHA, "    value: 5.5%\n", "    value: 5.5\n")
     assert data_diff(project.paths, "main") == """\
 Note: the data in main does not validate (1 problem(s)); what can be read is compared.
-    main:data/districts/alpha.yaml:12:12: records[0].value: expected a number, got the text '5.5%' \
+    main:data/districts/alpha.yaml:12:12: alpha-gdp-growth.value: expected a number, got the text '5.5%' \
 — write the bare number in base units, without quotes, % or unit words (5.5, 18000, 70000000000)
 
 Data changes from main to the working tree:

@@ -80,7 +80,7 @@ def test_a_record_citing_the_new_source_before_it_is_described(project):
     project.write("data/sources/alpha-work-report.txt", NEW_TEXT, dedent=False)
     append(project, ALPHA, NEW_RECORD)
     assert problems(project) == [
-        f"{ALPHA}:58:13: records[3].source: unknown source 'alpha-work-report'"
+        f"{ALPHA}:58:13: alpha-retail-sales-growth.source: unknown source 'alpha-work-report'"
         " — use an id from data/sources.yaml: alpha-tasks, beta-report"
     ]
 
@@ -104,7 +104,7 @@ def test_a_typo_in_a_source_field(project):
 def test_a_number_in_quotes(project):
     project.edit(ALPHA, "    value: 18000\n", '    value: "18000"\n')
     assert problems(project) == [
-        f"{ALPHA}:27:12: records[1].value: expected a number, got the text '18000'"
+        f"{ALPHA}:27:12: alpha-new-jobs.value: expected a number, got the text '18000'"
         " — write the bare number in base units, without quotes, % or unit words (5.5, 18000, 70000000000)"
     ]
 
@@ -112,14 +112,14 @@ def test_a_number_in_quotes(project):
 def test_a_value_without_unit_and_bound(project):
     project.edit(ALPHA, "    unit: people\n    bound: exact\n", "")
     assert problems(project) == [
-        f"{ALPHA}:22:5: records[1]: value, unit and bound go together: give all three, or none for a commitment"
+        f"{ALPHA}:22:5: alpha-new-jobs: value, unit and bound go together: give all three, or none for a commitment"
     ]
 
 
 def test_a_range_without_its_upper_end(project):
     project.edit(ALPHA, "    bound: exact\n    label_zh: 城镇新增就业", "    bound: range\n    label_zh: 城镇新增就业")
     assert problems(project) == [
-        f"{ALPHA}:22:5: records[1]: value_high is given exactly when bound is range (value is then the low end)"
+        f"{ALPHA}:22:5: alpha-new-jobs: value_high is given exactly when bound is range (value is then the low end)"
     ]
 
 

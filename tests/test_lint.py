@@ -44,7 +44,7 @@ def test_the_scratch_project_gives_no_warnings(project):
 def test_a_target_for_the_first_half(project):
     project.edit(BETA, "    kind: actual\n", "    kind: target\n")
     assert warnings(project) == [
-        f'{BETA}:8:11: records[0].kind: warning: a target for the first half (period "2025-H1")'
+        f'{BETA}:8:11: beta-h1-gdp-growth.kind: warning: a target for the first half (period "2025-H1")'
         " — the documents report first-half results, not targets: write kind: actual,"
         ' or the period the target is for ("2025" or "2025-H2")'
     ]
@@ -53,7 +53,7 @@ def test_a_target_for_the_first_half(project):
 def test_a_result_outside_the_first_half(project):
     project.edit(BETA, '    period: "2025-H1"\n', '    period: "2025"\n')
     assert warnings(project) == [
-        f'{BETA}:9:13: records[0].period: warning: a result (kind: actual) for period "2025"'
+        f'{BETA}:9:13: beta-h1-gdp-growth.period: warning: a result (kind: actual) for period "2025"'
         ' — the documents only report first-half results: write period: "2025-H1",'
         " or kind: target if the document sets it as a goal"
     ]
@@ -63,7 +63,7 @@ def test_two_records_with_one_quote_and_one_figure(project):
     add_alpha_record(project, "alpha-gdp-growth-again", "地区生产总值增长5.5%。",
                      "    measure: growth\n    value: 5.5\n    unit: percent\n    bound: exact\n")
     assert warnings(project) == [
-        f"{ALPHA}:46:9: records[3].id: warning: same quote and figure 5.5 percent (exact) as 'alpha-gdp-growth'"
+        f"{ALPHA}:46:9: alpha-gdp-growth-again.id: warning: same quote and figure 5.5 percent (exact) as 'alpha-gdp-growth'"
         " (line 6) — likely a duplicate: delete one, or correct its value, unit or bound"
     ]
 
@@ -76,7 +76,7 @@ def test_a_figure_the_quote_writes_twice_may_be_given_twice(project):
     assert warnings(project) == []
     add_alpha_record(project, "alpha-squares-again", "新建5个公园和5个广场。", five)
     assert warnings(project) == [
-        f"{ALPHA}:70:9: records[5].id: warning: same quote and figure 5 count (exact) as 'alpha-parks' (line 46)"
+        f"{ALPHA}:70:9: alpha-squares-again.id: warning: same quote and figure 5 count (exact) as 'alpha-parks' (line 46)"
         " — likely a duplicate: delete one, or correct its value, unit or bound"
     ]
 
@@ -85,7 +85,7 @@ def test_a_commitment_whose_quote_writes_a_figure_nobody_recorded(project):
     project.edit(ALPHA, "    value: 18000\n    unit: people\n    bound: exact\n", "")
     project.edit(ALPHA, "    metric: new-urban-jobs\n", "")
     assert warnings(project) == [
-        f"{ALPHA}:29:12: records[1].quote: warning: the quote writes the figure 1.8万人,"
+        f"{ALPHA}:29:12: alpha-new-jobs.quote: warning: the quote writes the figure 1.8万人,"
         " but no record of this district gives it"
         " — give this record value, unit and bound, or add a record for the figure"
     ]
@@ -103,4 +103,4 @@ def test_check_prints_warnings_and_still_succeeds(project):
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0
     assert result.stdout == "ok: 4 records in 2 districts, 2 sources; 1 warning(s)\n"
-    assert result.stderr.startswith(f"{BETA}:8:11: records[0].kind: warning: a target for the first half")
+    assert result.stderr.startswith(f"{BETA}:8:11: beta-h1-gdp-growth.kind: warning: a target for the first half")

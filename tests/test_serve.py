@@ -88,7 +88,7 @@ def test_an_edit_rebuilds_and_a_broken_edit_keeps_the_last_good_site(server, pro
 
     project.edit("data/districts/alpha.yaml", "    value: 18000\n", "    value: 1.8万\n")
     wait_for(lambda: "site/ keeps the last good one" in log.read_text(encoding="utf-8"))
-    assert "data/districts/alpha.yaml:27:12: records[1].value: expected a number" in log.read_text(encoding="utf-8")
+    assert "data/districts/alpha.yaml:27:12: alpha-new-jobs.value: expected a number" in log.read_text(encoding="utf-8")
     page = project.paths.site / "districts/alpha/index.html"
     assert "城镇新增就业岗位" in page.read_text(encoding="utf-8")
 
@@ -112,9 +112,9 @@ def test_a_failed_rebuild_shows_the_problems_at_every_url_until_the_next_good_bu
         status, body = fetch_failing(base + url)
         assert status == 500
         assert "数据有误，网站未更新" in body and "The build failed" in body
-        assert "data/districts/alpha.yaml:27:12: records[1].value: expected a number, got the text" \
+        assert "data/districts/alpha.yaml:27:12: alpha-new-jobs.value: expected a number, got the text" \
                " &#x27;&lt;b&gt;1.8万&lt;/b&gt;&#x27;" in body
-        assert "data/districts/alpha.yaml:37:12: records[2].topic: unknown topic &#x27;robots&#x27;" in body
+        assert "data/districts/alpha.yaml:37:12: alpha-ai-zone.topic: unknown topic &#x27;robots&#x27;" in body
         assert "<b>1.8万</b>" not in body
         assert "/livereload.js?port=" in body  # the page reloads itself on the next save
     assert (project.paths.site / "districts/alpha/index.html").is_file()  # the last good site stays on disk

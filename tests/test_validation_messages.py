@@ -26,7 +26,7 @@ def test_the_scratch_project_is_valid(project):
 def test_duplicate_key_is_an_error_not_a_silent_overwrite(project):
     project.edit(ALPHA, "    value: 5.5\n", "    value: 5.5\n    value: 6.0\n")
     assert problems(project) == [
-        f"{ALPHA}:13:5: records[0].value: duplicate key (first written on line 12)"
+        f"{ALPHA}:13:5: alpha-gdp-growth.value: duplicate key (first written on line 12)"
         " — keep one of the two: YAML would silently drop the first"
     ]
 
@@ -34,14 +34,14 @@ def test_duplicate_key_is_an_error_not_a_silent_overwrite(project):
 def test_typo_in_a_field_name_suggests_the_field(project):
     project.edit(ALPHA, "    value: 5.5\n", "    valeu: 5.5\n")
     assert problems(project) == [
-        f"{ALPHA}:12:5: records[0].valeu: unknown field 'valeu' — did you mean 'value'?",
+        f"{ALPHA}:12:5: alpha-gdp-growth.valeu: unknown field 'valeu' — did you mean 'value'?",
     ]
 
 
 def test_number_written_as_text(project):
     project.edit(ALPHA, "    value: 5.5\n", "    value: 5.5%\n")
     assert problems(project) == [
-        f"{ALPHA}:12:12: records[0].value: expected a number, got the text '5.5%'"
+        f"{ALPHA}:12:12: alpha-gdp-growth.value: expected a number, got the text '5.5%'"
         " — write the bare number in base units, without quotes, % or unit words (5.5, 18000, 70000000000)"
     ]
 
@@ -49,7 +49,7 @@ def test_number_written_as_text(project):
 def test_wrong_unit_for_the_quote(project):
     project.edit(ALPHA, "    unit: people\n", "    unit: person_time\n")
     assert problems(project) == [
-        f"{ALPHA}:27:12: records[1].value: the quote does not contain the figure 1.8万人次 (18000 person_time, exact)"
+        f"{ALPHA}:27:12: alpha-new-jobs.value: the quote does not contain the figure 1.8万人次 (18,000 person-times; 18000 person_time, exact)"
         " — make value, unit and bound say what the quote says (e.g. 1.8万人 → 18000 people exact)"
     ]
 
@@ -57,7 +57,7 @@ def test_wrong_unit_for_the_quote(project):
 def test_wrong_bound_for_the_quote(project):
     project.edit(ALPHA, "    bound: exact\n    label_zh: 城镇新增就业", "    bound: at_least\n    label_zh: 城镇新增就业")
     assert problems(project) == [
-        f"{ALPHA}:27:12: records[1].value: the quote does not contain the figure 1.8万人以上 (18000 people, at_least)"
+        f"{ALPHA}:27:12: alpha-new-jobs.value: the quote does not contain the figure 1.8万人以上 (at least 18,000 people; 18000 people, at_least)"
         " — make value, unit and bound say what the quote says (e.g. 1.8万人 → 18000 people exact)"
     ]
 
@@ -65,31 +65,32 @@ def test_wrong_bound_for_the_quote(project):
 def test_unknown_unit_lists_the_units(project):
     project.edit(ALPHA, "    unit: people\n", "    unit: persons\n")
     (message,) = problems(project)
-    assert message.startswith(f"{ALPHA}:28:11: records[1].unit: 'persons' is not allowed here — expected 'percent', ")
+    assert message.startswith(f"{ALPHA}:28:11: alpha-new-jobs.unit: 'persons' is not allowed here — expected 'percent', ")
 
 
 def test_unknown_source_and_topic(project):
     project.edit(ALPHA, "    source: alpha-tasks\n    task_no: 3", "    source: alpha-task\n    task_no: 3")
     project.edit(ALPHA, "    topic: ai\n", "    topic: a-i\n")
     assert problems(project) == [
-        f"{ALPHA}:37:12: records[2].topic: unknown topic 'a-i' — did you mean 'ai'?",
-        f"{ALPHA}:44:13: records[2].source: unknown source 'alpha-task'"
-        " — use an id from data/sources.yaml: alpha-tasks, beta-report",
+        f"{ALPHA}:37:12: alpha-ai-zone.topic: unknown topic 'a-i' — did you mean 'ai'?",
+        f"{ALPHA}:44:13: alpha-ai-zone.source: unknown source 'alpha-task' — did you mean 'alpha-tasks'?",
     ]
 
 
 def test_unknown_tag_is_named_by_its_place_in_the_list(project):
     project.edit(ALPHA, "    topic: ai\n", "    topic: ai\n    tags: [employment, a-i]\n")
     assert problems(project) == [
-        f"{ALPHA}:38:24: records[2].tags[1]: unknown topic 'a-i' — did you mean 'ai'?",
+        f"{ALPHA}:38:24: alpha-ai-zone.tags[1]: unknown topic 'a-i' — did you mean 'ai'?",
     ]
 
 
 def test_quote_not_in_source(project):
+    """The nearest passage of the source, and where the quote parts from it."""
     project.edit(ALPHA, "quote: 建设人工智能应用示范区。", "quote: 建设人工智能应用先导区。")
     assert problems(project) == [
-        f"{ALPHA}:43:12: records[2].quote: the quote is not in the text of 'alpha-tasks'"
-        " — copy it exactly from data/sources/alpha-tasks.txt (white space may differ)"
+        f"{ALPHA}:43:12: alpha-ai-zone.quote: the quote is not in the text of 'alpha-tasks'"
+        " — the nearest passage reads “建设人工智能应用示范区。”: where it has “示范”, the quote has “先导”;"
+        " copy it exactly from data/sources/alpha-tasks.txt (white space may differ)"
     ]
 
 
@@ -102,7 +103,7 @@ def test_quote_is_matched_ignoring_white_space(project):
 def test_unquoted_period_is_a_number_not_a_period(project):
     project.edit(ALPHA, '    period: "2025"\n    metric: gdp-growth', "    period: 2025\n    metric: gdp-growth")
     assert problems(project) == [
-        f"{ALPHA}:9:13: records[0].period: '2025' is not allowed here"
+        f"{ALPHA}:9:13: alpha-gdp-growth.period: '2025' is not allowed here"
         " — expected '2025', '2025-H1' or '2025-H2'; write it in quotes: \"2025\""
     ]
 
@@ -110,16 +111,16 @@ def test_unquoted_period_is_a_number_not_a_period(project):
 def test_bad_period(project):
     project.edit(ALPHA, '    period: "2025"\n    metric: gdp-growth', '    period: "2025-Q3"\n    metric: gdp-growth')
     assert problems(project) == [
-        f"{ALPHA}:9:13: records[0].period: '2025-Q3' is not allowed here — expected '2025', '2025-H1' or '2025-H2'"
+        f"{ALPHA}:9:13: alpha-gdp-growth.period: '2025-Q3' is not allowed here — expected '2025', '2025-H1' or '2025-H2'"
     ]
 
 
 def test_duplicate_record_ids_across_files(project):
     project.edit("data/districts/beta.yaml", "  - id: beta-h1-gdp-growth", "  - id: alpha-gdp-growth")
     assert problems(project) == [
-        "data/districts/beta.yaml:6:9: records[0].id: 'alpha-gdp-growth' does not start with the district id"
+        "data/districts/beta.yaml:6:9: alpha-gdp-growth.id: 'alpha-gdp-growth' does not start with the district id"
         " — ids in this file start with 'beta-'",
-        "data/districts/beta.yaml:6:9: records[0].id: duplicate id 'alpha-gdp-growth'"
+        "data/districts/beta.yaml:6:9: alpha-gdp-growth.id: duplicate id 'alpha-gdp-growth'"
         f" (first used in {ALPHA}:6) — give every entry its own id",
     ]
 
@@ -136,7 +137,7 @@ def test_yaml_1_1_traps(project, written, message):
     """PyYAML reads these as booleans, octal or base-60 integers and dates; each is refused where it is written."""
     project.edit(ALPHA, "    task_no: 3\n", f"    {written}\n")
     field = written.split(":")[0]
-    assert problems(project) == [f"{ALPHA}:45:{len(field) + 7}: records[2].{field}: {message}"]
+    assert problems(project) == [f"{ALPHA}:45:{len(field) + 7}: alpha-ai-zone.{field}: {message}"]
 
 
 def test_unquoted_date_in_sources(project):
@@ -171,14 +172,14 @@ def test_every_problem_is_reported_at_once(project):
 def test_a_growth_rate_must_be_in_percent(project):
     project.edit(ALPHA, "    metric: new-urban-jobs\n", "    metric: new-urban-jobs\n    measure: growth\n")
     assert problems(project) == [
-        f"{ALPHA}:22:5: records[1]: a growth rate needs unit percent or percentage_point"
+        f"{ALPHA}:22:5: alpha-new-jobs: a growth rate needs unit percent or percentage_point"
     ]
 
 
 def test_metric_shared_across_districts_needs_one_unit(project):
     project.edit("data/districts/beta.yaml", "    metric: gdp-growth\n    measure: growth\n", "    metric: new-urban-jobs\n    measure: growth\n")
     assert problems(project) == [
-        "data/districts/beta.yaml:11:13: records[0].metric: metric 'new-urban-jobs' is level in people on"
+        "data/districts/beta.yaml:11:13: beta-h1-gdp-growth.metric: metric 'new-urban-jobs' is level in people on"
         " 'alpha-new-jobs', but growth in percent here"
         " — records of different districts that share a metric must share unit and measure"
     ]
@@ -187,14 +188,14 @@ def test_metric_shared_across_districts_needs_one_unit(project):
 def test_missing_required_field(project):
     project.edit(ALPHA, "    summary_en: Build an AI application demonstration zone.\n", "")
     assert problems(project) == [
-        f"{ALPHA}:36:5: records[2].summary_en: this required field is missing — add 'summary_en: …'"
+        f"{ALPHA}:36:5: alpha-ai-zone.summary_en: this required field is missing — add 'summary_en: …'"
     ]
 
 
 def test_citing_another_districts_source_is_one_error(project):
     project.edit(ALPHA, "    source: alpha-tasks\n    task_no: 3", "    source: beta-report\n    task_no: 3")
     assert problems(project) == [
-        f"{ALPHA}:44:13: records[2].source: source 'beta-report' belongs to district 'beta' — cite a source of 'alpha'"
+        f"{ALPHA}:44:13: alpha-ai-zone.source: source 'beta-report' belongs to district 'beta' — cite a source of 'alpha'"
     ]
 
 
@@ -229,6 +230,6 @@ def test_a_value_without_its_multiplier_gets_a_hint(project):
     """1.8 written for 1.8万人: the message says the figure as the documents write it, and what to write."""
     project.edit(ALPHA, "    value: 18000\n", "    value: 1.8\n")
     assert problems(project) == [
-        f"{ALPHA}:27:12: records[1].value: the quote does not contain the figure 1.8人 (1.8 people, exact)"
+        f"{ALPHA}:27:12: alpha-new-jobs.value: the quote does not contain the figure 1.8人 (1.8 people; 1.8 people, exact)"
         " — the quote says 1.8万人: the value lacks its 万; write it in base units, 18000"
     ]

@@ -13,6 +13,7 @@ import jinja2
 
 from .errors import DataError, DataErrors
 from .load import NOT_UTF8_HINT, load_file
+from .models import SiteSettings
 from .paths import ProjectPaths
 from .repository import GITHUB
 from .templating import UiStrings, environment
@@ -21,7 +22,8 @@ T = TypeVar("T")
 
 LANGS = ("zh", "en")
 PAGES = ("about",)  # content/<page>.<lang>.md, one in each language
-SETTINGS = {"repository": "", "branch": "main"}  # content/site.yaml, each setting and its default
+# content/site.yaml: each setting and its default (the model also gives data/schema/site.schema.json)
+SETTINGS = {name: field.default for name, field in SiteSettings.model_fields.items()}
 
 
 def ui_problems(paths: ProjectPaths) -> list[DataError]:

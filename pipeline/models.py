@@ -38,6 +38,24 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
+class InterfaceText(Model):
+    """One string of the site's interface, in content/ui.yaml: its text in each language."""
+
+    zh: str = Field(description="The Chinese text (\"\" for a note the language does not need).")
+    en: str = Field(description="The English text (\"\" for a note the language does not need).")
+
+
+class SiteSettings(Model):
+    """content/site.yaml: the site's settings, each with its default."""
+
+    repository: Annotated[str, StringConstraints(
+        pattern=r"^$|^(https://github\.com/|git@github\.com:)[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+?(\.git)?/?$")] = Field(
+        "", description=(
+            "The GitHub repository the site is built from (https://github.com/<owner>/<name>), for each record "
+            "card's \"report an error\" and \"edit\" links; \"\" for none. Netlify's REPOSITORY_URL wins."))
+    branch: Text = Field("main", description="The branch whose files the \"edit\" links open.")
+
+
 class Facet(Model):
     """A strand of a topic (large models, computing power …), recognised by keywords in quotes."""
 

@@ -1,4 +1,5 @@
-"""`schema`: JSON Schemas of the data files and the field reference, both generated from the models.
+"""`schema`: JSON Schemas of the data files (and of content/ui.yaml and site.yaml) and the field
+reference, both generated from the models.
 
 The schemas let an editor's YAML extension complete field names, underline
 mistakes while typing and show each field's description on hover; the data
@@ -14,7 +15,7 @@ from pathlib import Path
 from pydantic import TypeAdapter
 from pydantic.json_schema import GenerateJsonSchema
 
-from .models import City, District, Source, Topic
+from .models import City, District, InterfaceText, SiteSettings, Source, Topic
 
 # Draft 7: the newest draft VS Code's YAML extension validates fully.
 DRAFT = "http://json-schema.org/draft-07/schema#"
@@ -25,12 +26,19 @@ SCHEMAS = {
     "sources.schema.json": (list[Source], "data/sources.yaml: the source documents' metadata."),
     "cities.schema.json": (list[City], "data/cities.yaml (only on a site of several cities): the cities."),
 }
+# The site's own files in content/, checked by pipeline/content.py; not part of the data's field reference.
+CONTENT_SCHEMAS = {
+    "ui.schema.json": (dict[str, InterfaceText], "content/ui.yaml: every string of the interface, in zh and en."),
+    "site.schema.json": (SiteSettings, "content/site.yaml: the site's settings."),
+}
+ALL_SCHEMAS = SCHEMAS | CONTENT_SCHEMAS
 
 
 def modeline(data_file: str) -> str:
     """The first line a data file (path relative to the project root) should have: where its schema is."""
     folder, name = posixpath.split(data_file)
     schema = "district.schema.json" if folder == "data/districts" else name.replace(".yaml", ".schema.json")
+    # content/ui.yaml → ui.schema.json; the schemas all live in data/schema/.
     # The YAML extension resolves the path relative to the data file.
     return f"# yaml-language-server: $schema={posixpath.relpath(f'data/schema/{schema}', folder)}"
 
@@ -85,7 +93,7 @@ CONDITIONALLY_REQUIRED = {"unit": "with `value`", "bound": "with `value`", "valu
 
 def schema_for(name: str) -> dict:
     """The JSON Schema written to data/schema/<name>."""
-    model, description = SCHEMAS[name]
+    model, description = ALL_SCHEMAS[name]
     generated = TypeAdapter(model).json_schema(schema_generator=_WithoutFieldTitles)
     schema = {"$schema": DRAFT, "title": name.removesuffix(".schema.json"), "description": description}
     schema.update({k: v for k, v in generated.items() if k not in ("title", "description")})
@@ -167,7 +175,7 @@ def with_reference(text: str, doc: str) -> str:
 
 def generated_files(root: Path) -> dict[Path, str]:
     """Every generated file under the project root and the text it should have."""
-    files = {root / "data" / "schema" / name: schema_text(name) for name in SCHEMAS}
+    files = {root / "data" / "schema" / name: schema_text(name) for name in ALL_SCHEMAS}
     for doc in GENERATED_DOCS:
         path = root / doc
         if path.is_file():  # a scratch project may have no CONTRIBUTING.md

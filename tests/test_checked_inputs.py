@@ -155,7 +155,7 @@ CASES = [
     # content/ui.yaml
     ("ui.yaml with a tab", replace("content/ui.yaml", "  en: ", "\ten: "), r"content/ui\.yaml:\d+", "a tab"),
     ("ui.yaml with an unclosed quote", replace("content/ui.yaml", "site_title:\n  zh: ", 'site_title:\n  zh: "'),
-     r"content/ui\.yaml:3:7", "this quote is not closed on its line"),
+     r"content/ui\.yaml:4:7", "this quote is not closed on its line"),
     ("ui.yaml without a language", replace("content/ui.yaml", "site_title:\n  zh: ", "site_title:\n  fr: "),
      r"content/ui\.yaml:\d+:\d+: site_title", "no zh text"),
     ("ui.yaml with a number for text", replace("content/ui.yaml", "copy_button:\n  zh: 复制", "copy_button:\n  zh: 5"),

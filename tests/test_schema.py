@@ -10,9 +10,9 @@ from jsonschema import Draft7Validator
 
 from pipeline.models import Record
 from pipeline.paths import ROOT
-from pipeline.schema import BEGIN, END, SCHEMAS, field_reference, modeline, schema_for, stale_files
+from pipeline.schema import ALL_SCHEMAS, BEGIN, END, field_reference, modeline, schema_for, stale_files
 
-DATA_FILES = ["data/topics.yaml", "data/sources.yaml",
+DATA_FILES = ["data/topics.yaml", "data/sources.yaml", "content/ui.yaml", "content/site.yaml",
               *sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "data/districts").glob("*.yaml"))]
 
 
@@ -29,7 +29,7 @@ def test_committed_schemas_and_field_reference_are_up_to_date():
     assert stale_files(ROOT) == [], "pipeline/models.py changed: run `python build.py schema` and commit the result"
 
 
-@pytest.mark.parametrize("name", sorted(SCHEMAS))
+@pytest.mark.parametrize("name", sorted(ALL_SCHEMAS))
 def test_each_schema_is_valid_draft_7(name):
     schema = json.loads((ROOT / "data/schema" / name).read_text(encoding="utf-8"))
     assert schema["$schema"] == "http://json-schema.org/draft-07/schema#"
@@ -48,11 +48,11 @@ def test_each_data_file_points_to_its_schema_and_validates(data_file):
 
 
 def test_every_field_has_a_description_for_the_hover():
-    for name in SCHEMAS:
+    for name in ALL_SCHEMAS:
         schema = schema_for(name)
-        objects = [schema, *schema["$defs"].values()]
+        objects = [schema, *schema.get("$defs", {}).values()]
         for definition in (d for d in objects if d.get("type") == "object"):
-            for field, prop in definition["properties"].items():
+            for field, prop in definition.get("properties", {}).items():
                 assert prop.get("description"), f"{name}: {definition.get('title')}.{field} has no description"
 
 
@@ -126,9 +126,22 @@ def test_the_schema_command_regenerates_what_is_stale(tmp_path):
         "wrote data/schema/topics.schema.json",
         "wrote data/schema/sources.schema.json",
         "wrote data/schema/cities.schema.json",
+        "wrote data/schema/ui.schema.json",
+        "wrote data/schema/site.schema.json",
         "wrote CONTRIBUTING.md",
     ]
     text = doc.read_text(encoding="utf-8")
     assert text.startswith("# Contributing\n\n" + field_reference()) and text.endswith("\n\nAfter.\n")
     assert run().stdout == "schemas and field reference are up to date\n"
     assert stale_files(tmp_path) == []
+
+
+def test_the_content_schemas_refuse_what_check_refuses():
+    ui, site = validator("ui.schema.json"), validator("site.schema.json")
+    assert not list(ui.iter_errors({"site_title": {"zh": "标题", "en": "Title"}}))
+    assert list(ui.iter_errors({"site_title": {"zh": "标题"}}))  # a language missing
+    assert list(ui.iter_errors({"site_title": {"zh": "标题", "en": "Title", "fr": "Titre"}}))
+    assert list(ui.iter_errors({"copy_button": {"zh": 5, "en": "Copy"}}))
+    assert not list(site.iter_errors({"repository": "https://github.com/civic-data/gz-targets", "branch": "main"}))
+    assert list(site.iter_errors({"repository": "gitlab.com/x/y"}))
+    assert list(site.iter_errors({"theme": "dark"}))

@@ -10,6 +10,10 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
 Text = Annotated[str, StringConstraints(min_length=1)]
+# A label is a short name (the longest written: 23 characters in Chinese, 87 in English); the quote
+# holds the sentence. The limits stop a pasted paragraph, or a hostile megabyte, at `check`.
+LabelZh = Annotated[str, StringConstraints(min_length=1, max_length=60)]
+LabelEn = Annotated[str, StringConstraints(min_length=1, max_length=160)]
 
 Kind = Literal["target", "actual"]
 Period = Literal["2025", "2025-H1", "2025-H2"]
@@ -167,8 +171,10 @@ class Record(Model):
         None, description=(
             "With `value`: how the document qualifies the figure: `exact`; `about` (左右/约); `at_least` "
             "(以上/不少于/不低于/迈上); `more_than` (超/超过); `at_most` (以下/以内/不超过); `nearly` (近); `range` (1-2)."))
-    label_zh: Text = Field(description="A short name, in Chinese, of what is measured or promised.")
-    label_en: Text = Field(description="A short name, in English, of what is measured or promised.")
+    label_zh: LabelZh = Field(
+        description="A short name, in Chinese, of what is measured or promised (at most 60 characters).")
+    label_en: LabelEn = Field(
+        description="A short name, in English, of what is measured or promised (at most 160 characters).")
     summary_en: Text = Field(description="Our English rendering of the quote's meaning, with the same figures.")
     quote: Text = Field(
         description=(

@@ -64,6 +64,9 @@ def _explain(err: dict, model: type[BaseModel]) -> tuple[str, str]:
     if kind in ("float_type", "int_type") and isinstance(given, str):
         return f"expected a number, got the text '{given}'", \
             "write the bare number in base units, without quotes, % or unit words (5.5, 18000, 70000000000)"
+    if kind == "string_too_long":
+        return (f"{len(given)} characters, more than the {err['ctx']['max_length']} this field may have",
+                "a label is a short name: the sentence belongs in the quote")
     if kind == "string_type":
         return f"expected text, got {given!r}", "write the words; put them in quotes if they look like a number"
     if kind == "literal_error":

@@ -100,6 +100,8 @@ CASES = [
      "unknown field 'colour'"),
     ("a required field left out", replace(ALPHA, "    label_en: New urban jobs\n", ""), A + ":22:5", "this required field is missing"),
     ("a value without its unit", replace(ALPHA, "    unit: people\n", ""), A + ":22:5", "value, unit and bound go together"),
+    ("a label of a megabyte", replace(ALPHA, "label_en: GDP growth", "label_en: " + "GDP-" * 250_000), A + ":16:15",
+     "1000000 characters, more than the 160"),
     ("a task number of zero", replace(ALPHA, "task_no: 1", "task_no: 0"), A + ":20:14", "0 is too small"),
     # A district file: what it refers to, and what it says
     ("an unknown topic", replace(ALPHA, "topic: gdp", "topic: gdpp"), A + ":7:12", "did you mean 'gdp'"),

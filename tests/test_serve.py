@@ -143,7 +143,7 @@ def test_serve_survives_every_broken_input_and_recovers_when_it_is_fixed(server,
     pages = ("/", "/districts/alpha/", "/topics/gdp/", "/search/", "/en/about/")
     for name, edit, _, _ in CASES:
         edit(project)
-        wait_for(lambda: any(fetch_failing(base + url)[0] == 500 for url in pages), 15, f"{name}: problem shown")
+        wait_for(lambda: any(fetch_failing(base + url)[0] == 500 for url in pages), 30, f"{name}: problem shown")
         restore(project, pristine)
-        wait_for(lambda: all(fetch_failing(base + url)[0] == 200 for url in pages), 15, f"{name}: site back")
+        wait_for(lambda: all(fetch_failing(base + url)[0] == 200 for url in pages), 30, f"{name}: site back")
     assert "Traceback" not in log.read_text(encoding="utf-8")

@@ -1,4 +1,5 @@
-"""The one error type every stage reports to editors, and the one line an unexpected error becomes."""
+"""The one error type every stage reports to editors, how a list of them is shown (each with its line and
+a caret), and the one line an error found while rendering, or an unexpected one, becomes."""
 import re
 import traceback
 import unicodedata

@@ -170,11 +170,19 @@ def _site_handler(state: BuildState) -> type[StaticFileHandler]:
 
 
 class QuickWatcher(Watcher):
-    """livereload's polling watcher, looking every POLL_SECONDS instead of every 0.8 s."""
+    """livereload's polling watcher, looking every POLL_SECONDS instead of every 0.8 s, and taking a file
+    that goes as it looks (a branch switched, a folder replaced) for a change, not a traceback."""
 
     def start(self, callback) -> bool:
         PeriodicCallback(callback, POLL_SECONDS * 1000).start()
         return True  # livereload then starts no polling of its own
+
+    def is_file_changed(self, path, ignore=None) -> bool:
+        try:
+            return super().is_file_changed(path, ignore)
+        except FileNotFoundError:  # listed by the folder walk, removed before its time was read
+            self.filepath = path
+            return True
 
 
 def serve(paths: ProjectPaths, host: str = "127.0.0.1", port: int = 8000) -> None:

@@ -1,5 +1,6 @@
 """`build.py serve`: a real livereload server that rebuilds on edits and survives bad ones."""
 import json
+import os
 import shutil
 import socket
 import subprocess
@@ -147,3 +148,18 @@ def test_serve_survives_every_broken_input_and_recovers_when_it_is_fixed(server,
         restore(project, pristine)
         wait_for(lambda: all(fetch_failing(base + url)[0] == 200 for url in pages), 30, f"{name}: site back")
     assert "Traceback" not in log.read_text(encoding="utf-8")
+
+
+def test_a_file_removed_while_the_watcher_looks_is_a_change_not_a_traceback(tmp_path, monkeypatch):
+    """The race the run above met once in CI: livereload's walk lists a file, which is removed before its
+    time is read (a folder replaced, a branch switched); the watcher printed a traceback every time."""
+    from pipeline.serve import QuickWatcher
+    (tmp_path / "alpha.yaml").write_text("id: alpha\n", encoding="utf-8")
+    watcher = QuickWatcher()
+    watcher.watch(str(tmp_path))
+
+    def removed(path):
+        raise FileNotFoundError(path)
+
+    monkeypatch.setattr(os.path, "getmtime", removed)
+    assert watcher.is_file_changed(str(tmp_path / "alpha.yaml")) is True

@@ -63,8 +63,8 @@ class ChartViews(SiteCore):
         key = (scope.group, chart.id, lang)
         if key not in self._chart_views:
             if scope.group != self._views_group:
-                # Pages come scope by scope: the last scope's views are done with (a national
-                # edition's would fill hundreds of megabytes).
+                # Pages come scope by scope: the last scope's views are done with (a large
+                # site's would fill hundreds of megabytes).
                 self._chart_views.clear()
                 self._comparison_rows.clear()
                 self._views_group = scope.group

@@ -25,7 +25,6 @@ FOLDER = "pagefind"
 # own search interfaces (pagefind-ui.js and others, 350 KB); the site draws its own results.
 LIBRARY_FILES = frozenset({"pagefind.js", "pagefind-worker.js", "pagefind-entry.json"})
 INDEX_SUFFIXES = (".pagefind", ".pf_meta", ".pf_index", ".pf_fragment")
-PAGEFIND_LANG = {"zh": "zh", "en": "en"}  # the codes Pagefind segments by; the pages' zh-Hans finds "zh"
 TIMEOUT_S = 600
 # Where the scratch folder goes: in memory where Linux has a folder for it. Written to disk, the
 # entries' 1,300 small files and Pagefind's took 2 s more than the indexing (bench/NOTES.md).
@@ -42,7 +41,7 @@ class SearchEntry:
     its result shows (meta: title, where it is, its figure)."""
 
     url: str
-    language: str  # "zh" or "en"
+    language: str  # "zh" or "en": the codes Pagefind segments by (the pages' zh-Hans finds "zh")
     content: str
     meta: dict[str, str]
 
@@ -52,7 +51,7 @@ def entry_page(entry: SearchEntry) -> str:
     meta = {"link": entry.url, **entry.meta}
     tags = "".join(f'<meta data-pagefind-meta="{escape(key)}[content]" content="{escape(value)}">'
                    for key, value in meta.items())
-    return (f'<!doctype html><html lang="{PAGEFIND_LANG[entry.language]}"><head><meta charset="utf-8">'
+    return (f'<!doctype html><html lang="{entry.language}"><head><meta charset="utf-8">'
             f"<title>{escape(entry.meta['title'])}</title>{tags}</head>"
             f"<body data-pagefind-body><p>{escape(entry.content)}</p></body></html>")
 

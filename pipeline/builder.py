@@ -165,6 +165,7 @@ def prepare_site(paths: ProjectPaths, parse_cache: dict | None = None, with_sear
         tables, names, dataset.topics,
         item_titles={lang: ui["items_chart_title"][lang] for lang in LANGS},
         kind_names={lang: {k: ui[f"item_legend_{k}"][lang] for k in ITEM_KINDS} for lang in LANGS},
+        metrics=dataset.metrics,
     )
     assets = collect_assets(paths.assets)
     repository = site_repository(paths)

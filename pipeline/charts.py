@@ -18,6 +18,7 @@ from decimal import Decimal
 
 import pandas as pd
 
+from .models import Metric
 from .tables import ITEM_KINDS, SERIES_ORDER, columns
 from .formatting import NOT_STATED, chart_number, figure_label, figure_text, kind_label, unit_caption
 from .text_metrics import text_width, wrap
@@ -255,6 +256,7 @@ class Chart:
     titles: dict[str, str]
     draw: Callable[[str], dict] = field(repr=False, compare=False)  # language → figure
     group: str | None = None       # the city whose districts it compares; None on a site without cities
+    definition: Metric | None = None  # what a comparison's metric measures (data/metrics.yaml), if defined
 
     def figure(self, lang: str) -> dict:
         """The Plotly figure in one language, drawn when asked, not kept: a site of 3,000 districts has
@@ -277,19 +279,22 @@ def items_chart_id(topic_id: str) -> str:
 
 
 def build_charts(tables, district_names: dict[str, dict[str, str]], topics, item_titles: dict[str, str],
-                 kind_names: dict[str, dict[str, str]]) -> dict[str | None, dict[str, Chart]]:
+                 kind_names: dict[str, dict[str, str]], metrics=()) -> dict[str | None, dict[str, Chart]]:
     """Every chart, by group of districts and id: one per cross-district metric, and one count of items per topic.
 
-    A metric chart's title is the label of the metric's first record in district
-    order, so it reads as the documents word it.
+    A metric chart's title is its definition's name (data/metrics.yaml); without one, the
+    label of the metric's first record in district order, so it reads as the documents word it.
     """
     records = tables.records
     first = dict(zip(records["id"].tolist(), columns(records, "topic", "label_zh", "label_en")))
-    return {group: _group_charts(group, tables.groups[group], first, district_names, topics, item_titles, kind_names)
+    definitions = {m.id: m for m in metrics}
+    return {group: _group_charts(group, tables.groups[group], first, definitions, district_names, topics,
+                                 item_titles, kind_names)
             for group in tables.groups}
 
 
-def _group_charts(group, group_tables, first, district_names, topics, item_titles, kind_names) -> dict[str, Chart]:
+def _group_charts(group, group_tables, first, definitions, district_names, topics, item_titles, kind_names
+                  ) -> dict[str, Chart]:
     # A downloaded image is named after its chart, and its city when the site has several.
     def export_name(chart_id: str) -> str:
         return chart_id if group is None else f"{group}-{chart_id}"
@@ -297,9 +302,11 @@ def _group_charts(group, group_tables, first, district_names, topics, item_title
     charts: dict[str, Chart] = {}
     for metric, rows in group_tables.comparisons.items():
         topic, label_zh, label_en = first[group_tables.first_records[metric]]
-        titles = {"zh": label_zh, "en": label_en}
+        definition = definitions.get(metric)
+        titles = ({"zh": definition.name_zh, "en": definition.name_en} if definition
+                  else {"zh": label_zh, "en": label_en})
         draw = functools.partial(_draw_comparison, export_name(metric), rows, district_names, titles)
-        charts[metric] = Chart(metric, "comparison", topic, titles, draw, group)
+        charts[metric] = Chart(metric, "comparison", topic, titles, draw, group, definition)
     for topic in topics:
         chart_id = items_chart_id(topic.id)
         titles = {lang: item_titles[lang].format(topic=getattr(topic, f"name_{lang}")) for lang in LANGS}

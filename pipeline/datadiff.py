@@ -7,23 +7,19 @@ the same loader and validator. The comparison is made on the data as written,
 so a side that does not validate is still compared as far as it can be read.
 """
 import difflib
-import subprocess
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
 from .errors import DataError, DataErrors
-from .load import LoadedFile, RawProject, load_project, load_yaml
+from .gitdata import GitData, GitError, git
+from .load import LoadedFile, RawProject, load_project
 from .validate import validate
 
 WORKING_TREE = "the working tree"
 SHOWN_PROBLEMS = 10  # enough to see what is wrong; `check` lists them all
 BOUND_WORDS = {"exact": "", "about": "about ", "at_least": "at least ", "more_than": "more than ",
                "at_most": "at most ", "nearly": "nearly "}
-
-
-class GitError(Exception):
-    """git could not give the files of a ref (unknown ref, not a repository …)."""
 
 
 @dataclass
@@ -35,43 +31,16 @@ class Side:
     problems: list[DataError]
 
 
-def _git(root, *args: str) -> bytes:
-    result = subprocess.run(["git", *args], cwd=root, capture_output=True, timeout=60)
-    if result.returncode != 0:
-        raise GitError(result.stderr.decode("utf-8", "replace").strip() or f"git {args[0]} failed")
-    return result.stdout
-
-
 def read_ref(paths, ref: str) -> RawProject:
     """The data files as they are at `ref`, parsed with the same loader as the working tree's."""
     try:
         if ref.startswith("-"):
             raise GitError(ref)
-        _git(paths.root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+        commit = git(paths.root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").decode().strip()
     except GitError:
         raise GitError("no such commit here; give a branch, tag or commit (main, origin/main, HEAD~1)") from None
-    # Paths are relative to the project root, which may sit below the repository's root.
-    names = _git(paths.root, "ls-tree", "-r", "--name-only", ref, "--", "data").decode("utf-8").splitlines()
-
-    def text(name: str) -> str:
-        return _git(paths.root, "show", f"{ref}:./{name}").decode("utf-8")
-
-    def loaded(name: str) -> LoadedFile:
-        # Named ref:path, as git names it, so problems on the old side are not taken for the working tree's.
-        shown = f"{ref}:{name}"
-        if name not in names:
-            return LoadedFile(file=shown, errors=[DataError(shown, 1, 1, "", "the file is missing")])
-        return load_yaml(text(name), shown)
-
-    def under(folder: str, suffix: str) -> list[PurePosixPath]:
-        return sorted(p for p in map(PurePosixPath, names) if p.parent.as_posix() == folder and p.suffix == suffix)
-
-    return RawProject(
-        topics=loaded("data/topics.yaml"),
-        sources=loaded("data/sources.yaml"),
-        districts=[loaded(str(p)) for p in under("data/districts", ".yaml")],
-        archives={p.name: text(str(p)) for p in under("data/sources", ".txt")},
-    )
+    # Named ref:path, as git names it, so problems on the old side are not taken for the working tree's.
+    return GitData(paths.root).raw_at(commit, ref)
 
 
 def _relative(loaded: LoadedFile) -> str:
@@ -79,9 +48,9 @@ def _relative(loaded: LoadedFile) -> str:
     return loaded.file.rpartition(":")[2]
 
 
-def _problems(raw: RawProject) -> list[DataError]:
+def _problems(raw: RawProject, wording_checked: bool = True) -> list[DataError]:
     try:
-        validate(raw)
+        validate(raw, wording_checked)
     except DataErrors as exc:
         return exc.errors
     return []
@@ -168,36 +137,64 @@ def _titles(entry: dict) -> str:
     return f"{_word(entry.get('title_zh'))} / {_word(entry.get('title_en'))}"
 
 
-def _unreadable(old: LoadedFile, new: LoadedFile, old_side: Side, new_side: Side) -> list[str]:
+def _unreadable(old: LoadedFile, new: LoadedFile, old_name: str, new_name: str) -> list[str]:
     """A note for each side on which a file cannot be read (its changes are then not shown)."""
-    return [f"  ! {_relative(loaded)} cannot be read in {side.name}; its changes are not shown"
-            for loaded, side in ((old, old_side), (new, new_side)) if loaded.data is None]
+    return [f"  ! {_relative(loaded)} cannot be read in {name}; its changes are not shown"
+            for loaded, name in ((old, old_name), (new, new_name)) if loaded.data is None]
 
 
-def _list_file(kind: str, old_side: Side, new_side: Side, which: str, describe) -> list[str]:
-    """Changes to topics.yaml or sources.yaml (`which` names the file's RawProject field)."""
-    old, new = getattr(old_side.raw, which), getattr(new_side.raw, which)
-    notes = _unreadable(old, new, old_side, new_side)
-    return notes or [f"  {line}" for line in _compare_entries(kind, _by_id(old.data), _by_id(new.data), describe)]
+def list_changes(kind: str, old: RawProject, new: RawProject, which: str, old_name: str = "", new_name: str = ""
+                 ) -> list[str]:
+    """Changes to topics.yaml, sources.yaml or metrics.yaml (`which` names the file's RawProject field;
+    a file that one side lacks counts as empty there)."""
+    missing = LoadedFile(file=f"data/{which}.yaml", data=[])
+    old_file, new_file = getattr(old, which) or missing, getattr(new, which) or missing
+    notes = _unreadable(old_file, new_file, old_name, new_name)
+    describe = _titles if which == "sources" else _names
+    return notes or [f"  {line}" for line in _compare_entries(kind, _by_id(old_file.data), _by_id(new_file.data),
+                                                               describe)]
 
 
 def _district_files(raw: RawProject) -> dict[str, LoadedFile]:
     return {PurePosixPath(_relative(f)).stem: f for f in raw.districts}
 
 
-def _districts(old_side: Side, new_side: Side) -> tuple[list[str], list[str]]:
-    """(lines about districts, lines about records: added, then removed, then changed), by district file."""
-    old_files, new_files = _district_files(old_side.raw), _district_files(new_side.raw)
+@dataclass(frozen=True)
+class RecordChange:
+    """A record added (+), removed (-) or changed (~) in a district file, as written on each side."""
+
+    mark: str
+    district: str
+    record: dict                 # as written after the change; before it, for a removed record
+    before: dict | None = None   # as written before a change
+    fields: tuple[str, ...] = ()  # what changed, in plain words: `value 5.5 → 6.0 percent`
+
+    @property
+    def id(self) -> str:
+        return self.record["id"]
+
+    def line(self) -> str:
+        """The change as a line of the `diff` report."""
+        if self.mark != "~":
+            return _record_line(self.mark, self.district, self.record)
+        return "\n".join(f"  ~ {self.district} {self.id}: {change}" for change in self.fields)
+
+
+def district_changes(old: RawProject, new: RawProject, old_name: str = "", new_name: str = ""
+                     ) -> tuple[list[str], list[RecordChange]]:
+    """(lines about districts, record changes: added, then removed, then changed), by district file.
+    old_name and new_name name the sides in a note on a file that one side cannot read."""
+    old_files, new_files = _district_files(old), _district_files(new)
     district_lines, added, removed, changed = [], [], [], []
     for stem in list(new_files) + [s for s in old_files if s not in new_files]:
-        old = old_files.get(stem, LoadedFile(file=f"data/districts/{stem}.yaml", data={}))
-        new = new_files.get(stem, LoadedFile(file=f"data/districts/{stem}.yaml", data={}))
-        notes = _unreadable(old, new, old_side, new_side)
+        old_file = old_files.get(stem, LoadedFile(file=f"data/districts/{stem}.yaml", data={}))
+        new_file = new_files.get(stem, LoadedFile(file=f"data/districts/{stem}.yaml", data={}))
+        notes = _unreadable(old_file, new_file, old_name, new_name)
         if notes:
             district_lines += notes
             continue
-        before = old.data if isinstance(old.data, dict) else {}
-        after = new.data if isinstance(new.data, dict) else {}
+        before = old_file.data if isinstance(old_file.data, dict) else {}
+        after = new_file.data if isinstance(new_file.data, dict) else {}
         old_records, new_records = _by_id(before.get("records")), _by_id(after.get("records"))
         if stem not in old_files:
             district_lines.append(f"  + district added: {stem} ({_names(after)}, {len(new_records)} records)")
@@ -207,14 +204,16 @@ def _districts(old_side: Side, new_side: Side) -> tuple[list[str], list[str]]:
             fields_before = {k: v for k, v in before.items() if k != "records"}
             fields_after = {k: v for k, v in after.items() if k != "records"}
             district_lines += [f"  ~ district {stem}: {c}" for c in _field_changes(fields_before, fields_after)]
-        added += [_record_line("+", stem, new_records[i]) for i in new_records if i not in old_records]
-        removed += [_record_line("-", stem, old_records[i]) for i in old_records if i not in new_records]
+        added += [RecordChange("+", stem, new_records[i]) for i in new_records if i not in old_records]
+        removed += [RecordChange("-", stem, old_records[i]) for i in old_records if i not in new_records]
         for i in (i for i in new_records if i in old_records):
-            changed += [f"  ~ {stem} {i}: {c}" for c in _field_changes(old_records[i], new_records[i])]
+            fields = _field_changes(old_records[i], new_records[i])
+            if fields:
+                changed.append(RecordChange("~", stem, new_records[i], old_records[i], tuple(fields)))
     return district_lines, added + removed + changed
 
 
-def _archives(old: dict[str, str], new: dict[str, str]) -> list[str]:
+def archive_changes(old: dict[str, str], new: dict[str, str]) -> list[str]:
     """Archived texts added, removed or changed; a change is counted in lines, not shown."""
     lines = [f"  + archived text added: data/sources/{n} ({len(new[n].splitlines())} lines)"
              for n in new if n not in old]
@@ -239,13 +238,14 @@ def _validity(side: Side) -> list[str]:
 
 def compare(old_side: Side, new_side: Side) -> str:
     """The report: validity notes, then each kind of change under its heading."""
-    district_lines, record_lines = _districts(old_side, new_side)
+    old, new, names = old_side.raw, new_side.raw, (old_side.name, new_side.name)
+    district_lines, records = district_changes(old, new, *names)
     sections = [
-        ("Records", record_lines),
+        ("Records", [change.line() for change in records]),
         ("Districts", district_lines),
-        ("Topics", _list_file("topic", old_side, new_side, "topics", _names)),
-        ("Sources", _list_file("source", old_side, new_side, "sources", _titles)
-         + _archives(old_side.raw.archives, new_side.raw.archives)),
+        ("Topics", list_changes("topic", old, new, "topics", *names)),
+        ("Metrics", list_changes("metric", old, new, "metrics", *names)),
+        ("Sources", list_changes("source", old, new, "sources", *names) + archive_changes(old.archives, new.archives)),
     ]
     lines = _validity(old_side) + _validity(new_side)
     changed = [(title, body) for title, body in sections if body]
@@ -261,4 +261,5 @@ def data_diff(paths, ref: str) -> str:
     """What changed in the data between `ref` and the working tree; raises GitError if the ref cannot be read."""
     old = read_ref(paths, ref)
     new = load_project(paths)
-    return compare(Side(ref, old, _problems(old)), Side(WORKING_TREE, new, _problems(new)))
+    # The old side may predate the rule on differently worded comparisons (see validate._check_definitions).
+    return compare(Side(ref, old, _problems(old, wording_checked=False)), Side(WORKING_TREE, new, _problems(new)))

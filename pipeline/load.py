@@ -391,7 +391,7 @@ def _read_archives(paths) -> list[tuple[dict[str, str], list[DataError]]]:
 
 
 # What the build reads under data/, by folder; any other file there is named, never passed over.
-READ_IN_DATA = {"": {"topics.yaml", "sources.yaml", "cities.yaml", "README.md"},
+READ_IN_DATA = {"": {"topics.yaml", "sources.yaml", "cities.yaml", "metrics.yaml", "README.md"},
                 "districts": {".yaml"}, "sources": {".txt", "README.md"}, "schema": {".json"}}
 
 
@@ -423,6 +423,7 @@ class RawProject:
     districts: list  # LoadedFile each, or what load_project's check_district made of it
     archives: dict[str, str]  # archived source text by file name
     cities: LoadedFile | None = None  # data/cities.yaml, only on a site of several cities
+    metrics: LoadedFile | None = None  # data/metrics.yaml, where a metric is compared across districts
     file_errors: list[DataError] = field(default_factory=list)  # archives not UTF-8, files not read
 
 
@@ -437,16 +438,17 @@ def load_project(paths, cache: dict | None = None, check_district: Callable[[Loa
     returns comes back, never every file's parsed data.
     """
     district_files = sorted(paths.districts.glob("*.yaml")) if paths.districts.is_dir() else []
-    cities = paths.data / "cities.yaml"
-    lists = [paths.data / "topics.yaml", paths.data / "sources.yaml", *([cities] if cities.is_file() else [])]
+    optional = [path for path in (paths.data / "cities.yaml", paths.data / "metrics.yaml") if path.is_file()]
+    lists = [paths.data / "topics.yaml", paths.data / "sources.yaml", *optional]
     runs = [district_files[i:i + FILES_PER_TASK] for i in range(0, len(district_files), FILES_PER_TASK)]
     work = [functools.partial(_load_run, lists, paths, cache, None), functools.partial(_read_archives, paths),
             *(functools.partial(_load_run, run, paths, cache, check_district) for run in runs)]
     loaded = results(work, parallel=cache is None and len(district_files) >= PARALLEL_LOAD_FROM)
-    topics, sources, *city_list = [next(loaded) for _ in lists]
+    topics, sources, *others = [next(loaded) for _ in lists]
+    found = {path.name: file for path, file in zip(optional, others)}
     archives, archive_errors = next(loaded)
     return RawProject(topics=topics, sources=sources, districts=list(loaded), archives=archives,
-                      cities=city_list[0] if city_list else None,
+                      cities=found.get("cities.yaml"), metrics=found.get("metrics.yaml"),
                       file_errors=archive_errors + stray_data_files(paths))
 
 

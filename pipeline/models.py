@@ -38,6 +38,14 @@ SourceKind = Literal["task-list", "midyear-report", "work-report", "news-summary
 GROWTH_UNITS = ("percent", "percentage_point")
 
 
+def has_district_prefix(key: str, district_ids: set[str]) -> bool:
+    """True when `key` starts with a district id and a hyphen (yuexiu-…): a key local to that district.
+
+    Looks up each prefix ending at a hyphen, so the cost does not grow with the number of districts.
+    """
+    return any(key[:i] in district_ids for i, ch in enumerate(key) if ch == "-")
+
+
 class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
@@ -207,6 +215,31 @@ class Record(Model):
         return self.value is not None
 
 
+class Metric(Model):
+    """What a metric compared across districts measures (an entry of data/metrics.yaml), and how the
+    districts' documents word it."""
+
+    id: Slug = Field(description=(
+        "The metric key its records share, without a district prefix (gdp-growth, new-urban-jobs)."))
+    name_zh: LabelZh = Field(description="The chart's title in Chinese: what is compared, in a few words.")
+    name_en: LabelEn = Field(description="The chart's title in English.")
+    definition_zh: Text = Field(description=(
+        "What is measured, in which unit and for which period, in Chinese: one or two short sentences, "
+        "shown under the chart, in its embed and in the data package."))
+    definition_en: Text = Field(description="The same definition in English.")
+    comparability_zh: Text | None = Field(None, description=(
+        "Where the districts' documents word the measure differently (the records' `label_zh` differ): one "
+        "plain sentence, in Chinese, on whether the figures can fairly be compared, and why. Required then; "
+        "null otherwise. Figures that cannot fairly be compared get different metrics, not this sentence."))
+    comparability_en: Text | None = Field(None, description="The same sentence in English; given with comparability_zh.")
+
+    @model_validator(mode="after")
+    def _comparability_in_both(self):
+        if (self.comparability_zh is None) != (self.comparability_en is None):
+            raise ValueError("comparability_zh and comparability_en go together: give both, or neither")
+        return self
+
+
 class City(Model):
     """A city whose districts the site compares with each other (an entry of data/cities.yaml)."""
 
@@ -243,5 +276,6 @@ class Dataset(Model):
     districts: tuple[District, ...]
     source_texts: dict[str, str]
     cities: tuple[City, ...] = ()
+    metrics: tuple[Metric, ...] = ()
     # Record id → the measure word (个, 家, 条 …) its quote writes with the figure, where it writes one.
     counters: dict[str, str] = {}

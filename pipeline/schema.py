@@ -15,7 +15,7 @@ from pathlib import Path
 from pydantic import TypeAdapter
 from pydantic.json_schema import GenerateJsonSchema
 
-from .models import City, District, InterfaceText, SiteSettings, Source, Topic
+from .models import City, District, InterfaceText, Metric, SiteSettings, Source, Topic
 
 # Draft 7: the newest draft VS Code's YAML extension validates fully.
 DRAFT = "http://json-schema.org/draft-07/schema#"
@@ -25,6 +25,7 @@ SCHEMAS = {
     "topics.schema.json": (list[Topic], "data/topics.yaml: the topics, in the order the site lists them."),
     "sources.schema.json": (list[Source], "data/sources.yaml: the source documents' metadata."),
     "cities.schema.json": (list[City], "data/cities.yaml (only on a site of several cities): the cities."),
+    "metrics.schema.json": (list[Metric], "data/metrics.yaml: what each metric compared across districts measures."),
 }
 # The site's own files in content/, checked by pipeline/content.py; not part of the data's field reference.
 CONTENT_SCHEMAS = {
@@ -56,6 +57,7 @@ REFERENCE_HEADINGS = {
     "Facet": "分项 · A facet: each entry under a topic's `facets:`",
     "Source": "来源 · A source: each entry of `data/sources.yaml`",
     "City": "城市 · A city: each entry of `data/cities.yaml`, only on a site of several cities",
+    "Metric": "指标 · A metric compared across districts: each entry of `data/metrics.yaml`",
 }
 
 

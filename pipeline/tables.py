@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .models import Dataset, Topic
+from .models import Dataset, Topic, has_district_prefix
 
 RECORD_COLUMNS = [
     "id", "district", "topic", "tags", "kind", "period", "estimate", "metric", "measure",
@@ -87,14 +87,6 @@ def records_table(dataset: Dataset) -> pd.DataFrame:
     table = pd.DataFrame(dict(zip(names, map(list, cells))), columns=RECORD_COLUMNS, dtype=object)
     return table.astype({"value": "float64", "value_high": "float64", "task_no": "Int64", "estimate": "bool",
                          "district_order": "int64", "topic_order": "int64"})
-
-
-def has_district_prefix(key: str, district_ids: set[str]) -> bool:
-    """True when `key` starts with a district id and a hyphen (yuexiu-…): a key local to that district.
-
-    Looks up each prefix ending at a hyphen, so the cost does not grow with the number of districts.
-    """
-    return any(key[:i] in district_ids for i, ch in enumerate(key) if ch == "-")
 
 
 def columns(frame: pd.DataFrame, *names: str) -> Iterator[tuple]:

@@ -15,7 +15,7 @@ from .chinese_numbers import Figure, find_figures, matching_figure
 from .errors import DataError, DataErrors
 from .formatting import figure_text, plain_number
 from .load import LoadedFile, RawProject, dotted
-from .models import City, Dataset, District, Record, Source, Topic
+from .models import City, Dataset, District, Metric, Record, Source, Topic, has_district_prefix
 
 WHITESPACE = re.compile(r"\s+")
 
@@ -286,7 +286,7 @@ def _check_record_topics(report, loaded, path, record, topics, written_ids) -> N
                        f"did you mean '{close[0]}'?" if close else "use an id from data/topics.yaml")
 
 
-def _check_metrics(report: _Report, located_records) -> None:
+def _check_metrics(report: _Report, located_records) -> set[str]:
     """Records of different districts sharing a metric are charted on one axis: same unit and measure.
 
     Within one district a metric may pair different units (a share of the year's
@@ -294,6 +294,7 @@ def _check_metrics(report: _Report, located_records) -> None:
     pair, shown side by side but never drawn on one axis.
     """
     first: dict[str, tuple[str, Record]] = {}
+    refused = set()
     for loaded, path, record, _, district_id in located_records:
         if record.metric is None or not record.has_figure:
             continue
@@ -302,10 +303,12 @@ def _check_metrics(report: _Report, located_records) -> None:
             continue
         other_district, other = first[record.metric]
         if other_district != district_id and (record.unit, record.measure) != (other.unit, other.measure):
+            refused.add(record.metric)
             report.add(loaded, path + ("metric",),
                        f"metric '{record.metric}' is {other.measure} in {other.unit} on '{other.id}', "
                        f"but {record.measure} in {record.unit} here",
                        "records of different districts that share a metric must share unit and measure")
+    return refused
 
 
 def _raw_ids(loaded: LoadedFile) -> set[str]:
@@ -338,12 +341,62 @@ def _check_cities(report: _Report, raw: RawProject, located_districts: list[tupl
     return [c for _, c in entries]
 
 
-def validate(raw: RawProject) -> Dataset:
-    """Return the validated dataset, or raise DataErrors listing every problem."""
+def _check_definitions(report: _Report, raw: RawProject, located_records, district_ids: set[str],
+                       refused: set[str], wording_checked: bool) -> list[Metric]:
+    """data/metrics.yaml defines metrics compared across districts; a comparison of records worded
+    differently needs a definition that says whether they can fairly be compared.
+
+    wording_checked=False leaves that rule out, for a past release of the data, made before it had
+    definitions (see history.py): its figures are reproduced as they were published.
+    """
+    entries = _validate_list(report, raw.metrics, Metric) if raw.metrics else []
+    if raw.metrics:
+        _check_unique_ids(report, [(raw.metrics, (i,), m.id) for i, m in entries])
+    defined = {m.id: m for _, m in entries}
+    compared: dict[str, list] = collections.defaultdict(list)
+    for loaded, path, record, _, district_id in located_records:
+        if record.metric and record.has_figure and not has_district_prefix(record.metric, district_ids):
+            compared[record.metric].append((loaded, path, record, district_id))
+    # With other problems reported, a definition may seem unused only because its records are in error.
+    for i, metric in entries if not report.errors else ():
+        if metric.id not in compared:
+            close = difflib.get_close_matches(metric.id, list(compared), n=1)
+            report.add(raw.metrics, (i, "id"), f"no record with a figure has metric '{metric.id}'",
+                       f"did you mean '{close[0]}'?" if close else
+                       "a definition is for a metric that records of different districts share: fix the id, "
+                       "or remove the entry")
+    if not wording_checked or (raw.metrics and raw.metrics.data is None):
+        return [m for _, m in entries]  # unreadable: its error is already reported
+    written = _raw_ids(raw.metrics) if raw.metrics else set()
+    for key, located in compared.items():
+        if (len({district for *_, district in located}) < 2 or key in refused
+                or (key in written and key not in defined)):
+            continue  # not compared across districts, or already refused, or its entry's own error is reported
+        _, _, first, _ = located[0]
+        differing = [entry for entry in located if entry[2].label_zh != first.label_zh]
+        definition = defined.get(key)
+        if not differing or (definition and definition.comparability_zh):
+            continue
+        hint = ("add comparability_zh and comparability_en to its entry in data/metrics.yaml" if definition else
+                "define it in data/metrics.yaml, with comparability_zh and comparability_en")
+        for loaded, path, record, _ in differing:
+            report.add(loaded, path + ("label_zh",),
+                       f"metric '{key}' compares records worded differently: '{first.label_zh}' on '{first.id}', "
+                       f"'{record.label_zh}' here",
+                       hint + " saying in one sentence whether the figures can fairly be compared; "
+                       "if they cannot, give the records different metrics")
+    return [m for _, m in entries]
+
+
+def validate(raw: RawProject, wording_checked: bool = True) -> Dataset:
+    """Return the validated dataset, or raise DataErrors listing every problem.
+
+    wording_checked=False is for a past release of the data (see _check_definitions)."""
     report = _Report()
     # District files may have been checked as they were parsed (load_project's check_district).
     checked = [d if isinstance(d, CheckedDistrict) else check_district_file(d) for d in raw.districts]
-    for loaded in [raw.topics, raw.sources, *(c.loaded for c in checked), *([raw.cities] if raw.cities else [])]:
+    optional = [loaded for loaded in (raw.cities, raw.metrics) if loaded]
+    for loaded in [raw.topics, raw.sources, *(c.loaded for c in checked), *optional]:
         report.errors.extend(loaded.errors)
     report.errors.extend(raw.file_errors)
 
@@ -395,8 +448,9 @@ def validate(raw: RawProject) -> Dataset:
         for loaded, path, record, figure, district_id in located_records:
             _check_record(report, loaded, path, record, figure, district_id, topics, sources, archives_flat,
                           written_ids, district_ids)
-    _check_metrics(report, located_records)
+    refused = _check_metrics(report, located_records)
     cities = _check_cities(report, raw, located_districts)
+    metrics = _check_definitions(report, raw, located_records, district_ids, refused, wording_checked)
 
     if report.errors:
         ids = {c.loaded.file: c.ids for c in checked}
@@ -407,6 +461,7 @@ def validate(raw: RawProject) -> Dataset:
         districts=tuple(sorted(districts, key=lambda d: (d.order, d.id))),
         source_texts={s.id: raw.archives[s.archive] for s in sources.values()},
         cities=tuple(cities),
+        metrics=tuple(metrics),
         counters={record.id: figure.counter for _, _, record, figure, _ in located_records
                   if figure is not None and figure.counter is not None},
     )

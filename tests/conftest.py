@@ -126,6 +126,16 @@ BETA = """\
         source: beta-report
     """
 
+METRICS = """\
+    - id: gdp-growth
+      name_zh: 地区生产总值增长
+      name_en: GDP growth
+      definition_zh: 地区生产总值比上年增长的百分比。
+      definition_en: Growth of GDP over the year before, in percent.
+      comparability_zh: 乙区的数字是上半年结果，可以与甲区的全年目标并列，但不是同一时段。
+      comparability_en: Beta's figure is a first-half result; it can stand beside Alpha's target for the year, but not for the same period.
+    """
+
 
 class ScratchProject:
     """A copy of the site's templates, content and assets with test data of our choosing."""
@@ -136,6 +146,7 @@ class ScratchProject:
             shutil.copytree(ROOT / folder, root / folder)
         self.write("data/topics.yaml", TOPICS)
         self.write("data/sources.yaml", SOURCES)
+        self.write("data/metrics.yaml", METRICS)
         self.write("data/sources/alpha-tasks.txt", ALPHA_TEXT, dedent=False)
         self.write("data/sources/beta-report.txt", BETA_TEXT, dedent=False)
         self.write("data/districts/alpha.yaml", ALPHA)

@@ -126,6 +126,7 @@ def test_the_schema_command_regenerates_what_is_stale(tmp_path):
         "wrote data/schema/topics.schema.json",
         "wrote data/schema/sources.schema.json",
         "wrote data/schema/cities.schema.json",
+        "wrote data/schema/metrics.schema.json",
         "wrote data/schema/ui.schema.json",
         "wrote data/schema/site.schema.json",
         "wrote CONTRIBUTING.md",

@@ -87,6 +87,7 @@ class ChartViews(SiteCore):
         topic_url = scope.url(lang, "topics", chart.topic)
         svg_url = "/" + chart.svg_path(lang)
         title = chart.titles[lang]
+        definition, wording = self._definition(scope, chart, lang)
         figure = chart.figure(lang)
         # What charts.js says and offers once a reader reaches for the chart.
         figure["strings"] = {key: t[key] for key in ("chart_loading", "chart_failed", "png_button", "svg_button")}
@@ -95,8 +96,10 @@ class ChartViews(SiteCore):
         short_sources = self.short_sources(lang, scope.sources)
         data_line = t["data_updated_line"] + self.data_updated if self.data_updated else ""
         links = " · ".join(filter(None, [data_line, t["get_the_data"], "SVG", t["full_comparison"]]))
-        height = embed_height(title, figure["layout"]["height"], [item["name"] for item in legend],
-                              t["items_chart_note_short"] if chart.kind == "items" else None, links, t["embed_more"])
+        note = (t["items_chart_note_short"] if chart.kind == "items"
+                else t["metric_definition"] + t["colon"] + definition if definition else None)
+        height = embed_height(title, figure["layout"]["height"], [item["name"] for item in legend], note, links,
+                              t["embed_more"])
         iframe = (f'<iframe src="{self.site_url}{embed_url}" title="{title} · {self.ui["site_title"][lang]}" '
                   f'width="100%" height="{height}" style="border:0;width:100%" loading="lazy" '
                   f'data-district-targets-embed></iframe>\n'
@@ -119,6 +122,8 @@ class ChartViews(SiteCore):
             "short_sources": short_sources,
             "data_line": data_line,
             "citation": self.citation(lang, title, topic_url, scope.sources),
+            "definition": definition,
+            "wording": wording,
         })
         # The chart's SVG file, drawn from the same figure (figures are drawn once per chart and language).
         footer = [t["source_line"] + short_sources + t["full_stop"],
@@ -128,6 +133,33 @@ class ChartViews(SiteCore):
         view["plot"] = self._macros.chart_plot(view, self.assets[PLOTLY_JS].url)
         view["table"] = self._macros.chart_table(view, lang, self.t[lang])
         return view
+
+    def _definition(self, scope: Scope, chart: Chart, lang: str) -> tuple[str | None, str | None]:
+        """What the chart's metric measures (data/metrics.yaml), and, where the districts' documents word
+        it differently, each district's wording as written (with ours in English) and whether they can
+        fairly be compared; None for what is not given."""
+        if chart.definition is None:
+            return None, None
+        definition = getattr(chart.definition, f"definition_{lang}")
+        rows = self.scope_rows(scope).by_id
+        labels: dict[str, list] = defaultdict(list)
+        for row in self.tables.groups[scope.group].comparisons[chart.id]:
+            if not row["stated"]:
+                continue
+            record = rows[row["id"]]
+            if (record["label_zh"], record["label_en"]) not in labels[record["district"]]:
+                labels[record["district"]].append((record["label_zh"], record["label_en"]))
+        if len({zh for own in labels.values() for zh, _ in own}) < 2 or not chart.definition.comparability_zh:
+            return definition, None
+        t = self.t[lang]
+        named = []
+        for district in scope.districts:
+            if district.id in labels:
+                written = " / ".join(f"“{zh}”" if lang == "zh" else f"“{zh}” ({en})" for zh, en in labels[district.id])
+                named.append(getattr(district, f"name_{lang}") + (" " if lang == "en" else "") + written)
+        wording = (t["documents_wording"] + t["colon"] + t["list_separator"].join(named) + t["full_stop"]
+                   + (" " if lang == "en" else "") + getattr(chart.definition, f"comparability_{lang}"))
+        return definition, wording
 
     def _topic_charts(self, scope: Scope, topic_id: str, lang: str, with_items: bool = True) -> list[dict]:
         charts = self.charts[scope.group]

@@ -1,0 +1,90 @@
+"""The data files of any commit, read from git without checking anything out.
+
+Every file is read through one `git cat-file --batch`, and a file written the same in several
+commits is parsed once: `diff` reads one commit, the change log and the releases read them all.
+"""
+import subprocess
+from collections.abc import Iterable
+from pathlib import PurePosixPath
+
+from .errors import DataError
+from .load import LoadedFile, RawProject, load_yaml
+
+GIT_TIMEOUT = 60  # seconds; reading a history of hundreds of commits takes one or two
+
+
+class GitError(Exception):
+    """git could not give what was asked (unknown ref, not a repository …)."""
+
+
+def git(root, *args: str, stdin: bytes | None = None) -> bytes:
+    """The output of a git command run in `root`; GitError with git's message when it fails."""
+    try:
+        result = subprocess.run(["git", *args], cwd=root, input=stdin, capture_output=True, timeout=GIT_TIMEOUT)
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise GitError(f"git could not run: {exc}") from None
+    if result.returncode != 0:
+        raise GitError(result.stderr.decode("utf-8", "replace").strip() or f"git {args[0]} failed")
+    return result.stdout
+
+
+class GitData:
+    """The data files of any commit of the repository holding `root`, each file's text read and
+    parsed once however many commits hold it."""
+
+    def __init__(self, root):
+        self.root = root
+        self._texts: dict[str, str] = {}          # blob id → text
+        self._parsed: dict[str, LoadedFile] = {}  # blob id → parsed YAML
+
+    def _tree(self, commit: str) -> dict[str, str]:
+        """Path under data/ → blob id, at `commit`. Paths are relative to the project root, which may
+        sit below the repository's root."""
+        listing = git(self.root, "ls-tree", "-r", "-z", commit, "--", "data").decode("utf-8")
+        tree = {}
+        for entry in filter(None, listing.split("\0")):
+            info, path = entry.split("\t", 1)
+            _, kind, blob = info.split()
+            if kind == "blob":
+                tree[path] = blob
+        return tree
+
+    def _read(self, blobs: Iterable[str]) -> None:
+        wanted = sorted(set(blobs) - self._texts.keys())
+        if not wanted:
+            return
+        output = git(self.root, "cat-file", "--batch", stdin="".join(b + "\n" for b in wanted).encode())
+        position = 0
+        for blob in wanted:
+            header_end = output.index(b"\n", position)
+            size = int(output[position:header_end].split()[2])
+            body = output[header_end + 1:header_end + 1 + size]
+            self._texts[blob] = body.decode("utf-8", "replace")
+            position = header_end + 1 + size + 1  # the body is followed by a newline
+
+    def raw_at(self, commit: str, name: str) -> RawProject:
+        """The data files at `commit`, parsed with the working tree's loader; problems name each file
+        `<name>:<path>`, as git names a file of a ref."""
+        tree = self._tree(commit)
+        self._read(tree.values())
+
+        def loaded(path: str) -> LoadedFile:
+            shown = f"{name}:{path}"
+            if path not in tree:
+                return LoadedFile(file=shown, errors=[DataError(shown, 1, 1, "", "the file is missing")])
+            blob = tree[path]
+            if blob not in self._parsed:
+                self._parsed[blob] = load_yaml(self._texts[blob], shown)
+            return self._parsed[blob]
+
+        def under(folder: str, suffix: str) -> list[str]:
+            return sorted(p for p in tree if PurePosixPath(p).parent.as_posix() == folder and p.endswith(suffix))
+
+        return RawProject(
+            topics=loaded("data/topics.yaml"),
+            sources=loaded("data/sources.yaml"),
+            districts=[loaded(p) for p in under("data/districts", ".yaml")],
+            archives={PurePosixPath(p).name: self._texts[tree[p]] for p in under("data/sources", ".txt")},
+            cities=loaded("data/cities.yaml") if "data/cities.yaml" in tree else None,
+            metrics=loaded("data/metrics.yaml") if "data/metrics.yaml" in tree else None,
+        )

@@ -1,0 +1,101 @@
+"""The data's history, read from git: each commit that changed the data, what it changed record by
+record, and the data as it stood on each date it changed (the releases under /data/releases/).
+
+Without git, outside a checkout or in a shallow clone (which holds only the last commits), there is
+no history, and the site says so rather than show a partial one.
+"""
+from dataclasses import dataclass, field
+
+from .datadiff import RecordChange, archive_changes, district_changes, list_changes
+from .gitdata import GitData, GitError, git
+from .load import LoadedFile, RawProject
+
+# The files whose changes are the data's: README.md and the schemas document it, and do not count.
+DATA_PATHS = ("data/districts", "data/sources", "data/topics.yaml", "data/sources.yaml", "data/metrics.yaml",
+              "data/cities.yaml")
+@dataclass(frozen=True)
+class DataChange:
+    """One commit that changed the data: when, why (its message), and what, record by record."""
+
+    commit: str
+    time: str      # the commit's date and time, ISO 8601 with its offset
+    message: str   # the commit message's first line
+    records: tuple[RecordChange, ...]
+    other: tuple[str, ...]  # changes to districts, topics, metrics and sources, in plain words
+
+    @property
+    def date(self) -> str:
+        return self.time[:10]
+
+    @property
+    def anchor(self) -> str:
+        """The change's id on the change log: c-<the commit's first 10 hex digits>."""
+        return "c-" + self.commit[:10]
+
+
+@dataclass(frozen=True)
+class Release:
+    """The data as it stood at the end of a date on which it changed: the last change of that date."""
+
+    date: str
+    commit: str
+
+
+@dataclass(frozen=True)
+class History:
+    """The data's changes, newest first; or why there is no history (`unavailable`)."""
+
+    changes: tuple[DataChange, ...] = ()
+    unavailable: str | None = None
+    last_change: dict[str, DataChange] = field(default_factory=dict, compare=False)  # record id → its last change
+
+    @property
+    def last_changed(self) -> str | None:
+        """The date the data last changed, or None without a history."""
+        return self.changes[0].date if self.changes else None
+
+    @property
+    def releases(self) -> tuple[Release, ...]:
+        """One release per date on which the data changed, newest first."""
+        newest: dict[str, str] = {}
+        for change in self.changes:
+            newest.setdefault(change.date, change.commit)
+        return tuple(Release(date, commit) for date, commit in newest.items())
+
+
+NO_GIT = "the project is not a git checkout (a copy or an archive), so the data has no history here"
+SHALLOW = "the git checkout is shallow (it holds only the latest commits), so the data's history is incomplete"
+NO_COMMITS = "no commit has changed the data yet"
+
+
+def data_history(paths, data: GitData | None = None) -> History:
+    """The data's history from git; a History saying why there is none outside a full checkout."""
+    data = data or GitData(paths.root)
+    try:
+        if git(paths.root, "rev-parse", "--is-shallow-repository").strip() == b"true":
+            return History(unavailable=SHALLOW)
+        log = git(paths.root, "log", "--first-parent", "-z", "--format=%H%x1f%P%x1f%cI%x1f%s", "--", *DATA_PATHS)
+    except GitError:
+        return History(unavailable=NO_GIT)
+    commits = [entry.split("\x1f") for entry in log.decode("utf-8").split("\0") if entry.strip()]
+    empty = RawProject(topics=LoadedFile(file="", data=[]), sources=LoadedFile(file="", data=[]), districts=[],
+                       archives={})
+    changes = []
+    for commit, parents, time, message in commits:
+        commit = commit.strip()  # -z ends each entry with NUL; git puts a newline before the next
+        after = data.raw_at(commit, commit[:10])
+        parent = parents.split()[0] if parents.split() else None
+        before = data.raw_at(parent, parent[:10]) if parent else empty
+        district_lines, records = district_changes(before, after)
+        other = [*district_lines, *list_changes("topic", before, after, "topics"),
+                 *list_changes("metric", before, after, "metrics"), *list_changes("source", before, after, "sources"),
+                 *archive_changes(before.archives, after.archives)]
+        if records or other:  # a commit that only rewrote comments changed no data
+            changes.append(DataChange(commit, time, message, tuple(records), tuple(line.strip() for line in other)))
+    if not changes:
+        return History(unavailable=NO_COMMITS)
+    last_change: dict[str, DataChange] = {}
+    for change in changes:
+        for record in change.records:
+            last_change.setdefault(record.id, change)
+    return History(tuple(changes), None, last_change)

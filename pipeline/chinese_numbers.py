@@ -5,7 +5,7 @@ record's value, unit and bound agree with its quote, and the tables use it to
 recover the measure word (支, 家, 个 …) that the document wrote.
 """
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 MAGNITUDES = {"万亿": Decimal(10) ** 12, "亿": Decimal(10) ** 8, "万": Decimal(10) ** 4}
@@ -31,6 +31,9 @@ UNIT_WORDS: dict[str, tuple[str, Decimal]] = {
     "P": ("pflops", Decimal(1)),
 }
 COUNTERS = "个家支项场宗条栋处台对所座批间片件大"  # 大 as in 6 大主导产业
+# Words that count households or, as counters, other things: 新登记经营主体12575户 counts businesses.
+# A record may read a figure written with one as a count (unit: count, the word kept as its counter).
+ALSO_COUNTERS = {"户"}
 for _counter in COUNTERS:
     UNIT_WORDS[_counter] = ("count", Decimal(1))
 
@@ -79,12 +82,14 @@ class Figure:
     bound: str
     value_high: float | None = None
     counter: str | None = None
+    unit_word: str | None = None  # the unit as written (户, 人, 个 …)
 
     def agrees_with(self, value: float, unit: str, bound: str, value_high: float | None = None) -> bool:
-        """True when a record's figure says the same as this one (a unitless 4.5万 agrees with any unit)."""
+        """True when a record's figure says the same as this one (a unitless 4.5万 agrees with any unit;
+        a figure in 户 agrees with a count as well as with households)."""
         return (
             _same_number(self.value, value)
-            and (self.unit is None or self.unit == unit)
+            and (self.unit is None or self.unit == unit or (unit == "count" and self.unit_word in ALSO_COUNTERS))
             and self.bound == bound
             and _same_number(self.value_high, value_high)
         )
@@ -127,6 +132,7 @@ def _arabic_figure(match: re.Match) -> Figure | None:
         bound=bound,
         value_high=_to_float(Decimal(high) * scale) if high is not None else None,
         counter=unit_word if unit == "count" else None,
+        unit_word=unit_word,
     )
 
 
@@ -165,5 +171,7 @@ def matching_figure(text: str, value: float, unit: str, bound: str, value_high: 
     """The first figure in `text` that agrees with the given one, or None."""
     for figure in find_figures(text):
         if figure.agrees_with(value, unit, bound, value_high):
+            if unit == "count" and figure.unit != "count" and figure.unit is not None:
+                return replace(figure, unit="count", counter=figure.unit_word)  # 户 read as a counter
             return figure
     return None

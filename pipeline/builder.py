@@ -11,8 +11,11 @@ from .assets import collect_assets
 from .charts import build_charts
 from .content import checked_with_content, read_content, read_settings
 from .errors import DataError, render_error
-from .downloads import download_files
-from .load import data_last_changed, load_project, record_lines
+from .downloads import download_files, release_files
+from .errors import DataErrors
+from .gitdata import GitData
+from .history import History, data_history
+from .load import load_project, record_lines
 from .paths import ProjectPaths
 from .parallel import PARALLEL_FROM, results
 from .render import LANGS, PAGES_PER_TASK, PageJob, SiteRenderer, page_makers
@@ -152,33 +155,63 @@ class PreparedSite:
     records: int
 
 
-def prepare_site(paths: ProjectPaths, parse_cache: dict | None = None, with_search: bool = True) -> PreparedSite:
-    """Every stage but the writing; raises DataErrors listing every problem in the data.
-
-    with_search=False leaves the search index out, for add_search_index to make later (`serve` shows
-    an edit's pages first, then indexes them)."""
-    dataset = check_data(paths, parse_cache)
-    tables = derive_tables(dataset)
-    content, ui = read_content(paths)
+def site_charts(dataset, tables, ui: dict[str, dict[str, str]]):
+    """Every chart of a dataset, titled in each language (charts.build_charts)."""
     names = {lang: {d.id: getattr(d, f"name_{lang}") for d in dataset.districts} for lang in LANGS}
-    charts = build_charts(
+    return build_charts(
         tables, names, dataset.topics,
         item_titles={lang: ui["items_chart_title"][lang] for lang in LANGS},
         kind_names={lang: {k: ui[f"item_legend_{k}"][lang] for k in ITEM_KINDS} for lang in LANGS},
         metrics=dataset.metrics,
     )
+
+
+def past_releases(paths: ProjectPaths, history: History, ui) -> tuple[dict[str, list[Callable[[], bytes]]], dict]:
+    """The downloads of every release of the data (history.releases), under /data/releases/<date>/, and
+    for each release date whether it could be made: the data of each is read from git and checked as
+    today's is, except for the rule on differently worded comparisons, which came later. A release
+    whose data today's build refuses is left out, not made up."""
+    files: dict[str, list[Callable[[], bytes]]] = {}
+    made: dict[str, bool] = {}
+    data = GitData(paths.root)
+    for release in history.releases:
+        try:
+            dataset = validate(data.raw_at(release.commit, release.date), wording_checked=False)
+        except DataErrors:
+            made[release.date] = False
+            continue
+        tables = derive_tables(dataset)
+        files.update(release_files(release.date, dataset, tables, site_charts(dataset, tables, ui)))
+        made[release.date] = True
+    return files, made
+
+
+def prepare_site(paths: ProjectPaths, parse_cache: dict | None = None, with_search: bool = True,
+                 history: History | None = None, with_releases: bool = True) -> PreparedSite:
+    """Every stage but the writing; raises DataErrors listing every problem in the data.
+
+    with_search=False leaves the search index out, for add_search_index to make later (`serve` shows
+    an edit's pages first, then indexes them). history: the data's, if already read (`serve` reads it
+    once); with_releases=False leaves the past releases' downloads out (`serve` has no use for them)."""
+    dataset = check_data(paths, parse_cache)
+    tables = derive_tables(dataset)
+    content, ui = read_content(paths)
+    charts = site_charts(dataset, tables, ui)
+    history = history if history is not None else data_history(paths)
+    releases, released = past_releases(paths, history, ui) if with_releases else ({}, {})
     assets = collect_assets(paths.assets)
     repository = site_repository(paths)
     lines = record_lines(paths, [d.id for d in dataset.districts]) if repository else None
     renderer = SiteRenderer(paths.templates, dataset, tables, charts, assets, content, ui,
-                            site_url=site_url(), data_updated=data_last_changed(paths), repository=repository,
+                            site_url=site_url(), history=history, released=released, repository=repository,
                             record_lines=lines)
     jobs = renderer.jobs()
     other = renderer.site_files(jobs)
     if with_search and renderer.searchable:
         other.update(search_index_files(renderer.search_entries()))
     other.update({asset.url.lstrip("/"): asset.content for asset in assets.values()})
-    files = SiteFiles(renderer, jobs, download_files(dataset, tables, charts), other)
+    downloads = download_files(dataset, tables, charts, version=history.last_changed) | releases
+    files = SiteFiles(renderer, jobs, downloads, other)
     return PreparedSite(files, pages=sum(job.file.endswith(".html") for job in jobs), records=len(tables.records))
 
 

@@ -58,16 +58,16 @@ def _problems(raw: RawProject, wording_checked: bool = True) -> list[DataError]:
 
 # --- Plain words for values -------------------------------------------------------------
 
-def _word(value: Any) -> str:
+def written(value: Any) -> str:
     """A value as an editor wrote it in YAML."""
     if value is None:
         return "(none)"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
-        return "[" + ", ".join(_word(v) for v in value) + "]"
+        return "[" + ", ".join(written(v) for v in value) + "]"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {_word(v)}" for k, v in value.items()) + "}"
+        return "{" + ", ".join(f"{k}: {written(v)}" for k, v in value.items()) + "}"
     return str(value)
 
 
@@ -75,16 +75,16 @@ def _figure(record: dict) -> str:
     """5.5 percent, at least 30 count, 1–2 count; 'no figure' for a commitment."""
     if record.get("value") is None:
         return "no figure"
-    value, unit, bound = _word(record["value"]), _word(record.get("unit")), record.get("bound")
+    value, unit, bound = written(record["value"]), written(record.get("unit")), record.get("bound")
     if bound == "range":
-        return f"{value}–{_word(record.get('value_high'))} {unit}"
+        return f"{value}–{written(record.get('value_high'))} {unit}"
     return f"{BOUND_WORDS.get(bound, '')}{value} {unit}"
 
 
 def _record_line(mark: str, district: str, record: dict) -> str:
     """`+ haizhu haizhu-t01-gdp-growth (target, 2025): 地区生产总值增长 / GDP growth — 5.5 percent`"""
     what = f"{record.get('kind', '?')}, {record.get('period', '?')}"
-    label = f"{_word(record.get('label_zh'))} / {_word(record.get('label_en'))}"
+    label = f"{written(record.get('label_zh'))} / {written(record.get('label_en'))}"
     return f"  {mark} {district} {record['id']} ({what}): {label} — {_figure(record)}"
 
 
@@ -104,9 +104,9 @@ def _field_changes(before: dict, after: dict) -> list[str]:
             # `facets added: robots (…)`: the +/- mark is the outer entry's line's.
             changes += [line[2:] for line in _compare_entries(name, _by_id(old), _by_id(new), _names)]
             continue
-        text = f"{name} {_word(old)} → {_word(new)}"
+        text = f"{name} {written(old)} → {written(new)}"
         if name in ("value", "value_high"):
-            text += f" {_word(after.get('unit') or before.get('unit'))}"
+            text += f" {written(after.get('unit') or before.get('unit'))}"
         changes.append(text)
     return changes
 
@@ -130,11 +130,11 @@ def _compare_entries(kind: str, old: dict[str, dict], new: dict[str, dict], desc
 
 
 def _names(entry: dict) -> str:
-    return f"{_word(entry.get('name_zh'))} / {_word(entry.get('name_en'))}"
+    return f"{written(entry.get('name_zh'))} / {written(entry.get('name_en'))}"
 
 
 def _titles(entry: dict) -> str:
-    return f"{_word(entry.get('title_zh'))} / {_word(entry.get('title_en'))}"
+    return f"{written(entry.get('title_zh'))} / {written(entry.get('title_en'))}"
 
 
 def _unreadable(old: LoadedFile, new: LoadedFile, old_name: str, new_name: str) -> list[str]:

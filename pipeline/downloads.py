@@ -23,6 +23,8 @@ ROWS_PER_PART = 5000
 LICENCE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0",
            "path": "https://creativecommons.org/licenses/by/4.0/"}
 
+RELEASES = "data/releases"  # where each past release of the downloads is kept, one folder per date
+
 # (column, Frictionless type, description)
 TARGET_FIELDS = [
     ("id", "string", "Stable record id"),
@@ -201,8 +203,9 @@ def indented_json(value) -> bytes:
     return text.getvalue().encode("utf-8")
 
 
-def datapackage(dataset: Dataset, charts: list[Chart]) -> dict:
-    """A Frictionless Data Package describing the CSV downloads."""
+def datapackage(dataset: Dataset, charts: list[Chart], version: str | None = None) -> dict:
+    """A Frictionless Data Package describing the CSV downloads; its version is the date the data last
+    changed (None when there is no history to say it)."""
     dialect = {"header": True, "delimiter": ","}
     # One of each, shared by every chart's resource: a site of 3,000 districts has 12,600 charts.
     comparison_schema, items_schema = _schema(CHART_FIELDS), _schema(ITEM_FIELDS)
@@ -218,9 +221,11 @@ def datapackage(dataset: Dataset, charts: list[Chart]) -> dict:
             "mediatype": "text/csv", "encoding": "utf-8-sig", "dialect": dialect,
             "schema": comparison_schema if chart.kind == "comparison" else items_schema,
             "title": f"Figures of the chart “{chart.titles['en']}”",
+            **(_definition(chart.definition) if chart.definition else {}),
         })
     return {
         "name": "guangzhou-district-targets-2025",
+        **({"version": version} if version else {}),
         "title": "Guangzhou districts' 2025 targets (Haizhu, Yuexiu, Liwan)",
         "description": "Targets and first-half results from the districts' 2025 documents, each with its verbatim quote.",
         "licenses": [LICENCE],
@@ -228,6 +233,14 @@ def datapackage(dataset: Dataset, charts: list[Chart]) -> dict:
                     for s in dataset.sources],
         "resources": resources,
     }
+
+
+def _definition(metric) -> dict:
+    """A chart resource's description (its metric's definition, and whether differently worded figures
+    can fairly be compared) and the definition in both languages, as data/metrics.yaml gives it."""
+    description = " ".join(filter(None, [metric.definition_en, metric.comparability_en]))
+    return {"description": description,
+            "metric": {k: v for k, v in metric.model_dump().items() if v is not None}}
 
 
 def comparison_csv(districts: dict[str, District], rows: list[dict]) -> bytes:
@@ -240,24 +253,31 @@ def items_csv(districts: list[District], counts: dict[tuple[str, str], int]) -> 
     return csv_bytes(row_columns(item_rows(districts, counts), ITEM_FIELDS), ITEM_FIELDS)
 
 
-def download_files(dataset: Dataset, tables: Tables, charts: dict[str | None, dict[str, Chart]]
-                   ) -> dict[str, list[Callable[[], bytes]]]:
-    """Every file under /data/: relative path → the functions that make its parts, in order.
+def download_files(dataset: Dataset, tables: Tables, charts: dict[str | None, dict[str, Chart]],
+                   version: str | None = None, folder: str = "data") -> dict[str, list[Callable[[], bytes]]]:
+    """Every file under /data/ (or `folder`): relative path → the functions that make its parts, in order.
 
     Files are made as they are written, one part at a time: a large site's downloads
     run to hundreds of megabytes, which need never be held at once.
     """
     files = {
-        "data/targets.csv": targets_parts(_targets_csv_part, dataset, tables),
-        "data/targets.json": targets_parts(_targets_json_part, dataset, tables),
+        f"{folder}/targets.csv": targets_parts(_targets_csv_part, dataset, tables),
+        f"{folder}/targets.json": targets_parts(_targets_json_part, dataset, tables),
     }
     districts = {d.id: d for d in dataset.districts}
     for group_id, group in tables.groups.items():
         group_districts = [districts[d] for d in group.district_ids]
         for chart in charts[group_id].values():
-            files[f"data/{chart.csv_path}"] = [
+            files[f"{folder}/{chart.csv_path}"] = [
                 functools.partial(comparison_csv, districts, group.comparisons[chart.id]) if chart.kind == "comparison"
                 else functools.partial(items_csv, group_districts, group.topic_counts[chart.topic])]
     every_chart = [chart for group in charts.values() for chart in group.values()]
-    files["data/datapackage.json"] = [lambda: indented_json(datapackage(dataset, every_chart))]
+    files[f"{folder}/datapackage.json"] = [lambda: indented_json(datapackage(dataset, every_chart, version))]
     return files
+
+
+def release_files(date: str, dataset: Dataset, tables: Tables, charts: dict[str | None, dict[str, Chart]]
+                  ) -> dict[str, list[Callable[[], bytes]]]:
+    """The downloads of the data as it stood on `date`, at /data/releases/<date>/: kept at that address
+    for good, so that a figure can be cited exactly as it was."""
+    return download_files(dataset, tables, charts, version=date, folder=f"{RELEASES}/{date}")

@@ -43,7 +43,8 @@ class Release:
 
 @dataclass(frozen=True)
 class History:
-    """The data's changes, newest first; or why there is no history (`unavailable`)."""
+    """The data's changes, newest first; or why there is no history (`unavailable`: NO_GIT, SHALLOW or
+    NO_COMMITS)."""
 
     changes: tuple[DataChange, ...] = ()
     unavailable: str | None = None
@@ -63,9 +64,10 @@ class History:
         return tuple(Release(date, commit) for date, commit in newest.items())
 
 
-NO_GIT = "the project is not a git checkout (a copy or an archive), so the data has no history here"
-SHALLOW = "the git checkout is shallow (it holds only the latest commits), so the data's history is incomplete"
-NO_COMMITS = "no commit has changed the data yet"
+# Why there is no history; content/ui.yaml says each in words (history_<reason>).
+NO_GIT = "no-git"          # not a git checkout: a copy or an archive of the project
+SHALLOW = "shallow"        # a shallow clone, holding only the latest commits
+NO_COMMITS = "no-commits"  # no commit has changed the data yet
 
 
 def data_history(paths, data: GitData | None = None) -> History:

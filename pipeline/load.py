@@ -7,7 +7,6 @@ each with its line and column.
 """
 import functools
 import re
-import subprocess
 import sys
 import zlib
 from collections.abc import Callable
@@ -466,16 +465,3 @@ def record_lines(paths, district_ids: list[str]) -> dict[str, int]:
             if found:
                 lines.setdefault(found[1], number)
     return lines
-
-
-def data_last_changed(paths) -> str | None:
-    """The date (YYYY-MM-DD) of the last commit that changed data/, or None outside a git checkout.
-
-    Taken from git rather than the clock so that two builds of one commit are identical.
-    """
-    try:
-        result = subprocess.run(["git", "log", "-1", "--format=%cs", "--", "data"], cwd=paths.root,
-                                capture_output=True, text=True, timeout=30)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return result.stdout.strip() or None if result.returncode == 0 else None

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape as xml_escape
 
 from .pages.about import AboutPages
+from .pages.changes import ChangesPages
 from .pages.core import LANGS, Scope, page_file, page_url
 from .pages.districts import DistrictPages
 from .pages.embeds import EmbedPages
@@ -43,7 +44,8 @@ class PageJob:
     scope: Scope | None = None
 
 
-class SiteRenderer(HomeAndTopicPages, EmbedPages, DistrictPages, SourcePages, AboutPages, SearchPages):
+class SiteRenderer(HomeAndTopicPages, EmbedPages, DistrictPages, SourcePages, AboutPages, SearchPages,
+                   ChangesPages):
     """Renders every page of the site from the dataset, tables, charts and assets: each family of pages
     from its module of pipeline/pages/, each page by the method its PageJob names."""
 
@@ -65,6 +67,7 @@ class SiteRenderer(HomeAndTopicPages, EmbedPages, DistrictPages, SourcePages, Ab
                 for topic in self.dataset.topics:
                     add(page_url(lang, "topics", topic.id), "city_index", lang, topic.id)
             add(page_url(lang, "about"), "about", lang)
+            add(page_url(lang, "changes"), "changes", lang)
             add(page_url(lang, "search"), "search", lang, in_sitemap=False)
         for scope in self.scopes.values():
             for lang in LANGS:
@@ -87,11 +90,13 @@ class SiteRenderer(HomeAndTopicPages, EmbedPages, DistrictPages, SourcePages, Ab
         return getattr(self, job.method)(*job.args)
 
     def site_files(self, jobs: list[PageJob]) -> dict[str, bytes]:
-        """The files that list the pages: sitemap.xml (with its parts on a very large site) and robots.txt."""
+        """The files that list the pages: sitemap.xml (with its parts on a very large site) and robots.txt;
+        and the feeds of the data's changes."""
         urls = sorted(j.sitemap_url for j in jobs if j.sitemap_url and not j.sitemap_url.startswith("/en/"))
         return {
             **sitemap_files(self.site_url, urls, self.data_updated),
             "robots.txt": f"User-agent: *\nAllow: /\nSitemap: {self.site_url}/sitemap.xml\n".encode("utf-8"),
+            **self.feed_files(),
         }
 
 

@@ -133,19 +133,20 @@ def test_each_chart_is_an_svg_file_with_its_title_legend_sources_and_date(real_s
     and the embed."""
     from xml.etree import ElementTree
 
-    from pipeline.load import data_last_changed
+    from pipeline.history import data_history
     from pipeline.paths import ProjectPaths, ROOT
 
-    updated = data_last_changed(ProjectPaths(ROOT))
+    updated = data_history(ProjectPaths(ROOT)).last_changed
+    assert updated  # the repository's history gives the date
     for prefix, title, legend, source, date in (
-            ("", "城镇新增就业", "2025年全年目标", "来源：海珠区", "数据更新于"),
-            ("en/", "New urban jobs", "Target, full year 2025", "Sources: Haizhu District", "Data updated ")):
+            ("", "新增就业", "2025年全年目标", "来源：海珠区", "数据截至"),
+            ("en/", "New jobs", "Target, full year 2025", "Sources: Haizhu District", "Data as of ")):
         file = real_site / prefix / "data" / "charts" / "new-urban-jobs.svg"
         root = ElementTree.fromstring(file.read_bytes())  # well-formed XML
         texts = [t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text")]
         assert root.get("width") == "640" and root.find("{http://www.w3.org/2000/svg}title").text == title
         assert title in texts and legend in texts and any(t.startswith(source) for t in texts)
-        assert updated is None or any(t.startswith(date + updated) for t in texts)
+        assert any(t.startswith(date + updated) for t in texts)
         for page in (f"{prefix}topics/employment/index.html", f"{prefix}embed/new-urban-jobs/index.html"):
             assert f'href="/{prefix}data/charts/new-urban-jobs.svg"' in (real_site / page).read_text(encoding="utf-8")
 
@@ -155,9 +156,9 @@ def test_charts_and_pages_offer_a_citation(real_site):
     citations = re.findall(r'<p class="citation">(.*?)</p>', page, re.S)
     assert len(citations) >= 2  # the chart's and the page's
     assert all("Guangzhou districts' 2025 targets, side by side" in html.unescape(c) for c in citations)
-    assert all("Data last changed" in c for c in citations)
+    assert all("Data as of 20" in c for c in citations)
     zh = (real_site / "topics" / "gdp" / "index.html").read_text(encoding="utf-8")
-    assert "《地区生产总值增长》" in zh and "数据更新于" in zh
+    assert "《地区生产总值增长》" in zh and "数据截至20" in zh
 
 
 def test_a_citation_of_many_documents_counts_them_and_points_to_the_data_package(project, monkeypatch):

@@ -5,7 +5,7 @@ from xml.etree import ElementTree
 import pytest
 
 from pipeline.builder import check_data
-from pipeline.load import data_last_changed
+from pipeline.history import data_history
 from pipeline.paths import ProjectPaths
 from test_journalists import first_load_bytes
 
@@ -103,7 +103,7 @@ def test_search_engines_and_sharing(real_site, dataset):
     sitemap = ElementTree.parse(real_site / "sitemap.xml").getroot()
     entries = list(sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}url"))
     locs = [entry.find("{http://www.sitemaps.org/schemas/sitemap/0.9}loc").text for entry in entries]
-    pages_per_language = 2 + len(dataset.topics) + len(dataset.districts) + 1 + len(dataset.sources)
+    pages_per_language = 3 + len(dataset.topics) + len(dataset.districts) + 1 + len(dataset.sources)
     assert len(locs) == len(set(locs)) == 2 * pages_per_language
     assert sum("/en/" in loc for loc in locs) == pages_per_language
     for entry, loc in zip(entries, locs):  # each page names both its language versions, one of them itself
@@ -113,7 +113,7 @@ def test_search_engines_and_sharing(real_site, dataset):
         origin = "/".join(alternates["zh-Hans"].split("/")[:3])
         assert alternates["en"] == origin + "/en" + alternates["zh-Hans"][len(origin):]
     changed = {entry.find("{http://www.sitemaps.org/schemas/sitemap/0.9}lastmod").text for entry in entries}
-    assert changed == {data_last_changed(ProjectPaths())}  # the date of the data's last commit
+    assert changed == {data_history(ProjectPaths()).last_changed}  # the date of the data's last change
     not_found = read(real_site, "404.html")
     assert 'rel="canonical"' not in not_found and 'rel="alternate"' not in not_found
     assert "Sitemap: " in read(real_site, "robots.txt")

@@ -17,6 +17,7 @@ from markupsafe import Markup
 from .. import formatting
 from ..assets import Asset
 from ..charts import Chart
+from ..history import History
 from ..models import Dataset, District, Source
 from ..repository import Repository
 from ..tables import Tables, plain_rows, topic_keys
@@ -46,6 +47,16 @@ def page_file(url: str) -> str:
 def record_url(lang: str, row: dict) -> str:
     """Where a record's card is on its district's page: '/districts/haizhu/#haizhu-t01-gdp-growth'."""
     return page_url(lang, "districts", row["district"]) + "#" + row["id"]
+
+
+def feed_url(lang: str) -> str:
+    """The Atom feed of the data's changes: /changes.xml, /en/changes.xml."""
+    return ("/" if lang == "zh" else "/en/") + "changes.xml"
+
+
+def change_url(lang: str, change) -> str:
+    """A change's entry on the change log: '/changes/#c-0123456789'."""
+    return page_url(lang, "changes") + "#" + change.anchor
 
 
 def markdown_html(text: str) -> Markup:
@@ -101,8 +112,8 @@ class SiteCore:
 
     def __init__(self, templates_dir, dataset: Dataset, tables: Tables, charts: dict[str | None, dict[str, Chart]],
                  assets: dict[str, Asset], content: dict[str, str], ui: dict[str, dict[str, str]],
-                 site_url: str, data_updated: str | None, repository: Repository | None = None,
-                 record_lines: dict[str, int] | None = None):
+                 site_url: str, history: History, released: dict[str, bool] | None = None,
+                 repository: Repository | None = None, record_lines: dict[str, int] | None = None):
         self.dataset = dataset
         self.tables = tables
         self.charts = charts
@@ -111,7 +122,9 @@ class SiteCore:
         self.content = content
         self.ui = UiStrings(ui)
         self.site_url = site_url.rstrip("/")
-        self.data_updated = data_updated
+        self.history = history
+        self.data_updated = history.last_changed
+        self.released = released or {}  # release date → whether its downloads could be made
         self.repository = repository
         self.record_lines = record_lines or {}
         self.env = environment(Path(templates_dir).resolve())
@@ -158,7 +171,7 @@ class SiteCore:
                 self._card_bodies[body_key] = self._macros.record_body(
                     row, lang, self.t[lang], scope.url(lang, "sources", row["source"]),
                     functools.partial(record_url, lang), rows.progress.get(row["id"], ()),
-                    self.repository_links(lang, row))
+                    self.repository_links(lang, row), self.last_change(lang, row["id"]))
             own_topic = (Fields(url=scope.url(lang, "topics", row["topic"]), name=self.topic_names[lang][row["topic"]])
                          if also_under else None)
             self._cards[key] = self._macros.record(row, lang, self.t[lang], own_topic, self._card_bodies[body_key])
@@ -171,6 +184,11 @@ class SiteCore:
         path = f"data/districts/{row['district']}.yaml"
         return Fields(report=self.repository.report_url(row["id"], self.site_url + record_url(lang, row)),
                       edit=self.repository.file_url(path, self.record_lines.get(row["id"])))
+
+    def last_change(self, lang: str, record_id: str) -> Fields | None:
+        """When a record last changed, and where the change log says how; None without a history."""
+        change = self.history.last_change.get(record_id)
+        return Fields(date=change.date, url=change_url(lang, change)) if change else None
 
     def record_cards(self, scope: Scope, lang: str, rows: list[Fields], here: str | None = None) -> Markup:
         """The cards of several records, one after another (joined here: a template looping over
@@ -264,6 +282,8 @@ class SiteCore:
             "home_url": scope.url(lang),
             "about_url": page_url(lang, "about"),
             "search_url": page_url(lang, "search"),
+            "changes_url": page_url(lang, "changes"),
+            "feed_url": feed_url(lang) if self.history.changes else None,
             "record_url": functools.partial(record_url, lang),
             "topics": self.dataset.topics,
             "topic_names": self.topic_names[lang],

@@ -1,0 +1,263 @@
+"""What a chart compares, what changed and when: metric definitions, the change log and its feeds, dated
+embeds and the past releases of the downloads, on scratch projects with a git history of their own
+and on the real site."""
+import csv
+import html
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+from xml.etree import ElementTree
+
+import pytest
+
+from pipeline.builder import build_site, check_data
+from pipeline.errors import DataErrors
+from pipeline.history import data_history
+from pipeline.paths import ROOT, ProjectPaths
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+ALPHA = "data/districts/alpha.yaml"
+# Three commits of the data, each on its own day: the first publication, a corrected figure, a record removed.
+DATES = ("2025-01-10", "2025-02-10", "2025-03-10")
+
+
+def git(root, *args: str, date: str | None = None) -> str:
+    when = {"GIT_AUTHOR_DATE": f"{date}T09:00:00+08:00", "GIT_COMMITTER_DATE": f"{date}T09:00:00+08:00"} if date else {}
+    env = dict(os.environ, GIT_AUTHOR_NAME="Editor", GIT_AUTHOR_EMAIL="editor@example.org",
+               GIT_COMMITTER_NAME="Editor", GIT_COMMITTER_EMAIL="editor@example.org", **when)
+    return subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True, text=True).stdout
+
+
+@pytest.fixture
+def history_project(project):
+    """The scratch project with three commits of its data."""
+    git(project.root, "init", "-q", "-b", "main")
+    git(project.root, "add", "-A")
+    git(project.root, "commit", "-qm", "First publication", date=DATES[0])
+    with open(project.root / "data/sources/alpha-tasks.txt", "a", encoding="utf-8") as text:
+        text.write("4\t地区生产总值增长6%左右。\n")
+    project.edit(ALPHA, "    value: 5.5\n    unit: percent\n    bound: exact\n",
+                 "    value: 6\n    unit: percent\n    bound: about\n")
+    project.edit(ALPHA, "    summary_en: Grow GDP by 5.5%.\n    quote: 地区生产总值增长5.5%。\n",
+                 "    summary_en: Grow GDP by about 6%.\n    quote: 地区生产总值增长6%左右。\n")
+    git(project.root, "commit", "-qam", "Alpha's GDP target as the revised document gives it", date=DATES[1])
+    text = (project.root / ALPHA).read_text(encoding="utf-8")
+    (project.root / ALPHA).write_text(text[:text.index("  - id: alpha-ai-zone\n")], encoding="utf-8")
+    git(project.root, "commit", "-qam", "The AI zone is not a 2025 task", date=DATES[2])
+    return project
+
+
+@pytest.fixture(scope="module")
+def dataset():
+    return check_data(ProjectPaths(ROOT))
+
+
+def read(site, relative: str) -> str:
+    return (site / relative).read_text(encoding="utf-8")
+
+
+def changes_on_page(page: str) -> list[str]:
+    return re.findall(r'<article class="change" id="(c-[0-9a-f]{10})">', page)
+
+
+def test_the_change_log_lists_each_change_with_its_old_and_new_values(history_project):
+    build_site(history_project.paths)
+    site = history_project.paths.site
+    page = read(site, "en/changes/index.html")
+    anchors = changes_on_page(page)
+    assert len(anchors) == 3
+    newest, corrected, first = re.split(r'<article class="change"', page)[1:]
+    assert "2025-03-10" in newest and "The AI zone is not a 2025 task" in newest
+    assert "Removed (1)" in newest and "alpha-ai-zone" in newest
+    assert 'href="/en/districts/alpha/#alpha-ai-zone"' not in newest  # its card is gone
+    assert "Alpha&#39;s GDP target as the revised document gives it" in corrected
+    for field, old, new in (("value", "5.5", "6"), ("bound", "exact", "about"),
+                            ("quote", "地区生产总值增长5.5%。", "地区生产总值增长6%左右。")):
+        assert f"<code>{field}</code>: <del>{old}</del> → <ins>{new}</ins>" in corrected
+    assert 'href="/en/districts/alpha/#alpha-gdp-growth"' in corrected
+    assert "Added (4)" in first and "2025-01-10" in first
+    # Each card says when it last changed and links to that change.
+    district = read(site, "en/districts/alpha/index.html")
+    card = district[district.index('id="alpha-gdp-growth"'):]
+    assert re.search(rf'<a href="/en/changes/#{anchors[1]}" class="record-changed">Last changed 2025-02-10</a>', card)
+    jobs = district[district.index('id="alpha-new-jobs"'):]
+    assert f'href="/en/changes/#{anchors[2]}" class="record-changed">Last changed 2025-01-10' in jobs
+    assert "最近修改：2025-02-10" in read(site, "districts/alpha/index.html")
+
+
+def test_the_feeds_are_atom_with_one_entry_per_change(history_project):
+    build_site(history_project.paths)
+    site = history_project.paths.site
+    for lang, prefix in (("zh-Hans", ""), ("en", "en/")):
+        feed = ElementTree.fromstring((site / prefix / "changes.xml").read_bytes())
+        assert feed.tag == f"{ATOM}feed" and feed.get("{http://www.w3.org/XML/1998/namespace}lang") == lang
+        for required in ("id", "title", "updated", "author"):
+            assert feed.find(f"{ATOM}{required}") is not None, required
+        entries = feed.findall(f"{ATOM}entry")
+        assert [e.find(f"{ATOM}updated").text[:10] for e in entries] == list(reversed(DATES))
+        assert len({e.find(f"{ATOM}id").text for e in entries}) == 3
+        for entry in entries:
+            assert entry.find(f"{ATOM}title").text and entry.find(f"{ATOM}link").get("href").startswith("http")
+            content = entry.find(f"{ATOM}content")
+            assert content.get("type") == "html" and "<ul" in content.text
+        # Every page names its language's feed in its head.
+        head = read(site, f"{prefix}topics/gdp/index.html").split("</head>")[0]
+        assert f'<link rel="alternate" type="application/atom+xml" title="' in head
+        assert f'href="/{prefix}changes.xml"' in head
+
+
+def test_a_release_of_an_older_date_holds_that_dates_values(history_project):
+    build_site(history_project.paths)
+    site = history_project.paths.site
+
+    def gdp_row(date: str) -> dict:
+        rows = csv.DictReader(io.StringIO(read(site, f"data/releases/{date}/targets.csv").lstrip("\ufeff")))
+        return next(r for r in rows if r["id"] == "alpha-gdp-growth")
+
+    assert (gdp_row(DATES[0])["value"], gdp_row(DATES[0])["bound"]) == ("5.5", "exact")
+    assert (gdp_row(DATES[1])["value"], gdp_row(DATES[1])["bound"]) == ("6", "about")
+    older = json.loads(read(site, f"data/releases/{DATES[0]}/targets.json"))
+    assert "alpha-ai-zone" in {r["id"] for r in older}
+    newest = json.loads(read(site, f"data/releases/{DATES[2]}/targets.json"))
+    assert "alpha-ai-zone" not in {r["id"] for r in newest}
+    chart = read(site, f"data/releases/{DATES[0]}/charts/gdp-growth.csv")
+    assert "alpha-gdp-growth" in chart and ",5.5," in chart
+    for date in DATES:
+        assert json.loads(read(site, f"data/releases/{date}/datapackage.json"))["version"] == date
+    assert json.loads(read(site, "data/datapackage.json"))["version"] == DATES[2]
+    page = read(site, "en/changes/index.html")
+    for date in DATES:
+        assert f'<a href="/data/releases/{date}/targets.csv">' in page
+
+
+def test_embeds_and_citations_are_dated_by_the_last_change(history_project):
+    build_site(history_project.paths)
+    site = history_project.paths.site
+    embed = read(site, "en/embed/gdp-growth/index.html")
+    assert '>Data as of 2025-03-10</a>' in embed
+    assert "Data as of 2025-03-10." in html.unescape(embed)  # the citation names the date too
+    assert "数据截至2025-03-10" in read(site, "embed/gdp-growth/index.html")
+
+
+@pytest.mark.parametrize("how", ["copy without .git", "shallow clone"])
+def test_a_build_without_the_history_says_so(history_project, tmp_path, how):
+    target = tmp_path / "elsewhere"
+    if how == "copy without .git":
+        shutil.copytree(history_project.root, target, ignore=shutil.ignore_patterns(".git"))
+        reason = "not a git repository"
+    else:
+        subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{history_project.root}", str(target)], check=True)
+        reason = "shallow clone"
+    paths = ProjectPaths(target)
+    build_site(paths)
+    page = read(paths.site, "en/changes/index.html")
+    assert "History not available" in page and reason in page
+    assert "暂无修改记录" in read(paths.site, "changes/index.html")
+    assert not (paths.site / "changes.xml").exists() and not (paths.site / "data" / "releases").exists()
+    assert "record-changed" not in read(paths.site, "en/districts/alpha/index.html")
+    assert "application/atom+xml" not in read(paths.site, "en/index.html")
+    assert "version" not in json.loads(read(paths.site, "data/datapackage.json"))
+
+
+def test_a_comparison_of_differently_worded_records_needs_a_definition_that_speaks_to_it(project):
+    (project.root / "data/metrics.yaml").unlink()
+    with pytest.raises(DataErrors) as refused:
+        build_site(project.paths)
+    (message,) = [str(e) for e in refused.value.errors]
+    assert message.startswith("data/districts/beta.yaml:16:15: beta-h1-gdp-growth.label_zh: metric 'gdp-growth' "
+                              "compares records worded differently: '地区生产总值增长' on 'alpha-gdp-growth', "
+                              "'上半年地区生产总值增长' here — define it in data/metrics.yaml")
+    assert not project.paths.site.exists()
+    # A definition that does not say whether the two can fairly be compared is not enough either.
+    project.write("data/metrics.yaml", """\
+        - id: gdp-growth
+          name_zh: 地区生产总值增长
+          name_en: GDP growth
+          definition_zh: 地区生产总值比上年增长的百分比。
+          definition_en: Growth of GDP over the year before, in percent.
+        """)
+    with pytest.raises(DataErrors) as still_refused:
+        build_site(project.paths)
+    assert "add comparability_zh and comparability_en to its entry" in str(still_refused.value.errors[0])
+    # Worded alike, the two need no such sentence.
+    project.edit("data/districts/beta.yaml", "label_zh: 上半年地区生产总值增长", "label_zh: 地区生产总值增长")
+    build_site(project.paths)
+
+
+def test_a_definition_of_a_metric_no_record_has_is_refused(project):
+    project.edit("data/metrics.yaml", "- id: gdp-growth\n", "- id: gdp-grwth\n")
+    with pytest.raises(DataErrors) as refused:
+        build_site(project.paths)
+    messages = [str(e) for e in refused.value.errors]
+    assert any("data/metrics.yaml:1:7: [0].id: no record with a figure has metric 'gdp-grwth'"
+               " — did you mean 'gdp-growth'?" in m for m in messages), messages
+
+
+def comparison_charts(site, prefix: str = "") -> dict[str, str]:
+    """Each comparison chart of the real site's topic pages → the HTML of its figure."""
+    charts = {}
+    for page in (site / prefix / "topics").glob("*/index.html"):
+        text = page.read_text(encoding="utf-8")
+        for chart_id, body in re.findall(r'<figure class="chart" id="chart-([a-z0-9-]+)">(.*?)</figure>', text, re.S):
+            if "--items" not in chart_id:
+                charts[chart_id] = body
+    return charts
+
+
+def test_every_real_comparison_chart_says_what_it_compares_and_how_each_district_words_it(real_site, dataset):
+    metrics = {m.id: m for m in dataset.metrics}
+    for prefix, lang in (("", "zh"), ("en/", "en")):
+        charts = comparison_charts(real_site, prefix)
+        assert charts and set(charts) <= set(metrics), set(charts) - set(metrics)
+        for chart_id, body in charts.items():
+            definition = getattr(metrics[chart_id], f"definition_{lang}")
+            assert definition in html.unescape(body), chart_id
+            labels = {r.label_zh for d in dataset.districts for r in d.records if r.metric == chart_id and r.has_figure}
+            if len(labels) > 1:  # worded differently: each wording is named, and whether they compare fairly
+                wording = re.search(r'<p class="chart-note chart-wording">(.*?)</p>', body, re.S)
+                assert wording, chart_id
+                assert all(f"“{label}”" in wording[1] for label in labels), chart_id
+                assert getattr(metrics[chart_id], f"comparability_{lang}") in html.unescape(wording[1])
+            embed = read(real_site, f"{prefix}embed/{chart_id}/index.html")
+            assert definition in html.unescape(embed), chart_id
+    package = json.loads(read(real_site, "data/datapackage.json"))
+    described = {r["path"]: r for r in package["resources"] if r["path"].startswith("charts/")}
+    for chart_id in comparison_charts(real_site):
+        resource = described[f"charts/{chart_id}.csv"]
+        assert resource["description"].startswith(metrics[chart_id].definition_en)
+        assert resource["metric"]["definition_zh"] == metrics[chart_id].definition_zh
+
+
+def test_the_measures_that_differ_are_not_one_chart(real_site):
+    """Haizhu's training for two named industries and Liwan's general skills training, and land supplied
+    against land offered for sale, are not the same measure."""
+    charts = comparison_charts(real_site, "en/")
+    assert "skills-training" not in charts and "land-plots-supplied" not in charts
+
+
+def test_every_real_embed_shows_the_data_date(real_site):
+    updated = data_history(ProjectPaths(ROOT)).last_changed
+    assert updated and re.fullmatch(r"\d{4}-\d\d-\d\d", updated)
+    embeds = sorted(real_site.glob("embed/*/index.html")) + sorted(real_site.glob("en/embed/*/index.html"))
+    assert len(embeds) > 20
+    for page in embeds:
+        text = page.read_text(encoding="utf-8")
+        words = "Data as of " if "/en/" in page.as_posix() else "数据截至"
+        assert f">{words}{updated}</a>" in text, page
+        citation = re.search(r'<p class="citation">(.*?)</p>', text, re.S)[1]
+        assert updated in citation, page
+
+
+def test_the_real_history_lists_the_data_changes(real_site):
+    history = data_history(ProjectPaths(ROOT))
+    if history.unavailable == "shallow":
+        pytest.fail("the repository is a shallow clone: the change log cannot be tested (fetch with --unshallow)")
+    page = read(real_site, "en/changes/index.html")
+    assert changes_on_page(page) == [c.anchor for c in history.changes]
+    feed = ElementTree.fromstring((real_site / "en" / "changes.xml").read_bytes())
+    assert len(feed.findall(f"{ATOM}entry")) == len(history.changes)
+    for release in history.releases:
+        assert (real_site / "data" / "releases" / release.date / "targets.csv").is_file()

@@ -132,8 +132,8 @@ METRICS = """\
       name_en: GDP growth
       definition_zh: 地区生产总值比上年增长的百分比。
       definition_en: Growth of GDP over the year before, in percent.
-      comparability_zh: 乙区的数字是上半年结果，可以与甲区的全年目标并列，但不是同一时段。
-      comparability_en: Beta's figure is a first-half result; it can stand beside Alpha's target for the year, but not for the same period.
+      comparability_zh: 一个是上半年结果，一个是全年目标：可以并列，但不是同一时段。
+      comparability_en: "One is a first-half result and the other a target for the year: they can stand side by side, but not for the same period."
     """
 
 

@@ -133,6 +133,8 @@ def test_assets_are_self_hosted_under_hashed_names(project):
 
 def test_hostile_text_in_data_stays_inert(project):
     project.edit("data/districts/alpha.yaml", "label_en: GDP growth", "label_en: GDP </script><script>alert(1)</script>")
+    # The chart's title is its metric's name (data/metrics.yaml).
+    project.edit("data/metrics.yaml", "name_en: GDP growth", "name_en: GDP </script><script>alert(1)</script>")
     build_site(project.paths)
     html = read(project.paths.site, "en/topics/gdp/index.html")
     assert "<script>alert(1)" not in html

@@ -96,7 +96,7 @@ def test_no_static_chart_text_is_cut_off_or_overlaps(browser_contexts, real_serv
 INTERACTIVE_SAMPLE = {
     # the longest tick and bar labels, a result beside a target in one slot, a count of items, a topic page
     "zh": ["/embed/fai-total/", "/embed/quality-projects-attracted/", "/embed/ai--items/", "/topics/employment/"],
-    "en": ["/en/embed/new-urban-jobs/", "/en/embed/fai-growth/", "/en/embed/skills-training/",
+    "en": ["/en/embed/new-urban-jobs/", "/en/embed/fai-growth/", "/en/embed/water-facility-upgrade-households/",
            "/en/embed/quality-projects-attracted/", "/en/embed/ai--items/", "/en/topics/investment/"],
 }
 

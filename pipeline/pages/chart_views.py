@@ -96,10 +96,8 @@ class ChartViews(SiteCore):
         short_sources = self.short_sources(lang, scope.sources)
         data_line = t["data_updated_line"] + self.data_updated if self.data_updated else ""
         links = " · ".join(filter(None, [data_line, t["get_the_data"], "SVG", t["full_comparison"]]))
-        note = (t["items_chart_note_short"] if chart.kind == "items"
-                else t["metric_definition"] + t["colon"] + definition if definition else None)
-        height = embed_height(title, figure["layout"]["height"], [item["name"] for item in legend], note, links,
-                              t["embed_more"])
+        height = embed_height(title, figure["layout"]["height"], [item["name"] for item in legend],
+                              t["items_chart_note_short"] if chart.kind == "items" else None, links, t["embed_more"])
         iframe = (f'<iframe src="{self.site_url}{embed_url}" title="{title} · {self.ui["site_title"][lang]}" '
                   f'width="100%" height="{height}" style="border:0;width:100%" loading="lazy" '
                   f'data-district-targets-embed></iframe>\n'

@@ -1,4 +1,4 @@
-"""Finding one record among 625, in a real Chromium on the real site: search, filters, the district
+"""Finding one record among 623, in a real Chromium on the real site: search, filters, the district
 names of a comparison on a phone, and links that keep their place.
 
 Seen to fail: with the comparison columns in a scrolling box (as they were), the sticky-heading

@@ -24,6 +24,7 @@ from livereload.watcher import Watcher
 from tornado.ioloop import IOLoop, PeriodicCallback
 
 from .builder import PreparedSite, add_search_index, cycle_collector_paused, prepare_site
+from .history import History, data_history
 from .errors import DataErrors, ToolError, unexpected_error_message
 from .paths import ROOT, ProjectPaths
 from .search_index import FOLDER as SEARCH_FOLDER
@@ -71,6 +72,7 @@ class BuildState:
         self.rendered: dict[str, bytes] = {}  # pages of self.site rendered for the browser so far
         self.indexed = False  # whether self.site has its search index yet
         self.parse_cache: dict = {}  # see load.load_file
+        self.history: History | None = None  # the data's, read from git once: edits are not commits
 
     def use(self, site: PreparedSite) -> None:
         """Serve a new good build from memory; it is written to site/ by write_pending."""
@@ -123,7 +125,10 @@ def rebuild(paths: ProjectPaths, state: BuildState) -> bool:
     state.write_pending(paths)  # the last good build reaches site/ before anything else happens
     try:
         with cycle_collector_paused():
-            site = prepare_site(paths, state.parse_cache, with_search=False)
+            if state.history is None:
+                state.history = data_history(paths)
+            site = prepare_site(paths, state.parse_cache, with_search=False, history=state.history,
+                                with_releases=False)
     except DataErrors as exc:
         state.problems = [str(e) for e in exc.errors]
     except Exception as exc:  # a broken template or content file must not stop the server either

@@ -192,6 +192,10 @@ class Record(Model):
     task_no: Annotated[int, Field(ge=1)] | None = Field(None, description="The task number (序号) in a task list.")
     lead_units: Annotated[tuple[Text, ...], Field(strict=False)] = Field(
         (), description="The lead unit(s) (牵头单位) the document names.")
+    former_ids: Annotated[tuple[Slug, ...], Field(strict=False)] = Field(
+        (), description=(
+            "Ids this record was published under before, when two records of one clause were merged into "
+            "it: links to them still land on this card."))
 
     def model_post_init(self, context) -> None:
         # pydantic gives each model its own set of the fields written (728 bytes for a record's): records
@@ -232,12 +236,22 @@ class Metric(Model):
         "plain sentence, in Chinese, on whether the figures can fairly be compared, and why. Required then; "
         "null otherwise. Figures that cannot fairly be compared get different metrics, not this sentence."))
     comparability_en: Text | None = Field(None, description="The same sentence in English; given with comparability_zh.")
+    withdrawn_zh: Text | None = Field(None, description=(
+        "For a chart withdrawn because its figures turned out not to measure the same thing: why, in Chinese, "
+        "in one or two sentences. No record may then have this metric; the chart's embed addresses keep a page "
+        "saying so, so that an article embedding it shows why rather than an error."))
+    withdrawn_en: Text | None = Field(None, description="The same explanation in English; given with withdrawn_zh.")
 
     @model_validator(mode="after")
-    def _comparability_in_both(self):
-        if (self.comparability_zh is None) != (self.comparability_en is None):
-            raise ValueError("comparability_zh and comparability_en go together: give both, or neither")
+    def _both_languages(self):
+        for name in ("comparability", "withdrawn"):
+            if (getattr(self, f"{name}_zh") is None) != (getattr(self, f"{name}_en") is None):
+                raise ValueError(f"{name}_zh and {name}_en go together: give both, or neither")
         return self
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.withdrawn_zh is not None
 
 
 class City(Model):

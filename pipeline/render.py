@@ -69,6 +69,10 @@ class SiteRenderer(HomeAndTopicPages, EmbedPages, DistrictPages, SourcePages, Ab
             add(page_url(lang, "about"), "about", lang)
             add(page_url(lang, "changes"), "changes", lang)
             add(page_url(lang, "search"), "search", lang, in_sitemap=False)
+            if None in self.scopes:  # on a site of several cities, each city's embeds have addresses of their own
+                for metric in self.dataset.metrics:
+                    if metric.withdrawn:
+                        add(page_url(lang, "embed", metric.id), "withdrawn_embed", metric, lang, in_sitemap=False)
         for scope in self.scopes.values():
             for lang in LANGS:
                 add(scope.url(lang), "home", scope, lang, scope=scope)

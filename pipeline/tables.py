@@ -23,7 +23,7 @@ from .models import Dataset, Topic, has_district_prefix
 RECORD_COLUMNS = [
     "id", "district", "topic", "tags", "kind", "period", "estimate", "metric", "measure",
     "value", "value_high", "unit", "bound", "counter", "label_zh", "label_en", "summary_en",
-    "quote", "source", "task_no", "lead_units", "district_order", "topic_order",
+    "quote", "source", "task_no", "lead_units", "former_ids", "district_order", "topic_order",
 ]
 # The columns records_table adds to a record's own fields, and those fields, read straight from its model.
 ADDED_COLUMNS = ["district", "district_order", "topic_order", "counter"]

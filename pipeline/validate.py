@@ -358,8 +358,14 @@ def _check_definitions(report: _Report, raw: RawProject, located_records, distri
         if record.metric and record.has_figure and not has_district_prefix(record.metric, district_ids):
             compared[record.metric].append((loaded, path, record, district_id))
     # With other problems reported, a definition may seem unused only because its records are in error.
+    for i, metric in entries:
+        if metric.withdrawn and metric.id in compared:
+            _, _, record, _ = compared[metric.id][0]
+            report.add(raw.metrics, (i, "withdrawn_zh"),
+                       f"metric '{metric.id}' is withdrawn, but {len(compared[metric.id])} record(s) still have it, "
+                       f"'{record.id}' first", "give those records other metrics, or remove withdrawn_zh and withdrawn_en")
     for i, metric in entries if not report.errors else ():
-        if metric.id not in compared:
+        if metric.id not in compared and not metric.withdrawn:
             close = difflib.get_close_matches(metric.id, list(compared), n=1)
             report.add(raw.metrics, (i, "id"), f"no record with a figure has metric '{metric.id}'",
                        f"did you mean '{close[0]}'?" if close else
@@ -442,6 +448,16 @@ def validate(raw: RawProject, wording_checked: bool = True) -> Dataset:
 
     archives_flat = {name: without_whitespace(text) for name, text in raw.archives.items()}
     _check_unique_ids(report, [(loaded, path, r.id) for loaded, path, r, _, _ in located_records])
+    current = {r.id for _, _, r, _, _ in located_records}
+    former: dict[str, str] = {}
+    for loaded, path, record, _, _ in located_records:
+        for i, old_id in enumerate(record.former_ids):
+            if old_id in current:
+                report.add(loaded, path + ("former_ids", i), f"'{old_id}' is the id of a record the data still has",
+                           "a former id is one no record has any more; remove it here")
+            elif former.setdefault(old_id, record.id) != record.id:
+                report.add(loaded, path + ("former_ids", i), f"'{old_id}' is already a former id of '{former[old_id]}'",
+                           "an old link can land on one card only: keep the former id on one record")
     # Cross-references wait until the files they point into can be read.
     if raw.topics.data is not None and raw.sources.data is not None:
         written_ids = _raw_ids(raw.topics) | _raw_ids(raw.sources)  # once: sources grow with districts

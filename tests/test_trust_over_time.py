@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import subprocess
+import textwrap
 from xml.etree import ElementTree
 
 import pytest
@@ -105,7 +106,7 @@ def test_the_feeds_are_atom_with_one_entry_per_change(history_project):
             assert content.get("type") == "html" and "<ul" in content.text
         # Every page names its language's feed in its head.
         head = read(site, f"{prefix}topics/gdp/index.html").split("</head>")[0]
-        assert f'<link rel="alternate" type="application/atom+xml" title="' in head
+        assert '<link rel="alternate" type="application/atom+xml" title="' in head
         assert f'href="/{prefix}changes.xml"' in head
 
 
@@ -261,3 +262,55 @@ def test_the_real_history_lists_the_data_changes(real_site):
     assert len(feed.findall(f"{ATOM}entry")) == len(history.changes)
     for release in history.releases:
         assert (real_site / "data" / "releases" / release.date / "targets.csv").is_file()
+
+
+WITHDRAWN = """\
+    - id: training
+      name_zh: 培训
+      name_en: Training
+      definition_zh: 培训人次。
+      definition_en: Training, in person-times.
+      withdrawn_zh: 两区的数字不是同一指标。
+      withdrawn_en: The two districts' figures are not the same measure.
+    """
+
+
+def test_a_withdrawn_chart_leaves_a_page_at_its_embed_address(project):
+    with open(project.root / "data/metrics.yaml", "a", encoding="utf-8") as metrics:
+        metrics.write(textwrap.dedent(WITHDRAWN))
+    build_site(project.paths)
+    for prefix, words in (("", "此图表已撤下。"), ("en/", "This chart has been withdrawn.")):
+        page = html.unescape(read(project.paths.site, f"{prefix}embed/training/index.html"))
+        assert words in page and ("两区的数字不是同一指标。" if not prefix else "not the same measure") in page
+        assert f'href="/{prefix}changes/"' in page
+    assert not (project.paths.site / "data/charts/training.csv").exists()
+
+
+def test_a_withdrawn_metric_that_records_still_have_is_refused(project):
+    project.edit("data/metrics.yaml", "  comparability_en:", "  withdrawn_zh: 不是同一指标。\n"
+                 "  withdrawn_en: Not the same measure.\n  comparability_en:")
+    with pytest.raises(DataErrors) as refused:
+        build_site(project.paths)
+    assert any("metric 'gdp-growth' is withdrawn, but 2 record(s) still have it, 'alpha-gdp-growth' first" in str(e)
+               for e in refused.value.errors)
+
+
+def test_a_merged_records_former_id_still_lands_on_its_card(project):
+    project.edit(ALPHA, "    task_no: 3\n", "    task_no: 3\n    former_ids: [alpha-ai-zone-old]\n")
+    build_site(project.paths)
+    page = read(project.paths.site, "en/districts/alpha/index.html")
+    assert re.search(r'id="alpha-ai-zone"><span class="former-id" id="alpha-ai-zone-old"></span>', page)
+    project.edit(ALPHA, "former_ids: [alpha-ai-zone-old]", "former_ids: [alpha-new-jobs]")
+    with pytest.raises(DataErrors) as refused:
+        build_site(project.paths)
+    assert "'alpha-new-jobs' is the id of a record the data still has" in str(refused.value.errors[0])
+
+
+def test_the_real_site_keeps_its_withdrawn_embeds_and_merged_ids(real_site):
+    for chart_id in ("skills-training", "land-plots-supplied"):
+        assert "This chart has been withdrawn." in read(real_site, f"en/embed/{chart_id}/index.html")
+        assert "此图表已撤下。" in read(real_site, f"embed/{chart_id}/index.html")
+    assert 'id="haizhu-t40-industry-clusters"' in read(real_site, "districts/haizhu/index.html")
+    assert 'id="liwan-food-cluster-count"' in read(real_site, "en/districts/liwan/index.html")
+    changes = read(real_site, "en/changes/index.html")
+    assert 'href="/en/districts/haizhu/#haizhu-t40-industry-clusters"' in changes

@@ -20,6 +20,8 @@ class ChangesPages(SiteCore):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._record_ids = set(self.tables.records["id"].tolist())  # only they have a card to link to
+        # A removed record merged into another (its former_ids) still has a card to land on.
+        self._former_ids = {old_id for d in self.dataset.districts for r in d.records for old_id in r.former_ids}
 
     def _change_records(self, lang: str, change) -> dict[str, list[Fields]]:
         """The records a change added, changed and removed, each with its card's address (none for a
@@ -33,7 +35,7 @@ class ChangesPages(SiteCore):
                 names += [n for n in (*record.record, *record.before) if n not in names and n != "id"]
                 fields = [Fields(name=n, old=written(record.before.get(n)), new=written(record.record.get(n)))
                           for n in dict.fromkeys(names) if record.before.get(n) != record.record.get(n)]
-            exists = record.id in self._record_ids
+            exists = record.id in self._record_ids or record.id in self._former_ids
             groups[record.mark].append(Fields(
                 id=record.id,
                 label=written(record.record.get(f"label_{lang}")),

@@ -38,10 +38,11 @@ def _legend_lines(names: list[str], width: float) -> int:
 
 
 def embed_height(title: str, plot_height: int, legend: list[str], note: str | None, links_line: str,
-                 details_label: str, width: int = PHONE_WIDTH) -> int:
-    """The embed page's height in CSS pixels at `width`: its title, chart, legend, note, the source line
-    (one line, cut short with an ellipsis where it is too long), the links line and the closed
-    disclosure of its table and full citation, each line as tall as style.css makes it."""
+                 details_label: str, width: int = PHONE_WIDTH, definition: bool = False) -> int:
+    """The embed page's height in CSS pixels at `width`: its title, chart, legend, note, the metric's
+    definition and the source line (each one line, cut short with an ellipsis where it is too long),
+    the links line and the closed disclosure of its table and full citation, each line as tall as
+    style.css makes it."""
     inner = width - 2 * PAGE_PADDING
 
     def block(text: str, style: tuple[float, int]) -> float:
@@ -52,6 +53,8 @@ def embed_height(title: str, plot_height: int, legend: list[str], note: str | No
     height += _legend_lines(legend, inner) * LEGEND[0] * ROOT_FONT * LINE_HEIGHT + LEGEND[1]
     if note:
         height += block(note, NOTE)
+    if definition:
+        height += NOTE[0] * ROOT_FONT * LINE_HEIGHT + NOTE[1]
     height += SOURCE[0] * ROOT_FONT * LINE_HEIGHT + block(links_line, SOURCE)
     height += block(details_label, DETAILS)
     return math.ceil(height)

@@ -97,7 +97,8 @@ class ChartViews(SiteCore):
         data_line = t["data_updated_line"] + self.data_updated if self.data_updated else ""
         links = " · ".join(filter(None, [data_line, t["get_the_data"], "SVG", t["full_comparison"]]))
         height = embed_height(title, figure["layout"]["height"], [item["name"] for item in legend],
-                              t["items_chart_note_short"] if chart.kind == "items" else None, links, t["embed_more"])
+                              t["items_chart_note_short"] if chart.kind == "items" else None, links, t["embed_more"],
+                              definition=definition is not None)
         iframe = (f'<iframe src="{self.site_url}{embed_url}" title="{title} · {self.ui["site_title"][lang]}" '
                   f'width="100%" height="{height}" style="border:0;width:100%" loading="lazy" '
                   f'data-district-targets-embed></iframe>\n'

@@ -10,9 +10,8 @@ from pathlib import Path
 from .assets import collect_assets
 from .charts import build_charts
 from .content import checked_with_content, read_content, read_settings
-from .errors import DataError, render_error
+from .errors import DataError, DataErrors, render_error
 from .downloads import download_files, release_files
-from .errors import DataErrors
 from .gitdata import GitData
 from .history import History, data_history
 from .load import load_project, record_lines

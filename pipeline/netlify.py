@@ -78,13 +78,15 @@ class _Handler(SimpleHTTPRequestHandler):
         gzipped = "gzip" in self.headers.get("Accept-Encoding", "") and local.suffix in COMPRESSIBLE
         if gzipped:
             body = gzip.compress(body, mtime=0)
+        headers = headers_for(path, self.rules)
         self.send_response(status)
-        self.send_header("Content-Type", self.guess_type(str(local)))
+        # A rule may name the type (the Atom feeds'), as Netlify lets it.
+        self.send_header("Content-Type", ", ".join(headers.pop("Content-Type", [self.guess_type(str(local))])))
         self.send_header("Content-Length", str(len(body)))
         if gzipped:
             self.send_header("Content-Encoding", "gzip")
             self.send_header("Vary", "Accept-Encoding")
-        for name, values in headers_for(path, self.rules).items():
+        for name, values in headers.items():
             self.send_header(name, ", ".join(values))
         self.end_headers()
         return BytesIO(body)

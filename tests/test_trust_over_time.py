@@ -314,3 +314,14 @@ def test_the_real_site_keeps_its_withdrawn_embeds_and_merged_ids(real_site):
     assert 'id="liwan-food-cluster-count"' in read(real_site, "en/districts/liwan/index.html")
     changes = read(real_site, "en/changes/index.html")
     assert 'href="/en/districts/haizhu/#haizhu-t40-industry-clusters"' in changes
+
+
+def test_the_feeds_are_served_as_atom(real_server):
+    from urllib.request import urlopen
+
+    for path in ("/changes.xml", "/en/changes.xml"):
+        with urlopen(real_server.url + path) as response:
+            assert response.headers["Content-Type"] == "application/atom+xml; charset=utf-8"
+            assert ElementTree.fromstring(response.read()).tag == f"{ATOM}feed"
+    with urlopen(real_server.url + "/data/targets.json") as response:  # other files keep their own type
+        assert response.headers["Content-Type"] == "application/json"

@@ -93,13 +93,17 @@ def _is_entry_list(value: Any) -> bool:
     return isinstance(value, list) and bool(value) and all(isinstance(e, dict) and "id" in e for e in value)
 
 
+def changed_fields(before: dict, after: dict) -> list[str]:
+    """The names of the fields that differ between two versions of an entry, in the order the new one
+    writes them, then those it no longer has."""
+    return [name for name in list(after) + [k for k in before if k not in after] if before.get(name) != after.get(name)]
+
+
 def _field_changes(before: dict, after: dict) -> list[str]:
     """`value 5.5 → 6.0 percent` for each field that differs, in the order the new entry writes them."""
     changes = []
-    for name in list(after) + [k for k in before if k not in after]:
+    for name in changed_fields(before, after):
         old, new = before.get(name), after.get(name)
-        if old == new:
-            continue
         if _is_entry_list(old) or _is_entry_list(new):
             # `facets added: robots (…)`: the +/- mark is the outer entry's line's.
             changes += [line[2:] for line in _compare_entries(name, _by_id(old), _by_id(new), _names)]
@@ -167,7 +171,6 @@ class RecordChange:
     district: str
     record: dict                 # as written after the change; before it, for a removed record
     before: dict | None = None   # as written before a change
-    fields: tuple[str, ...] = ()  # what changed, in plain words: `value 5.5 → 6.0 percent`
 
     @property
     def id(self) -> str:
@@ -177,7 +180,8 @@ class RecordChange:
         """The change as a line of the `diff` report."""
         if self.mark != "~":
             return _record_line(self.mark, self.district, self.record)
-        return "\n".join(f"  ~ {self.district} {self.id}: {change}" for change in self.fields)
+        return "\n".join(f"  ~ {self.district} {self.id}: {change}"
+                         for change in _field_changes(self.before, self.record))
 
 
 def district_changes(old: RawProject, new: RawProject, old_name: str = "", new_name: str = ""
@@ -206,10 +210,8 @@ def district_changes(old: RawProject, new: RawProject, old_name: str = "", new_n
             district_lines += [f"  ~ district {stem}: {c}" for c in _field_changes(fields_before, fields_after)]
         added += [RecordChange("+", stem, new_records[i]) for i in new_records if i not in old_records]
         removed += [RecordChange("-", stem, old_records[i]) for i in old_records if i not in new_records]
-        for i in (i for i in new_records if i in old_records):
-            fields = _field_changes(old_records[i], new_records[i])
-            if fields:
-                changed.append(RecordChange("~", stem, new_records[i], old_records[i], tuple(fields)))
+        changed += [RecordChange("~", stem, new_records[i], old_records[i])
+                    for i in new_records if i in old_records and old_records[i] != new_records[i]]
     return district_lines, added + removed + changed
 
 

@@ -4,7 +4,8 @@ record, and the data as it stood on each date it changed (the releases under /da
 Without git, outside a checkout or in a shallow clone (which holds only the last commits), there is
 no history, and the site says so rather than show a partial one.
 """
-from dataclasses import dataclass, field
+import functools
+from dataclasses import dataclass
 
 from .datadiff import RecordChange, archive_changes, district_changes, list_changes
 from .gitdata import GitData, GitError, git
@@ -48,7 +49,15 @@ class History:
 
     changes: tuple[DataChange, ...] = ()
     unavailable: str | None = None
-    last_change: dict[str, DataChange] = field(default_factory=dict, compare=False)  # record id → its last change
+
+    @functools.cached_property
+    def last_change(self) -> dict[str, DataChange]:
+        """Record id → the last change that added or changed it (or removed it)."""
+        last: dict[str, DataChange] = {}
+        for change in self.changes:  # newest first
+            for record in change.records:
+                last.setdefault(record.id, change)
+        return last
 
     @property
     def last_changed(self) -> str | None:
@@ -96,8 +105,4 @@ def data_history(paths, data: GitData | None = None) -> History:
             changes.append(DataChange(commit, time, message, tuple(records), tuple(line.strip() for line in other)))
     if not changes:
         return History(unavailable=NO_COMMITS)
-    last_change: dict[str, DataChange] = {}
-    for change in changes:
-        for record in change.records:
-            last_change.setdefault(record.id, change)
-    return History(tuple(changes), None, last_change)
+    return History(tuple(changes))

@@ -4,14 +4,10 @@ from xml.sax.saxutils import escape as xml_escape
 
 from markupsafe import Markup
 
-from ..datadiff import written
+from ..datadiff import changed_fields, written
 from ..downloads import RELEASES
 from ..templating import Fields
 from .core import HTML_LANG, SiteCore, change_url, feed_url, page_url
-
-# The fields of a changed record the change log names, in this order; any other follows them.
-FIELDS_FIRST = ("value", "value_high", "unit", "bound", "kind", "period", "quote", "label_zh", "label_en",
-                "summary_en")
 
 
 class ChangesPages(SiteCore):
@@ -29,12 +25,8 @@ class ChangesPages(SiteCore):
         groups: dict[str, list[Fields]] = {"+": [], "~": [], "-": []}
         district_names = {d.id: getattr(d, f"name_{lang}") for d in self.dataset.districts}
         for record in change.records:
-            fields = []
-            if record.mark == "~":
-                names = [n for n in FIELDS_FIRST if n in record.record or n in record.before]
-                names += [n for n in (*record.record, *record.before) if n not in names and n != "id"]
-                fields = [Fields(name=n, old=written(record.before.get(n)), new=written(record.record.get(n)))
-                          for n in dict.fromkeys(names) if record.before.get(n) != record.record.get(n)]
+            fields = [Fields(name=n, old=written(record.before.get(n)), new=written(record.record.get(n)))
+                      for n in changed_fields(record.before, record.record)] if record.mark == "~" else []
             exists = record.id in self._record_ids or record.id in self._former_ids
             groups[record.mark].append(Fields(
                 id=record.id,

@@ -28,7 +28,7 @@ class EmbedPages(ChartViews):
         title = getattr(metric, f"name_{lang}")
         return self.render(
             "embed_withdrawn.html",
-            **self.page_context(lang, self.site_scope, ("embed", metric.id), title, title),
+            **self.page_context(lang, self.site_scope, ("embed", metric.id), title, self.t[lang]["chart_withdrawn"]),
             reason=getattr(metric, f"withdrawn_{lang}"),
             data_line=self.t[lang]["data_updated_line"] + self.data_updated if self.data_updated else "",
         )

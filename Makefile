@@ -9,7 +9,7 @@ PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 RUN_STAMP := $(VENV)/.installed-run-$(shell cat requirements.txt | sha256sum | cut -c1-16)
 DEV_STAMP := $(VENV)/.installed-dev-$(shell cat requirements.txt requirements-dev.txt | sha256sum | cut -c1-16)
 
-.PHONY: serve build check test requirements clean
+.PHONY: serve build check test lint requirements clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed" if sys.version_info < (3, 11) else 0)'
@@ -35,9 +35,14 @@ build: $(RUN_STAMP)
 check: $(RUN_STAMP)
 	$(BIN)/python build.py check
 
-test: $(DEV_STAMP)
+test: $(DEV_STAMP) lint
 	.ci/ensure-test-tools
 	$(BIN)/python -m pytest
+
+# Lint and format check (pyproject.toml's [tool.ruff]); `$(BIN)/ruff format .` fixes the format.
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 # After editing requirements.in or requirements-dev.in: pin them again, with hashes.
 requirements: $(DEV_STAMP)

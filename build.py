@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
 """Command line for the site: build (default), serve, check, preview, schema, diff."""
+
 import argparse
 import sys
 from pathlib import Path
@@ -14,8 +15,12 @@ from pipeline.schema import write_generated
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Build the Guangzhou district targets site.")
-    parser.add_argument("--project", type=Path, default=ROOT,
-                        help="project folder holding data/, content/, templates/ and assets/ (default: this repository)")
+    parser.add_argument(
+        "--project",
+        type=Path,
+        default=ROOT,
+        help="project folder holding data/, content/, templates/ and assets/ (default: this repository)",
+    )
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("build", help="validate the data and write site/ (the default)")
     serve_parser = commands.add_parser("serve", help="build, serve on localhost and rebuild on every edit")
@@ -24,8 +29,11 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("check", help="validate the data, then warn about likely mistakes; write nothing")
     preview_parser = commands.add_parser("preview", help="serve the built site/ as Netlify would (headers, gzip)")
     preview_parser.add_argument("--port", type=int, default=8000)
-    commands.add_parser("schema", help="write data/schema/*.json and the field reference of CONTRIBUTING.md and "
-                                       "data/README.md from pipeline/models.py")
+    commands.add_parser(
+        "schema",
+        help="write data/schema/*.json and the field reference of CONTRIBUTING.md and "
+        "data/README.md from pipeline/models.py",
+    )
     diff_parser = commands.add_parser("diff", help="say what changed in the data since a git ref, in plain words")
     diff_parser.add_argument("ref", help="a git ref: a branch, tag or commit (main, origin/main, HEAD~1)")
     args = parser.parse_args(argv)
@@ -33,10 +41,12 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command == "serve":
         from pipeline.serve import serve  # livereload is only needed here
+
         serve(paths, host=args.host, port=args.port)
         return 0
     if args.command == "preview":
         from pipeline.netlify import SiteServer
+
         server = SiteServer(paths.site, paths.root / "netlify.toml", port=args.port)
         print(f"serving site/ with netlify.toml's headers at {server.url}/ (Ctrl-C stops)")
         server.serve_forever()

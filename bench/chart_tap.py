@@ -23,6 +23,7 @@ longest long task that started at or after the tap and their count (read 2 s
 after the draw); and the bundle's bytes on the wire. Variants alternate run
 by run so that a slow spell of the shared machine hits both.
 """
+
 import argparse
 import datetime
 import importlib.util
@@ -54,8 +55,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 # Lighthouse's mobile profile ("slow 4G" and a mid-range phone).
 NETWORK = {"offline": False, "latency": 150, "downloadThroughput": 1.6e6 / 8, "uploadThroughput": 750e3 / 8}
 CPU_SLOWDOWN = 4
-PHONE = {"viewport": {"width": 412, "height": 823}, "device_scale_factor": 1.75,
-         "is_mobile": True, "has_touch": True}
+PHONE = {"viewport": {"width": 412, "height": 823}, "device_scale_factor": 1.75, "is_mobile": True, "has_touch": True}
 
 # Runs before the page's own scripts and outside its CSP. Everything is timed
 # with performance.now() in the page, so the tap and the draw share one clock.
@@ -93,15 +93,15 @@ PROBE = """
 class Run:
     variant: str
     page: str
-    interactive: float | None = None   # s, tap → data-drawn
-    requested: float | None = None     # s, tap → bundle requested (≥ 0: the tap, not the load, fetched it)
-    fetched: float | None = None       # s, tap → bundle downloaded
+    interactive: float | None = None  # s, tap → data-drawn
+    requested: float | None = None  # s, tap → bundle requested (≥ 0: the tap, not the load, fetched it)
+    fetched: float | None = None  # s, tap → bundle downloaded
     longest_task: float | None = None  # ms, longest long task started at or after the tap
     long_tasks: int | None = None
-    bundle_bytes: int | None = None    # on the wire: headers and gzipped body
-    input_lag: float | None = None     # ms, the input's timestamp → the page's listener
+    bundle_bytes: int | None = None  # on the wire: headers and gzipped body
+    input_lag: float | None = None  # ms, the input's timestamp → the page's listener
     console_errors: list[str] | None = None
-    tap_event: str | None = None       # which event the tap was first seen as
+    tap_event: str | None = None  # which event the tap was first seen as
     error: str | None = None
 
 
@@ -153,6 +153,7 @@ def one_run(browser, base: str, variant: str, page_path: str, bundles: set[str])
         def finished(event):
             if any(requests.get(event["requestId"], "").endswith(url) for url in bundles):
                 run.bundle_bytes = int(event["encodedDataLength"])
+
         cdp.on("Network.loadingFinished", finished)
 
         page.goto(base + page_path, wait_until="load", timeout=TIMEOUT_MS)
@@ -164,16 +165,21 @@ def one_run(browser, base: str, variant: str, page_path: str, bundles: set[str])
         try:
             page.wait_for_function(
                 "() => { const b = window.__chartTap; return b.tapped !== null && b.tapped in b.drawn; }",
-                timeout=TIMEOUT_MS, polling=100)
+                timeout=TIMEOUT_MS,
+                polling=100,
+            )
         except PlaywrightError:
             run.error = f"not drawn within {TIMEOUT_MS // 1000} s"
         page.wait_for_timeout(SETTLE_MS)
-        probe = page.evaluate("""(bundles) => {
+        probe = page.evaluate(
+            """(bundles) => {
           const b = window.__chartTap;
           const timing = performance.getEntriesByType("resource").find((r) => bundles.some((u) => r.name.endsWith(u)));
           return { ...b, bundleStart: timing ? timing.startTime : null, bundleEnd: timing ? timing.responseEnd : null,
                    bundleSize: timing ? timing.transferSize : null };
-        }""", sorted(bundles))
+        }""",
+            sorted(bundles),
+        )
         if probe["tap"] is None:
             run.error = run.error or "the tap reached no .chart-plot"
             return run
@@ -203,18 +209,23 @@ def one_run(browser, base: str, variant: str, page_path: str, bundles: set[str])
 def describe(run: Run) -> str:
     def number(value, spec):
         return "—" if value is None else format(value, spec)
-    return (f"{run.variant:<5} {run.page:<22} tap→interactive {number(run.interactive, '.2f')} s, "
-            f"bundle requested {number(run.requested, '+.2f')} s, downloaded {number(run.fetched, '+.2f')} s, "
-            f"input→{run.tap_event} listener {number(run.input_lag, '.0f')} ms, "
-            f"longest task after tap {number(run.longest_task, '.0f')} ms ({number(run.long_tasks, 'd')} long tasks), "
-            f"{number(run.bundle_bytes, ',')} B"
-            + (f"  FAILED: {run.error}" if run.error else "")
-            + (f"  console errors: {run.console_errors}" if run.console_errors else ""))
+
+    return (
+        f"{run.variant:<5} {run.page:<22} tap→interactive {number(run.interactive, '.2f')} s, "
+        f"bundle requested {number(run.requested, '+.2f')} s, downloaded {number(run.fetched, '+.2f')} s, "
+        f"input→{run.tap_event} listener {number(run.input_lag, '.0f')} ms, "
+        f"longest task after tap {number(run.longest_task, '.0f')} ms ({number(run.long_tasks, 'd')} long tasks), "
+        f"{number(run.bundle_bytes, ',')} B"
+        + (f"  FAILED: {run.error}" if run.error else "")
+        + (f"  console errors: {run.console_errors}" if run.console_errors else "")
+    )
 
 
 def table(runs: list[Run], pages: list[str]) -> list[str]:
-    header = (f"{'variant':<7} {'page':<22} {'ok':<5}  {'tap→interactive s (median min–max)':<36}"
-              f"{'longest task after tap ms (median, max)':<41}{'bundle on the wire'}")
+    header = (
+        f"{'variant':<7} {'page':<22} {'ok':<5}  {'tap→interactive s (median min–max)':<36}"
+        f"{'longest task after tap ms (median, max)':<41}{'bundle on the wire'}"
+    )
     lines = [header, "-" * len(header)]
     for page in pages:
         for variant in VARIANTS:
@@ -223,7 +234,7 @@ def table(runs: list[Run], pages: list[str]) -> list[str]:
             times = [r.interactive for r in good]
             tasks = [r.longest_task for r in good if r.longest_task is not None]
             sizes = sorted({r.bundle_bytes for r in mine if r.bundle_bytes})
-            timing = (f"{statistics.median(times):.2f} ({min(times):.2f}–{max(times):.2f})" if times else "—")
+            timing = f"{statistics.median(times):.2f} ({min(times):.2f}–{max(times):.2f})" if times else "—"
             longest = f"{statistics.median(tasks):.0f}, {max(tasks):.0f}" if tasks else "—"
             size = " / ".join(f"{s / 1e6:.2f} MB" for s in sizes) or "—"
             lines.append(f"{variant:<7} {page:<22} {f'{len(good)}/{len(mine)}':<5}  {timing:<36}{longest:<41}{size}")
@@ -240,8 +251,11 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as scratch:
         sites, bundles = make_sites(Path(scratch), args.pages)
         sizes = {v: (sites[v] / next(iter(bundles)).lstrip("/")).stat().st_size for v in VARIANTS}
-        with SiteServer(sites["full"], ROOT / "netlify.toml") as full, \
-                SiteServer(sites["basic"], ROOT / "netlify.toml") as basic, sync_playwright() as p:
+        with (
+            SiteServer(sites["full"], ROOT / "netlify.toml") as full,
+            SiteServer(sites["basic"], ROOT / "netlify.toml") as basic,
+            sync_playwright() as p,
+        ):
             servers = {"full": full, "basic": basic}
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             version = browser.version
@@ -254,9 +268,11 @@ def main() -> int:
             browser.close()
 
     print()
-    print(f"{datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}, Chromium {version}, {args.runs} runs each; "
-          f"bundle {', '.join(sorted(bundles))}: full {sizes['full'] / 1e6:.2f} MB, basic {sizes['basic'] / 1e6:.2f} MB "
-          f"uncompressed; phone: 412×823 @1.75, 150 ms, 1.6/0.75 Mbps, CPU ×{CPU_SLOWDOWN}")
+    print(
+        f"{datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}, Chromium {version}, {args.runs} runs each; "
+        f"bundle {', '.join(sorted(bundles))}: full {sizes['full'] / 1e6:.2f} MB, basic {sizes['basic'] / 1e6:.2f} MB "
+        f"uncompressed; phone: 412×823 @1.75, 150 ms, 1.6/0.75 Mbps, CPU ×{CPU_SLOWDOWN}"
+    )
     print("\n".join(table(runs, args.pages)))
     return 0 if all(r.error is None for r in runs) else 1
 

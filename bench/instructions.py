@@ -12,6 +12,7 @@ charts) and, apart, the rendering of every page, all in one process and without 
 is fixed, so two runs of the same code agree within about 1 %. Needs valgrind
 (`apt-get install valgrind`); the two counts run side by side, about a minute for N = 30.
 """
+
 import argparse
 import concurrent.futures
 import os
@@ -32,6 +33,7 @@ def run_stages(project: Path, code: Path, stage: str) -> None:
     from pipeline import load
     from pipeline.builder import cycle_collector_paused, prepare_site
     from pipeline.paths import ProjectPaths
+
     load.PARALLEL_LOAD_FROM = sys.maxsize  # all in this process: valgrind counts each process apart
     with cycle_collector_paused():
         site = prepare_site(ProjectPaths(project))
@@ -42,8 +44,20 @@ def run_stages(project: Path, code: Path, stage: str) -> None:
 
 def instructions(project: Path, code: Path, stage: str) -> int:
     """Instructions executed by a fresh Python process doing `stage` (cachegrind's total)."""
-    command = ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
-               sys.executable, __file__, "--stage", stage, "--project", str(project), "--code", str(code)]
+    command = [
+        "valgrind",
+        "--tool=cachegrind",
+        "--cache-sim=no",
+        "--cachegrind-out-file=/dev/null",
+        sys.executable,
+        __file__,
+        "--stage",
+        stage,
+        "--project",
+        str(project),
+        "--code",
+        str(code),
+    ]
     result = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"})
     if result.returncode != 0:
         sys.exit(f"the {stage} stage failed:\n{result.stderr[-3000:]}")
@@ -67,14 +81,17 @@ def main() -> None:
     sys.path.insert(0, str(ROOT / "bench"))
     from scale import synthetic_project
     from synthetic import copy_site_files
+
     with tempfile.TemporaryDirectory() as scratch:
         project = Path(scratch)
         shutil.copytree(synthetic_project(args.size) / "data", project / "data")
         copy_site_files(project, source=code)
         with concurrent.futures.ThreadPoolExecutor(len(STAGES)) as pool:
             prepare, everything = pool.map(lambda stage: instructions(project, code, stage), STAGES)
-    print(f"N={args.size}, code {code}: preparation {prepare / 1e6:,.0f} M instructions, "
-          f"pages {(everything - prepare) / 1e6:,.0f} M instructions")
+    print(
+        f"N={args.size}, code {code}: preparation {prepare / 1e6:,.0f} M instructions, "
+        f"pages {(everything - prepare) / 1e6:,.0f} M instructions"
+    )
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ page, the performance and accessibility scores and the core timings. The
 figures in README.md come from this script. Budget: performance ≥ 95 and
 accessibility = 100 on the home, topic and district pages.
 """
+
 import json
 import os
 import subprocess
@@ -26,16 +27,35 @@ from pipeline.paths import ProjectPaths  # noqa: E402
 LIGHTHOUSE = "lighthouse@12.8.2"
 CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu --disable-background-networking"
 DEFAULT_PAGES = ["/", "/topics/gdp/", "/districts/haizhu/", "/embed/gdp-growth/"]
-TIMINGS = ["first-contentful-paint", "largest-contentful-paint", "total-blocking-time",
-           "cumulative-layout-shift", "speed-index", "total-byte-weight"]
+TIMINGS = [
+    "first-contentful-paint",
+    "largest-contentful-paint",
+    "total-blocking-time",
+    "cumulative-layout-shift",
+    "speed-index",
+    "total-byte-weight",
+]
 
 
 def run_lighthouse(url: str, report: Path) -> dict:
     """One mobile Lighthouse run (its default: emulated phone, slow 4G, 4× CPU slowdown)."""
     env = dict(os.environ, CHROME_PATH=os.environ.get("CHROME_PATH", "/usr/bin/chromium"))
-    subprocess.run(["npx", "--yes", LIGHTHOUSE, url, "--quiet", f"--chrome-flags={CHROME_FLAGS}",
-                    "--only-categories=performance,accessibility", "--output=json", f"--output-path={report}"],
-                   check=True, env=env, timeout=600)
+    subprocess.run(
+        [
+            "npx",
+            "--yes",
+            LIGHTHOUSE,
+            url,
+            "--quiet",
+            f"--chrome-flags={CHROME_FLAGS}",
+            "--only-categories=performance,accessibility",
+            "--output=json",
+            f"--output-path={report}",
+        ],
+        check=True,
+        env=env,
+        timeout=600,
+    )
     return json.loads(report.read_text(encoding="utf-8"))
 
 

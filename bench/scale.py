@@ -22,6 +22,7 @@ to settle for six minutes (see clear_site). Just before each build, a machine
 check times a fixed piece of work (see machine_check_s); during it, the CPU time the
 virtual machine's host takes is counted (see stolen_s). Prints a Markdown table.
 """
+
 import argparse
 import json
 import os
@@ -57,6 +58,7 @@ def measure(project: Path, code: Path) -> dict:
     started = time.perf_counter()
     from pipeline.builder import build_site
     from pipeline.paths import ProjectPaths
+
     imported = time.perf_counter()
     before = [resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
     summary = build_site(ProjectPaths(project))
@@ -97,8 +99,10 @@ def clear_site(project: Path, timeout: float = 600) -> None:
     shutil.rmtree(site, ignore_errors=True)
     os.sync()
     if removed >= LARGE_REMOVAL:
-        print(f"removed {removed:,} files and folders; waiting {RECENTLY_DELETED_S} s for the disk to settle",
-              file=sys.stderr)
+        print(
+            f"removed {removed:,} files and folders; waiting {RECENTLY_DELETED_S} s for the disk to settle",
+            file=sys.stderr,
+        )
         time.sleep(RECENTLY_DELETED_S)
 
 
@@ -131,6 +135,7 @@ def synthetic_project(size: int) -> Path:
     """The project of `size` districts × RECORDS under bench/results/, generated unless already there."""
     sys.path.insert(0, str(ROOT / "bench"))
     from synthetic import write_project
+
     project = RESULTS / f"scale-{size}"
     marker = project / f".generated-{size}x{RECORDS}"
     if not marker.exists():
@@ -143,6 +148,7 @@ def run(size: int, code: Path) -> dict:
     """Generate the project of `size` districts (unless already there) and build it in a child process."""
     project = synthetic_project(size)
     from synthetic import copy_site_files
+
     # Generated data is kept between runs; templates, content and assets are those of the code measured.
     copy_site_files(project, source=code)
     clear_site(project)
@@ -155,8 +161,12 @@ def run(size: int, code: Path) -> dict:
     # Output to files, not pipes: a pipe left unread while the build's memory is sampled would stall
     # the build once it filled.
     with tempfile.TemporaryFile("w+") as stdout, tempfile.TemporaryFile("w+") as stderr:
-        child = subprocess.Popen([sys.executable, __file__, "--measure", str(project), "--code", str(code)],
-                                 stdout=stdout, stderr=stderr, text=True)
+        child = subprocess.Popen(
+            [sys.executable, __file__, "--measure", str(project), "--code", str(code)],
+            stdout=stdout,
+            stderr=stderr,
+            text=True,
+        )
         peak_total_kb = 0
         while child.poll() is None:
             peak_total_kb = max(peak_total_kb, sum(proportional_kb(pid) for pid in process_tree(child.pid)))
@@ -166,8 +176,14 @@ def run(size: int, code: Path) -> dict:
         if child.returncode != 0:
             sys.exit(f"the build of {project} failed:\n{stderr.read()[-3000:]}")
         figures = json.loads(stdout.read().splitlines()[-1])
-    return dict(figures, districts=size, machine_check_s=check_s, stolen_s=stolen_s() - stolen_before,
-                started=started, total_mb=peak_total_kb / 1024)
+    return dict(
+        figures,
+        districts=size,
+        machine_check_s=check_s,
+        stolen_s=stolen_s() - stolen_before,
+        started=started,
+        total_mb=peak_total_kb / 1024,
+    )
 
 
 def process_tree(root: int) -> list[int]:
@@ -203,23 +219,35 @@ def proportional_kb(pid: int) -> int:
 
 
 def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
     load = Path("/proc/loadavg").read_text().split()[0]
-    return (f"{time.strftime('%Y-%m-%d')}, {cpu}, nproc {len(os.sched_getaffinity(0))}, "
-            f"Python {platform.python_version()}, load average {load} at start")
+    return (
+        f"{time.strftime('%Y-%m-%d')}, {cpu}, nproc {len(os.sched_getaffinity(0))}, "
+        f"Python {platform.python_version()}, load average {load} at start"
+    )
 
 
 def table(rows: list[dict]) -> str:
-    lines = ["| started (UTC) | districts | records | pages | files | build (s) | CPU (s) | ms per page "
-             "| peak memory (MB) | largest worker (MB) | all processes (MB) | written (MB) | machine check (s) "
-             "| taken by the host (s) |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        "| started (UTC) | districts | records | pages | files | build (s) | CPU (s) | ms per page "
+        "| peak memory (MB) | largest worker (MB) | all processes (MB) | written (MB) | machine check (s) "
+        "| taken by the host (s) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for r in rows:
-        lines.append(f"| {r['started']} | {r['districts']:,} | {r['records']:,} | {r['pages']:,} | {r['files']:,} | "
-                     f"{r['build_s']:.2f} | {r['cpu_s']:.2f} | {1000 * r['build_s'] / r['pages']:.2f} | "
-                     f"{r['peak_rss_mb']:.0f} | {r['worker_rss_mb']:.0f} | {r['total_mb']:.0f} | "
-                     f"{r['bytes'] / 1e6:.1f} | {r['machine_check_s']:.2f} | {r['stolen_s']:.2f} |")
+        lines.append(
+            f"| {r['started']} | {r['districts']:,} | {r['records']:,} | {r['pages']:,} | {r['files']:,} | "
+            f"{r['build_s']:.2f} | {r['cpu_s']:.2f} | {1000 * r['build_s'] / r['pages']:.2f} | "
+            f"{r['peak_rss_mb']:.0f} | {r['worker_rss_mb']:.0f} | {r['total_mb']:.0f} | "
+            f"{r['bytes'] / 1e6:.1f} | {r['machine_check_s']:.2f} | {r['stolen_s']:.2f} |"
+        )
     return "\n".join(lines)
 
 
@@ -243,14 +271,19 @@ def main() -> None:
         for _ in range(args.repeat):
             rows.append(run(size, args.code.resolve()))
             row = rows[-1]
-            print(f"N={size} at {row['started']}: {row['build_s']:.2f} s build (+{row['import_s']:.2f} s imports), "
-                  f"{row['pages']} pages, {row['peak_rss_mb']:.0f} MB peak ({row['total_mb']:.0f} MB all processes), "
-                  f"machine check {row['machine_check_s']:.2f} s, {row['stolen_s']:.2f} s taken by the host",
-                  file=sys.stderr)
+            print(
+                f"N={size} at {row['started']}: {row['build_s']:.2f} s build (+{row['import_s']:.2f} s imports), "
+                f"{row['pages']} pages, {row['peak_rss_mb']:.0f} MB peak ({row['total_mb']:.0f} MB all processes), "
+                f"machine check {row['machine_check_s']:.2f} s, {row['stolen_s']:.2f} s taken by the host",
+                file=sys.stderr,
+            )
         if args.repeat > 1:
             times = sorted(r["build_s"] for r in rows if r["districts"] == size)
-            print(f"N={size}, {len(times)} builds: {times[0]:.2f} s fastest, {statistics.median(times):.2f} s median, "
-                  f"{times[-1]:.2f} s slowest", file=sys.stderr)
+            print(
+                f"N={size}, {len(times)} builds: {times[0]:.2f} s fastest, {statistics.median(times):.2f} s median, "
+                f"{times[-1]:.2f} s slowest",
+                file=sys.stderr,
+            )
     print(table(rows))
 
 

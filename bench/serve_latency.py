@@ -10,6 +10,7 @@ file (a record's Chinese label) again and again. For each edit it reports the
 time from the save to the reload message, and to the first answer of
 /districts/haizhu/ that shows the new label (the page is asked for every 10 ms).
 """
+
 import argparse
 import asyncio
 import json
@@ -93,8 +94,11 @@ async def measure(code: Path, edits: int, pause: float) -> list[tuple]:
     copy_project()
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen([sys.executable, str(code / "build.py"), "--project", str(PROJECT), "serve",
-                               "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [sys.executable, str(code / "build.py"), "--project", str(PROJECT), "serve", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     client = AsyncHTTPClient()
     try:
         await wait_until_up(client, base)
@@ -121,8 +125,9 @@ def summary(name: str, values: list[float | None]) -> str:
     missed = len(values) - len(seen)
     if not seen:
         return f"{name}: never within {TIMEOUT:.0f} s"
-    return (f"{name}: median {statistics.median(seen):.3f} s, max {max(seen):.3f} s"
-            + (f" ({missed} of {len(values)} edits: none within {TIMEOUT:.0f} s)" if missed else ""))
+    return f"{name}: median {statistics.median(seen):.3f} s, max {max(seen):.3f} s" + (
+        f" ({missed} of {len(values)} edits: none within {TIMEOUT:.0f} s)" if missed else ""
+    )
 
 
 def main() -> None:
@@ -133,8 +138,10 @@ def main() -> None:
     args = parser.parse_args()
     results = asyncio.run(measure(args.code.resolve(), args.edits, args.pause))
     for number, (reload_after, shown_after) in enumerate(results, 1):
-        print(f"edit {number}: reload message {reload_after if reload_after is None else f'{reload_after:.3f} s'}, "
-              f"new page served {shown_after if shown_after is None else f'{shown_after:.3f} s'}")
+        print(
+            f"edit {number}: reload message {reload_after if reload_after is None else f'{reload_after:.3f} s'}, "
+            f"new page served {shown_after if shown_after is None else f'{shown_after:.3f} s'}"
+        )
     print(summary("edit → reload message", [r for r, _ in results]))
     print(summary("edit → new page served", [s for _, s in results]))
 

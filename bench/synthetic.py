@@ -15,6 +15,7 @@ Districts are grouped ten to a city (cities.yaml), as Guangzhou has eleven
 districts: comparison pages then compare the districts of one city. Three
 districts or fewer make one group without a city, like the real site.
 """
+
 import random
 import re
 import shutil
@@ -33,18 +34,90 @@ from pipeline.models import District, Record  # noqa: E402
 from pipeline.paths import ProjectPaths  # noqa: E402
 
 DISTRICTS_PER_CITY = 10
-FIRST = [("东", "Dong"), ("西", "Xi"), ("南", "Nan"), ("北", "Bei"), ("中", "Zhong"), ("新", "Xin"), ("长", "Chang"),
-         ("永", "Yong"), ("安", "An"), ("平", "Ping"), ("青", "Qing"), ("金", "Jin"), ("白", "Bai"), ("黄", "Huang"),
-         ("龙", "Long"), ("凤", "Feng"), ("云", "Yun"), ("华", "Hua"), ("广", "Guang"), ("兴", "Xing"), ("宁", "Ning"),
-         ("太", "Tai"), ("高", "Gao"), ("丰", "Feng"), ("河", "He"), ("江", "Jiang"), ("山", "Shan"), ("海", "Hai"),
-         ("湖", "Hu"), ("石", "Shi"), ("桂", "Gui"), ("阳", "Yang"), ("林", "Lin"), ("泉", "Quan"), ("德", "De"),
-         ("富", "Fu"), ("嘉", "Jia"), ("清", "Qing"), ("瑞", "Rui"), ("福", "Fu")]
-SECOND = [("城", "cheng"), ("山", "shan"), ("川", "chuan"), ("州", "zhou"), ("阳", "yang"), ("江", "jiang"),
-          ("湖", "hu"), ("林", "lin"), ("源", "yuan"), ("台", "tai"), ("坪", "ping"), ("沙", "sha"), ("田", "tian"),
-          ("塘", "tang"), ("桥", "qiao"), ("湾", "wan"), ("港", "gang"), ("岗", "gang"), ("岭", "ling"), ("溪", "xi"),
-          ("口", "kou"), ("门", "men"), ("庄", "zhuang"), ("宁", "ning"), ("安", "an"), ("丰", "feng"), ("昌", "chang"),
-          ("华", "hua"), ("兴", "xing"), ("和", "he"), ("乐", "le"), ("明", "ming"), ("泰", "tai"), ("康", "kang"),
-          ("顺", "shun"), ("德", "de"), ("秀", "xiu"), ("云", "yun"), ("峰", "feng"), ("河", "he")]
+FIRST = [
+    ("东", "Dong"),
+    ("西", "Xi"),
+    ("南", "Nan"),
+    ("北", "Bei"),
+    ("中", "Zhong"),
+    ("新", "Xin"),
+    ("长", "Chang"),
+    ("永", "Yong"),
+    ("安", "An"),
+    ("平", "Ping"),
+    ("青", "Qing"),
+    ("金", "Jin"),
+    ("白", "Bai"),
+    ("黄", "Huang"),
+    ("龙", "Long"),
+    ("凤", "Feng"),
+    ("云", "Yun"),
+    ("华", "Hua"),
+    ("广", "Guang"),
+    ("兴", "Xing"),
+    ("宁", "Ning"),
+    ("太", "Tai"),
+    ("高", "Gao"),
+    ("丰", "Feng"),
+    ("河", "He"),
+    ("江", "Jiang"),
+    ("山", "Shan"),
+    ("海", "Hai"),
+    ("湖", "Hu"),
+    ("石", "Shi"),
+    ("桂", "Gui"),
+    ("阳", "Yang"),
+    ("林", "Lin"),
+    ("泉", "Quan"),
+    ("德", "De"),
+    ("富", "Fu"),
+    ("嘉", "Jia"),
+    ("清", "Qing"),
+    ("瑞", "Rui"),
+    ("福", "Fu"),
+]
+SECOND = [
+    ("城", "cheng"),
+    ("山", "shan"),
+    ("川", "chuan"),
+    ("州", "zhou"),
+    ("阳", "yang"),
+    ("江", "jiang"),
+    ("湖", "hu"),
+    ("林", "lin"),
+    ("源", "yuan"),
+    ("台", "tai"),
+    ("坪", "ping"),
+    ("沙", "sha"),
+    ("田", "tian"),
+    ("塘", "tang"),
+    ("桥", "qiao"),
+    ("湾", "wan"),
+    ("港", "gang"),
+    ("岗", "gang"),
+    ("岭", "ling"),
+    ("溪", "xi"),
+    ("口", "kou"),
+    ("门", "men"),
+    ("庄", "zhuang"),
+    ("宁", "ning"),
+    ("安", "an"),
+    ("丰", "feng"),
+    ("昌", "chang"),
+    ("华", "hua"),
+    ("兴", "xing"),
+    ("和", "he"),
+    ("乐", "le"),
+    ("明", "ming"),
+    ("泰", "tai"),
+    ("康", "kang"),
+    ("顺", "shun"),
+    ("德", "de"),
+    ("秀", "xiu"),
+    ("云", "yun"),
+    ("峰", "feng"),
+    ("河", "he"),
+]
 SUFFIX = [("区", "District"), ("县", "County"), ("市", "City")]
 FACTORS = [Decimal("0.8"), Decimal("0.9"), Decimal("1.1"), Decimal("1.2"), Decimal("1.5")]
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
@@ -86,7 +159,7 @@ def varied_figure(record: Record, rng: random.Random) -> tuple[str, float, str] 
     new = (old * rng.choice(FACTORS)).quantize(places)
     if new <= 0:
         return None
-    new_text = figure.text[:digits.start()] + str(new) + figure.text[digits.end():]
+    new_text = figure.text[: digits.start()] + str(new) + figure.text[digits.end() :]
     quote = record.quote.replace(figure.text, new_text, 1)
     value = float(Decimal(repr(record.value)) / old * new)
     # The summary says the same figure where it writes the same digits (5.5% → 6.6%; not 8,000).
@@ -94,8 +167,15 @@ def varied_figure(record: Record, rng: random.Random) -> tuple[str, float, str] 
     return (quote, value, summary) if matching_figure(quote, value, record.unit, record.bound) else None
 
 
-def district_file(district_id: str, index: int, template: District, records: list[Record], source_id: str,
-                  city: str | None, rng: random.Random) -> tuple[dict, list[str]]:
+def district_file(
+    district_id: str,
+    index: int,
+    template: District,
+    records: list[Record],
+    source_id: str,
+    city: str | None,
+    rng: random.Random,
+) -> tuple[dict, list[str]]:
     """One district's YAML data and the quotes of its source text, in order."""
     name_zh, name_en = district_name(index)
     sharing = {}
@@ -126,11 +206,18 @@ def district_file(district_id: str, index: int, template: District, records: lis
 
 def source_entry(source_id: str, district_id: str, name_zh: str, name_en: str, kind: str) -> dict:
     return {
-        "id": source_id, "district": district_id, "kind": kind,
-        "title_zh": f"{name_zh}2025年重点工作", "title_en": f"{name_en}: key tasks for 2025",
-        "issuer_zh": f"{name_zh}人民政府", "issuer_en": f"{name_en} People's Government",
-        "date": "2025-03-01", "period_zh": "2025年目标", "period_en": "Targets for 2025",
-        "archive": f"{source_id}.txt", "url": None,
+        "id": source_id,
+        "district": district_id,
+        "kind": kind,
+        "title_zh": f"{name_zh}2025年重点工作",
+        "title_en": f"{name_en}: key tasks for 2025",
+        "issuer_zh": f"{name_zh}人民政府",
+        "issuer_en": f"{name_en} People's Government",
+        "date": "2025-03-01",
+        "period_zh": "2025年目标",
+        "period_en": "Targets for 2025",
+        "archive": f"{source_id}.txt",
+        "url": None,
     }
 
 
@@ -173,8 +260,9 @@ def write_project(root: Path, districts: int, records: int = 60, seed: int = 0) 
         dump(data / "districts" / f"{district_id}.yaml", district, "../schema/district.schema.json")
         text = f"{district['name_zh']}2025年重点工作\n\n" + "".join(f"{n}\t{q}\n" for n, q in enumerate(quotes, 1))
         (data / "sources" / f"{source_id}.txt").write_text(text, encoding="utf-8")
-        sources.append(source_entry(source_id, district_id, district["name_zh"], district["name_en"],
-                                    kinds[template.id]))
+        sources.append(
+            source_entry(source_id, district_id, district["name_zh"], district["name_en"], kinds[template.id])
+        )
     dump(data / "sources.yaml", sources, "schema/sources.schema.json")
     if cities:
         dump(data / "cities.yaml", cities, "schema/cities.schema.json")

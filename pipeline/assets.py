@@ -1,4 +1,5 @@
 """Static files under content-hashed names, so they can be cached forever."""
+
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,8 +14,8 @@ PUBLISHED_SUFFIXES = {".css", ".js", ".svg"}
 class Asset:
     """A file to publish under /assets/ with a name that changes when its content does."""
 
-    name: str      # logical name used by templates, e.g. "style.css"
-    url: str       # e.g. "/assets/style.3f2a9c1d.css"
+    name: str  # logical name used by templates, e.g. "style.css"
+    url: str  # e.g. "/assets/style.3f2a9c1d.css"
     content: bytes
 
 
@@ -31,7 +32,12 @@ STABLE_URLS = {"embed.js": "/embed.js"}
 
 def collect_assets(assets_dir: Path) -> dict[str, Asset]:
     """Every published file of assets/ (plotly.js among them), keyed by logical name (its path under assets/)."""
-    files = {p.relative_to(assets_dir).as_posix(): p.read_bytes()
-             for p in sorted(assets_dir.rglob("*")) if p.is_file() and p.suffix in PUBLISHED_SUFFIXES}
-    return {name: Asset(name, STABLE_URLS.get(name) or "/assets/" + hashed_name(name, content), content)
-            for name, content in files.items()}
+    files = {
+        p.relative_to(assets_dir).as_posix(): p.read_bytes()
+        for p in sorted(assets_dir.rglob("*"))
+        if p.is_file() and p.suffix in PUBLISHED_SUFFIXES
+    }
+    return {
+        name: Asset(name, STABLE_URLS.get(name) or "/assets/" + hashed_name(name, content), content)
+        for name, content in files.items()
+    }

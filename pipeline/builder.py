@@ -1,4 +1,5 @@
 """The build, stage by stage: gather and check everything first, then write once."""
+
 import contextlib
 import functools
 import gc
@@ -10,20 +11,19 @@ from pathlib import Path
 from .assets import collect_assets
 from .charts import build_charts
 from .content import checked_with_content, read_content, read_settings
-from .errors import DataError, DataErrors, render_error
 from .downloads import download_files, release_files
+from .errors import DataError, DataErrors, render_error
 from .gitdata import GitData
 from .history import History, data_history
 from .load import load_project, record_lines
-from .paths import ProjectPaths
 from .parallel import PARALLEL_FROM, results
+from .paths import ProjectPaths
 from .render import LANGS, PAGES_PER_TASK, PageJob, SiteRenderer, page_makers
 from .repository import Repository, repository_from
 from .search_index import search_index_files
 from .tables import ITEM_KINDS, derive_tables
 from .validate import check_district_file, validate
 from .write import FileWriter, write_site
-
 
 # Downloads made whole, made and written in one go by a worker of a large site.
 DOWNLOADS_PER_TASK = PAGES_PER_TASK
@@ -42,7 +42,8 @@ def check_data(paths: ProjectPaths, parse_cache: dict | None = None):
     """Load and validate the data, the site's own text and its templates; raises DataErrors listing every
     problem of them all (parse_cache: see load.load_file)."""
     return checked_with_content(
-        paths, lambda: validate(load_project(paths, parse_cache, check_district=check_district_file)))
+        paths, lambda: validate(load_project(paths, parse_cache, check_district=check_district_file))
+    )
 
 
 def site_url() -> str:
@@ -68,8 +69,13 @@ class SiteFiles(Mapping):
     site's gigabytes of pages and downloads are never held in memory at once.
     """
 
-    def __init__(self, renderer: SiteRenderer, jobs: list[PageJob], made: dict[str, list[Callable[[], bytes]]],
-                 other: dict[str, bytes]):
+    def __init__(
+        self,
+        renderer: SiteRenderer,
+        jobs: list[PageJob],
+        made: dict[str, list[Callable[[], bytes]]],
+        other: dict[str, bytes],
+    ):
         self.renderer = renderer
         self.jobs = {job.file: job for job in jobs}
         self.made = made
@@ -104,13 +110,21 @@ class SiteFiles(Mapping):
         # Downloads first: the largest take seconds, and run beside the pages. A download made in
         # parts comes back here to be appended in order; one made whole is written where it is made,
         # with others (a site of 3,000 districts has 12,600 chart CSVs, each too small to travel alone).
-        work = [functools.partial(_made_part, name, make)
-                for name, parts in self.made.items() if len(parts) > 1 for make in parts]
+        work = [
+            functools.partial(_made_part, name, make)
+            for name, parts in self.made.items()
+            if len(parts) > 1
+            for make in parts
+        ]
         whole = [(name, parts[0]) for name, parts in self.made.items() if len(parts) == 1]
-        work += [functools.partial(_written_downloads, folder, whole[i:i + DOWNLOADS_PER_TASK])
-                 for i in range(0, len(whole), DOWNLOADS_PER_TASK)]
-        work += [functools.partial(_written_pages, folder, make)
-                 for make in page_makers(self.renderer, list(self.jobs.values()))]
+        work += [
+            functools.partial(_written_downloads, folder, whole[i : i + DOWNLOADS_PER_TASK])
+            for i in range(0, len(whole), DOWNLOADS_PER_TASK)
+        ]
+        work += [
+            functools.partial(_written_pages, folder, make)
+            for make in page_makers(self.renderer, list(self.jobs.values()))
+        ]
         written_elsewhere = 0
         for relative, content in results(work, parallel=len(self.jobs) >= PARALLEL_FROM):
             if content is None:
@@ -158,7 +172,9 @@ def site_charts(dataset, tables, ui: dict[str, dict[str, str]]):
     """Every chart of a dataset, titled in each language (charts.build_charts)."""
     names = {lang: {d.id: getattr(d, f"name_{lang}") for d in dataset.districts} for lang in LANGS}
     return build_charts(
-        tables, names, dataset.topics,
+        tables,
+        names,
+        dataset.topics,
         item_titles={lang: ui["items_chart_title"][lang] for lang in LANGS},
         kind_names={lang: {k: ui[f"item_legend_{k}"][lang] for k in ITEM_KINDS} for lang in LANGS},
         metrics=dataset.metrics,
@@ -185,8 +201,13 @@ def past_releases(paths: ProjectPaths, history: History, ui) -> tuple[dict[str, 
     return files, made
 
 
-def prepare_site(paths: ProjectPaths, parse_cache: dict | None = None, with_search: bool = True,
-                 history: History | None = None, with_releases: bool = True) -> PreparedSite:
+def prepare_site(
+    paths: ProjectPaths,
+    parse_cache: dict | None = None,
+    with_search: bool = True,
+    history: History | None = None,
+    with_releases: bool = True,
+) -> PreparedSite:
     """Every stage but the writing; raises DataErrors listing every problem in the data.
 
     with_search=False leaves the search index out, for add_search_index to make later (`serve` shows
@@ -201,9 +222,20 @@ def prepare_site(paths: ProjectPaths, parse_cache: dict | None = None, with_sear
     assets = collect_assets(paths.assets)
     repository = site_repository(paths)
     lines = record_lines(paths, [d.id for d in dataset.districts]) if repository else None
-    renderer = SiteRenderer(paths.templates, dataset, tables, charts, assets, content, ui,
-                            site_url=site_url(), history=history, released=released, repository=repository,
-                            record_lines=lines)
+    renderer = SiteRenderer(
+        paths.templates,
+        dataset,
+        tables,
+        charts,
+        assets,
+        content,
+        ui,
+        site_url=site_url(),
+        history=history,
+        released=released,
+        repository=repository,
+        record_lines=lines,
+    )
     jobs = renderer.jobs()
     other = renderer.site_files(jobs)
     if with_search and renderer.searchable:

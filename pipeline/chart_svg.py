@@ -15,25 +15,45 @@ thousands of charts). Text content is escaped: the figure's text is written for
 Plotly (lines joined by <br>, the data's characters as entities), so each line is
 unescaped from Plotly's form and escaped again for SVG.
 """
+
 import math
 from html import unescape
 from xml.sax.saxutils import escape, quoteattr
 
-from .charts import (ACTUAL_COLOUR, AXIS, GRID, INK, LINE_HEIGHT, MUTED, NO_FIGURE, NO_FIGURE_LINE, PAPER,
-                     TARGET_COLOUR, plotly_text)
+from .charts import (
+    ACTUAL_COLOUR,
+    AXIS,
+    GRID,
+    INK,
+    LINE_HEIGHT,
+    MUTED,
+    NO_FIGURE,
+    NO_FIGURE_LINE,
+    PAPER,
+    TARGET_COLOUR,
+    plotly_text,
+)
 from .text_metrics import text_width, wrap
 
 # Each colour the charts are drawn in, and its counterpart in a dark scheme: style.css's dark values
 # (tests/test_dark_mode.py checks they agree). On a page style.css restyles the colour attributes; a
 # standalone file, opened on its own, carries these as its own rules.
 DARK = {
-    PAPER: "#16181c", INK: "#e8e6e3", MUTED: "#a3a9b1", GRID: "#33383f", AXIS: "#8d939b",
-    TARGET_COLOUR: "#8ab8e6", ACTUAL_COLOUR: "#f0a35c", NO_FIGURE: "#4b5361", NO_FIGURE_LINE: "#7d8797",
+    PAPER: "#16181c",
+    INK: "#e8e6e3",
+    MUTED: "#a3a9b1",
+    GRID: "#33383f",
+    AXIS: "#8d939b",
+    TARGET_COLOUR: "#8ab8e6",
+    ACTUAL_COLOUR: "#f0a35c",
+    NO_FIGURE: "#4b5361",
+    NO_FIGURE_LINE: "#7d8797",
 }
-DARK_STYLE = ("<style>@media screen and (prefers-color-scheme: dark) {"
-              + "".join(f'[fill="{light}"]{{fill:{dark}}}[stroke="{light}"]{{stroke:{dark}}}'
-                        for light, dark in DARK.items())
-              + "}</style>")
+DARK_STYLE = (
+    "<style>@media screen and (prefers-color-scheme: dark) {"
+    + "".join(f'[fill="{light}"]{{fill:{dark}}}[stroke="{light}"]{{stroke:{dark}}}' for light, dark in DARK.items())
+    + "}</style>"
+)
 
 
 def _text(x, y, content: str, anchor: str = "start", fill: str | None = None) -> str:
@@ -42,8 +62,9 @@ def _text(x, y, content: str, anchor: str = "start", fill: str | None = None) ->
     if len(lines) == 1:
         body = lines[0]
     else:
-        body = "".join(f'<tspan x="{x}" dy="{"0" if i == 0 else LINE_HEIGHT}">{line}</tspan>'
-                       for i, line in enumerate(lines))
+        body = "".join(
+            f'<tspan x="{x}" dy="{"0" if i == 0 else LINE_HEIGHT}">{line}</tspan>' for i, line in enumerate(lines)
+        )
     attributes = (f' text-anchor="{anchor}"' if anchor != "start" else "") + (f' fill="{fill}"' if fill else "")
     return f'<text x="{x}" y="{_px(y)}"{attributes}>{body}</text>'
 
@@ -73,7 +94,8 @@ def _defs(figure: dict, chart_id: str) -> str:
                 f'<pattern id="hatch-{chart_id}-{i}" width="6" height="6" patternUnits="userSpaceOnUse" '
                 f'patternTransform="rotate(45)">'
                 f'<rect width="6" height="6" fill="{PAPER}"/>'
-                f'<line x1="0" y1="0" x2="0" y2="6" stroke="{pattern["fgcolor"]}" stroke-width="2"/></pattern>')
+                f'<line x1="0" y1="0" x2="0" y2="6" stroke="{pattern["fgcolor"]}" stroke-width="2"/></pattern>'
+            )
     return f"<defs>{''.join(patterns)}</defs>" if patterns else ""
 
 
@@ -100,8 +122,10 @@ def _vertical_groups(figure: dict, chart_id: str, top: float, bottom: float) -> 
             bar_share = slot_share / len(present[name])
             centre = (categories.index(name) + 0.5) / len(categories) * 100
             left = centre - slot_share / 2 + present[name].index(i) * bar_share
-            parts.append(f'<rect x="{_pct(left)}" y="{_px(y_of(value))}" width="{_pct(bar_share)}" '
-                         f'height="{_px(bottom - y_of(value))}" fill="{fill}" stroke="{stroke}" stroke-width="2"/>')
+            parts.append(
+                f'<rect x="{_pct(left)}" y="{_px(y_of(value))}" width="{_pct(bar_share)}" '
+                f'height="{_px(bottom - y_of(value))}" fill="{fill}" stroke="{stroke}" stroke-width="2"/>'
+            )
             parts.append(_text(_pct(left + bar_share / 2), y_of(value) - 5, label, anchor="middle"))
     for note in layout.get("annotations", []):
         if note.get("xref") == "paper":  # the unit, above the axis from the figure's left edge
@@ -139,12 +163,15 @@ def _horizontal_stack(figure: dict, chart_id: str, top: float, bottom: float) ->
                 continue
             fill, stroke = _fill(trace["marker"], f"hatch-{chart_id}-{i}")
             width = value / x_max * 100
-            parts.append(f'<rect x="{_pct(start)}" y="{_px(bar_y)}" width="{_pct(width)}" height="{_px(bar_height)}" '
-                         f'fill="{fill}" stroke="{stroke}"/>')
+            parts.append(
+                f'<rect x="{_pct(start)}" y="{_px(bar_y)}" width="{_pct(width)}" height="{_px(bar_height)}" '
+                f'fill="{fill}" stroke="{stroke}"/>'
+            )
             # A figure on a target bar is in the paper's colour: white on dark blue, dark on light blue.
             text_fill = PAPER if trace["marker"]["color"] == figure["data"][0]["marker"]["color"] else None
-            parts.append(_text(_pct(start + width / 2), bar_y + bar_height / 2 + 4, str(value), anchor="middle",
-                               fill=text_fill))
+            parts.append(
+                _text(_pct(start + width / 2), bar_y + bar_height / 2 + 4, str(value), anchor="middle", fill=text_fill)
+            )
             start += width
     return parts
 
@@ -183,8 +210,9 @@ def _legend(figure: dict, chart_id: str, y: float, width: float) -> tuple[list[s
             x, line = 0.0, line + 1
         fill, stroke = _fill(trace["marker"], f"hatch-{chart_id}-{i}")
         top = y + line * 20
-        parts.append(f'<rect x="{_px(PADDING + x)}" y="{_px(top)}" width="12" height="12" fill="{fill}" '
-                     f'stroke="{stroke}"/>')
+        parts.append(
+            f'<rect x="{_px(PADDING + x)}" y="{_px(top)}" width="12" height="12" fill="{fill}" stroke="{stroke}"/>'
+        )
         parts.append(_text(_px(PADDING + x + 18), top + 10.5, plotly_text(trace["name"])))
         x += item
     return parts, (line + 1) * 20
@@ -201,14 +229,17 @@ def standalone_svg(figure: dict, chart_id: str, title: str, footer: list[str], f
     y = PADDING
     for line in wrap(title, inner, TITLE_SIZE):
         y += TITLE_SIZE * 1.3
-        parts.append(f'<text x="{PADDING}" y="{_px(y - 5)}" font-size="{TITLE_SIZE}" font-weight="700">'
-                     f'{escape(line)}</text>')
+        parts.append(
+            f'<text x="{PADDING}" y="{_px(y - 5)}" font-size="{TITLE_SIZE}" font-weight="700">{escape(line)}</text>'
+        )
     y += 8
     plot_width = inner - margin["l"] - margin["r"]
     horizontal = figure["data"][0].get("orientation") == "h"
     body = (_horizontal_stack if horizontal else _vertical_groups)(figure, chart_id, margin["t"], height - margin["b"])
-    parts.append(f'<svg x="{PADDING + margin["l"]}" y="{_px(y)}" width="{plot_width}" height="{height}" '
-                 f'overflow="visible">{"".join(body)}</svg>')
+    parts.append(
+        f'<svg x="{PADDING + margin["l"]}" y="{_px(y)}" width="{plot_width}" height="{height}" '
+        f'overflow="visible">{"".join(body)}</svg>'
+    )
     y += height + 4
     legend, legend_height = _legend(figure, chart_id, y, inner)
     parts += legend
@@ -216,12 +247,15 @@ def standalone_svg(figure: dict, chart_id: str, title: str, footer: list[str], f
     for text in footer:
         for line in wrap(text, inner, NOTE_SIZE):
             y += NOTE_SIZE * 1.45
-            parts.append(f'<text x="{PADDING}" y="{_px(y)}" font-size="{NOTE_SIZE}" fill="{MUTED}">'
-                         f'{escape(line)}</text>')
+            parts.append(
+                f'<text x="{PADDING}" y="{_px(y)}" font-size="{NOTE_SIZE}" fill="{MUTED}">{escape(line)}</text>'
+            )
     total = math.ceil(y + PADDING)
-    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{STANDALONE_WIDTH}" height="{total}" '
-           f'viewBox="0 0 {STANDALONE_WIDTH} {total}" font-family={quoteattr(font_family)} '
-           f'font-size="{layout["font"]["size"]}" fill="{INK}">'
-           f'<title>{escape(title)}</title>{DARK_STYLE}{_defs(figure, chart_id)}'
-           f'<rect width="100%" height="100%" fill="{PAPER}"/>{"".join(parts)}</svg>\n')
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{STANDALONE_WIDTH}" height="{total}" '
+        f'viewBox="0 0 {STANDALONE_WIDTH} {total}" font-family={quoteattr(font_family)} '
+        f'font-size="{layout["font"]["size"]}" fill="{INK}">'
+        f"<title>{escape(title)}</title>{DARK_STYLE}{_defs(figure, chart_id)}"
+        f'<rect width="100%" height="100%" fill="{PAPER}"/>{"".join(parts)}</svg>\n'
+    )
     return svg.encode("utf-8")

@@ -10,6 +10,7 @@ every published figure with it). Rules they follow:
 - nothing is cut off on a 320-pixel phone, and text from the data is never read as markup;
 - the chart never takes the page's scroll or drag on a phone.
 """
+
 import functools
 import math
 from collections.abc import Callable
@@ -18,22 +19,24 @@ from decimal import Decimal
 
 import pandas as pd
 
+from .formatting import NOT_STATED, chart_number, figure_label, figure_text, kind_label, unit_caption
 from .models import Metric
 from .tables import ITEM_KINDS, SERIES_ORDER, columns
-from .formatting import NOT_STATED, chart_number, figure_label, figure_text, kind_label, unit_caption
 from .text_metrics import text_width, wrap
 
 LANGS = ("zh", "en")
 # Latin text in a Latin font on English pages, as style.css sets them; CJK fonts first on Chinese ones.
-CJK_FONTS = ('"PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", '
-             '"WenQuanYi Micro Hei"')
+CJK_FONTS = (
+    '"PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", '
+    '"WenQuanYi Micro Hei"'
+)
 FONT = {
     "zh": f"-apple-system, {CJK_FONTS}, sans-serif",
     "en": f'-apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", "Liberation Sans", sans-serif, '
-          f"{CJK_FONTS}",
+    f"{CJK_FONTS}",
 }
-FONT_SIZE = 12     # every text of a chart, static and interactive alike
-LINE_HEIGHT = 15   # of a label's lines, in pixels
+FONT_SIZE = 12  # every text of a chart, static and interactive alike
+LINE_HEIGHT = 15  # of a label's lines, in pixels
 # Light colours. On a page style.css and charts.js give each its dark counterpart when the reader's
 # scheme is dark (each is matched by value, so a new colour needs a place in both, and in chart_svg.DARK).
 TARGET_COLOUR = "#1f4e79"
@@ -48,9 +51,9 @@ NO_FIGURE_LINE = "#8a93a0"
 # The narrowest box a chart is drawn in: a 320-pixel phone, less the page's padding and the chart's
 # border and padding on a topic page (style.css). Labels are wrapped and margins sized to fit it.
 NARROWEST_PLOT_BOX = 320 - 2 * 16 - 2 * (1 + 12)
-TICK_GAP = 8       # between a tick label and the plot area
+TICK_GAP = 8  # between a tick label and the plot area
 PLOT_AREA_HEIGHT = 216  # of a comparison chart, between its margins
-MIN_LABEL_WIDTH = 56    # the narrowest a district's name and notes are wrapped to
+MIN_LABEL_WIDTH = 56  # the narrowest a district's name and notes are wrapped to
 
 
 def plotly_text(text: str) -> str:
@@ -85,8 +88,7 @@ def _lines(label: str) -> int:
     return label.count("<br>") + 1
 
 
-def comparison_chart(export_name: str, rows: list[dict], district_names: dict[str, str], lang: str,
-                     title: str) -> dict:
+def comparison_chart(export_name: str, rows: list[dict], district_names: dict[str, str], lang: str, title: str) -> dict:
     """A grouped bar chart of one metric across districts, one series per kind and period.
 
     rows: the metric's comparison table as row dicts (plain lists are read far faster than a
@@ -117,43 +119,69 @@ def comparison_chart(export_name: str, rows: list[dict], district_names: dict[st
             note = ("（预计）" if lang == "zh" else " (est.)") if estimate else ""
             value_high = None if pd.isna(row["value_high"]) else row["value_high"]
             labels.append(plotly_text(figure_label(row["value"], unit, row["bound"], lang, value_high, counter) + note))
-            hovers.append(plotly_text(f"{district_names[row['district']]} · {kind_label(kind, period, estimate, lang)}")
-                          + "<br>" + plotly_text(figure_text(row["value"], row["unit"], row["bound"], lang, value_high,
-                                                             row["counter"])))
+            hovers.append(
+                plotly_text(f"{district_names[row['district']]} · {kind_label(kind, period, estimate, lang)}")
+                + "<br>"
+                + plotly_text(figure_text(row["value"], row["unit"], row["bound"], lang, value_high, row["counter"]))
+            )
         is_target = kind == "target"
-        traces.append({
-            "type": "bar",
-            "meta": kind,
-            "name": kind_label(kind, period, False, lang),
-            "x": [names[row["district"]] for row in series],
-            "y": [float(row["value"]) for row in series],
-            "text": labels,
-            "textposition": "outside",
-            "cliponaxis": False,
-            "constraintext": "none",  # Plotly would shrink a label to its bar's width; the static chart does not
-            "textfont": {"size": FONT_SIZE},
-            "customdata": hovers,
-            "hovertemplate": "%{customdata}<extra></extra>",
-            "marker": {
-                "color": TARGET_COLOUR if is_target else PAPER,
-                "line": {"color": TARGET_COLOUR if is_target else ACTUAL_COLOUR, "width": 2},
-                "pattern": {"shape": "" if is_target else "/", "fgcolor": ACTUAL_COLOUR, "size": 6},
-            },
-        })
-    annotations = [{
-        "x": names[row["district"]], "y": 0, "yref": "y", "yanchor": "bottom", "showarrow": False,
-        "text": "<br>".join(wrap(NOT_STATED[lang], slot, FONT_SIZE)),
-        "font": {"size": FONT_SIZE, "color": MUTED},
-    } for row in rows if not row["stated"]]
+        traces.append(
+            {
+                "type": "bar",
+                "meta": kind,
+                "name": kind_label(kind, period, False, lang),
+                "x": [names[row["district"]] for row in series],
+                "y": [float(row["value"]) for row in series],
+                "text": labels,
+                "textposition": "outside",
+                "cliponaxis": False,
+                "constraintext": "none",  # Plotly would shrink a label to its bar's width; the static chart does not
+                "textfont": {"size": FONT_SIZE},
+                "customdata": hovers,
+                "hovertemplate": "%{customdata}<extra></extra>",
+                "marker": {
+                    "color": TARGET_COLOUR if is_target else PAPER,
+                    "line": {"color": TARGET_COLOUR if is_target else ACTUAL_COLOUR, "width": 2},
+                    "pattern": {"shape": "" if is_target else "/", "fgcolor": ACTUAL_COLOUR, "size": 6},
+                },
+            }
+        )
+    annotations = [
+        {
+            "x": names[row["district"]],
+            "y": 0,
+            "yref": "y",
+            "yanchor": "bottom",
+            "showarrow": False,
+            "text": "<br>".join(wrap(NOT_STATED[lang], slot, FONT_SIZE)),
+            "font": {"size": FONT_SIZE, "color": MUTED},
+        }
+        for row in rows
+        if not row["stated"]
+    ]
     caption = unit_caption(unit, lang, counter)
     if caption:  # above the axis, from the figure's left edge
-        annotations.append({
-            "x": 0, "xref": "paper", "xanchor": "left", "xshift": -margin_left, "y": 1, "yref": "paper",
-            "yanchor": "bottom", "yshift": 10, "showarrow": False, "text": plotly_text(caption),
-            "font": {"size": FONT_SIZE, "color": MUTED},
-        })
-    margin = {"l": margin_left, "r": 8, "t": 32 if caption else 16,
-              "b": 16 + max(_lines(name) for name in x_names) * LINE_HEIGHT}
+        annotations.append(
+            {
+                "x": 0,
+                "xref": "paper",
+                "xanchor": "left",
+                "xshift": -margin_left,
+                "y": 1,
+                "yref": "paper",
+                "yanchor": "bottom",
+                "yshift": 10,
+                "showarrow": False,
+                "text": plotly_text(caption),
+                "font": {"size": FONT_SIZE, "color": MUTED},
+            }
+        )
+    margin = {
+        "l": margin_left,
+        "r": 8,
+        "t": 32 if caption else 16,
+        "b": 16 + max(_lines(name) for name in x_names) * LINE_HEIGHT,
+    }
     layout = {
         "font": {"family": FONT[lang], "size": FONT_SIZE, "color": INK},
         "barmode": "group",
@@ -162,8 +190,15 @@ def comparison_chart(export_name: str, rows: list[dict], district_names: dict[st
         "margin": margin,
         "showlegend": False,
         "xaxis": {"categoryorder": "array", "categoryarray": x_names, "fixedrange": True},
-        "yaxis": {"fixedrange": True, "range": [0, ticks[-1]], "tickvals": ticks, "ticktext": tick_text,
-                  "zeroline": True, "zerolinecolor": AXIS, "gridcolor": GRID},
+        "yaxis": {
+            "fixedrange": True,
+            "range": [0, ticks[-1]],
+            "tickvals": ticks,
+            "ticktext": tick_text,
+            "zeroline": True,
+            "zerolinecolor": AXIS,
+            "gridcolor": GRID,
+        },
         "dragmode": False,
         "hovermode": "closest",
         "annotations": annotations,
@@ -186,14 +221,24 @@ def _export(title: str, layout: dict) -> dict:
 
 ITEM_STYLE = {
     "target": {"color": TARGET_COLOUR, "line": {"color": TARGET_COLOUR, "width": 1}},
-    "actual": {"color": PAPER, "line": {"color": ACTUAL_COLOUR, "width": 2},
-               "pattern": {"shape": "/", "fgcolor": ACTUAL_COLOUR, "size": 6}},
+    "actual": {
+        "color": PAPER,
+        "line": {"color": ACTUAL_COLOUR, "width": 2},
+        "pattern": {"shape": "/", "fgcolor": ACTUAL_COLOUR, "size": 6},
+    },
     "no-figure": {"color": NO_FIGURE, "line": {"color": NO_FIGURE_LINE, "width": 1}},
 }
 
 
-def items_chart(export_name: str, counts: dict[tuple[str, str], int], districts: list[str],
-                district_names: dict[str, str], lang: str, title: str, kind_names: dict[str, str]) -> dict:
+def items_chart(
+    export_name: str,
+    counts: dict[tuple[str, str], int],
+    districts: list[str],
+    district_names: dict[str, str],
+    lang: str,
+    title: str,
+    kind_names: dict[str, str],
+) -> dict:
     """How many items each district's documents hold on a topic, by kind: a count of statements,
     for topics whose figures measure different things and cannot share an axis.
 
@@ -210,27 +255,46 @@ def items_chart(export_name: str, counts: dict[tuple[str, str], int], districts:
     traces = []
     for kind in ITEM_KINDS:
         values = [int(counts[(d, kind)]) for d in districts]
-        traces.append({
-            "type": "bar", "orientation": "h", "name": kind_names[kind], "meta": kind,
-            "y": names, "x": values,
-            "text": [str(v) if v else "" for v in values], "textposition": "inside", "insidetextanchor": "middle",
-            "constraintext": "none", "textfont": {"size": FONT_SIZE},
-            "customdata": [f"{plotly_text(district_names[d])} · {kind_names[kind]}: {v}{unit_word}"
-                           for d, v in zip(districts, values)],
-            "hovertemplate": "%{customdata}<extra></extra>",
-            "marker": ITEM_STYLE[kind],
-        })
+        traces.append(
+            {
+                "type": "bar",
+                "orientation": "h",
+                "name": kind_names[kind],
+                "meta": kind,
+                "y": names,
+                "x": values,
+                "text": [str(v) if v else "" for v in values],
+                "textposition": "inside",
+                "insidetextanchor": "middle",
+                "constraintext": "none",
+                "textfont": {"size": FONT_SIZE},
+                "customdata": [
+                    f"{plotly_text(district_names[d])} · {kind_names[kind]}: {v}{unit_word}"
+                    for d, v in zip(districts, values)
+                ],
+                "hovertemplate": "%{customdata}<extra></extra>",
+                "marker": ITEM_STYLE[kind],
+            }
+        )
     row_height = max(56, max(len(lines) for lines in wrapped) * LINE_HEIGHT + 16)
     layout = {
         "font": {"family": FONT[lang], "size": FONT_SIZE, "color": INK},
-        "barmode": "stack", "height": 40 + row_height * len(districts),
+        "barmode": "stack",
+        "height": 40 + row_height * len(districts),
         "margin": {"l": margin_left, "r": 16, "t": 8, "b": 32},
         "showlegend": False,
-        "xaxis": {"fixedrange": True, "range": [0, ticks[-1]], "tickvals": ticks, "gridcolor": GRID,
-                  "zerolinecolor": AXIS},
+        "xaxis": {
+            "fixedrange": True,
+            "range": [0, ticks[-1]],
+            "tickvals": ticks,
+            "gridcolor": GRID,
+            "zerolinecolor": AXIS,
+        },
         "yaxis": {"fixedrange": True, "autorange": "reversed", "categoryorder": "array", "categoryarray": names},
-        "dragmode": False, "hovermode": "closest",
-        "paper_bgcolor": PAPER, "plot_bgcolor": PAPER,
+        "dragmode": False,
+        "hovermode": "closest",
+        "paper_bgcolor": PAPER,
+        "plot_bgcolor": PAPER,
     }
     return {"data": traces, "layout": layout, "config": _config(export_name, lang), "export": _export(title, layout)}
 
@@ -251,11 +315,11 @@ class Chart:
     """One chart in both languages; its id is stable (a metric key, or '<topic>--items') within its group."""
 
     id: str
-    kind: str                      # "comparison" or "items"
+    kind: str  # "comparison" or "items"
     topic: str
     titles: dict[str, str]
     draw: Callable[[str], dict] = field(repr=False, compare=False)  # language → figure
-    group: str | None = None       # the city whose districts it compares; None on a site without cities
+    group: str | None = None  # the city whose districts it compares; None on a site without cities
     definition: Metric | None = None  # what a comparison's metric measures (data/metrics.yaml), if defined
 
     def figure(self, lang: str) -> dict:
@@ -278,8 +342,14 @@ def items_chart_id(topic_id: str) -> str:
     return f"{topic_id}--items"
 
 
-def build_charts(tables, district_names: dict[str, dict[str, str]], topics, item_titles: dict[str, str],
-                 kind_names: dict[str, dict[str, str]], metrics=()) -> dict[str | None, dict[str, Chart]]:
+def build_charts(
+    tables,
+    district_names: dict[str, dict[str, str]],
+    topics,
+    item_titles: dict[str, str],
+    kind_names: dict[str, dict[str, str]],
+    metrics=(),
+) -> dict[str | None, dict[str, Chart]]:
     """Every chart, by group of districts and id: one per cross-district metric, and one count of items per topic.
 
     A metric chart's title is its definition's name (data/metrics.yaml); without one, the
@@ -288,13 +358,17 @@ def build_charts(tables, district_names: dict[str, dict[str, str]], topics, item
     records = tables.records
     first = dict(zip(records["id"].tolist(), columns(records, "topic", "label_zh", "label_en")))
     definitions = {m.id: m for m in metrics}
-    return {group: _group_charts(group, tables.groups[group], first, definitions, district_names, topics,
-                                 item_titles, kind_names)
-            for group in tables.groups}
+    return {
+        group: _group_charts(
+            group, tables.groups[group], first, definitions, district_names, topics, item_titles, kind_names
+        )
+        for group in tables.groups
+    }
 
 
-def _group_charts(group, group_tables, first, definitions, district_names, topics, item_titles, kind_names
-                  ) -> dict[str, Chart]:
+def _group_charts(
+    group, group_tables, first, definitions, district_names, topics, item_titles, kind_names
+) -> dict[str, Chart]:
     # A downloaded image is named after its chart, and its city when the site has several.
     def export_name(chart_id: str) -> str:
         return chart_id if group is None else f"{group}-{chart_id}"
@@ -303,15 +377,23 @@ def _group_charts(group, group_tables, first, definitions, district_names, topic
     for metric, rows in group_tables.comparisons.items():
         topic, label_zh, label_en = first[group_tables.first_records[metric]]
         definition = definitions.get(metric)
-        titles = ({"zh": definition.name_zh, "en": definition.name_en} if definition
-                  else {"zh": label_zh, "en": label_en})
+        titles = (
+            {"zh": definition.name_zh, "en": definition.name_en} if definition else {"zh": label_zh, "en": label_en}
+        )
         draw = functools.partial(_draw_comparison, export_name(metric), rows, district_names, titles)
         charts[metric] = Chart(metric, "comparison", topic, titles, draw, group, definition)
     for topic in topics:
         chart_id = items_chart_id(topic.id)
         titles = {lang: item_titles[lang].format(topic=getattr(topic, f"name_{lang}")) for lang in LANGS}
-        draw = functools.partial(_draw_items, export_name(chart_id), group_tables.topic_counts[topic.id],
-                                 group_tables.district_ids, district_names, titles, kind_names)
+        draw = functools.partial(
+            _draw_items,
+            export_name(chart_id),
+            group_tables.topic_counts[topic.id],
+            group_tables.district_ids,
+            district_names,
+            titles,
+            kind_names,
+        )
         charts[chart_id] = Chart(chart_id, "items", topic.id, titles, draw, group)
     return dict(sorted(charts.items()))
 

@@ -4,6 +4,7 @@ This is the single parser of figures: the validator uses it to check that a
 record's value, unit and bound agree with its quote, and the tables use it to
 recover the measure word (支, 家, 个 …) that the document wrote.
 """
+
 import re
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -162,7 +163,12 @@ def chinese_numeral(text: str) -> int | None:
     tens, _, units = text.rpartition("十")
     if "十" not in text:
         return CHINESE_DIGITS.get(text) if len(text) == 1 else None
-    if len(tens) > 1 or len(units) > 1 or (tens and tens not in CHINESE_DIGITS) or (units and units not in CHINESE_DIGITS):
+    if (
+        len(tens) > 1
+        or len(units) > 1
+        or (tens and tens not in CHINESE_DIGITS)
+        or (units and units not in CHINESE_DIGITS)
+    ):
         return None
     return CHINESE_DIGITS.get(tens, 1) * 10 + CHINESE_DIGITS.get(units, 0)
 

@@ -5,6 +5,7 @@ and the templates.
 An editor may change any of them in a pull request; a mistake is reported with its file and
 line, never as a traceback, by `check` and `build` alike.
 """
+
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -36,26 +37,50 @@ def ui_problems(paths: ProjectPaths) -> list[DataError]:
     if loaded.errors:
         return loaded.errors
     if not isinstance(loaded.data, dict):
-        return [DataError(shown, 1, 1, "", "expected a list of names, each with its zh and en text",
-                          "write `name:` and under it `zh: …` and `en: …`")]
+        return [
+            DataError(
+                shown,
+                1,
+                1,
+                "",
+                "expected a list of names, each with its zh and en text",
+                "write `name:` and under it `zh: …` and `en: …`",
+            )
+        ]
     problems = []
     for key, texts in loaded.data.items():
         line, column = loaded.position((key,), of_key=True)
         if not isinstance(texts, dict):
-            problems.append(DataError(shown, line, column, key, "expected its text in zh and en",
-                                      "write `zh: …` and `en: …` on the two lines under it"))
+            problems.append(
+                DataError(
+                    shown,
+                    line,
+                    column,
+                    key,
+                    "expected its text in zh and en",
+                    "write `zh: …` and `en: …` on the two lines under it",
+                )
+            )
             continue
         for lang in LANGS:
             if lang not in texts:
                 problems.append(DataError(shown, line, column, key, f"no {lang} text", f"add `{lang}: …` under it"))
             elif not isinstance(texts[lang], str):  # "" is allowed: a note one language does not need
                 at = loaded.position((key, lang))
-                problems.append(DataError(shown, *at, f"{key}.{lang}", f"expected text, got {texts[lang]!r}",
-                                          "write the words, in quotes if they hold a colon or look like a number"))
+                problems.append(
+                    DataError(
+                        shown,
+                        *at,
+                        f"{key}.{lang}",
+                        f"expected text, got {texts[lang]!r}",
+                        "write the words, in quotes if they hold a colon or look like a number",
+                    )
+                )
         for other in sorted(set(texts) - set(LANGS)):
             at = loaded.position((key, other), of_key=True)
-            problems.append(DataError(shown, *at, f"{key}.{other}", "unknown language",
-                                      "each string has exactly zh and en"))
+            problems.append(
+                DataError(shown, *at, f"{key}.{other}", "unknown language", "each string has exactly zh and en")
+            )
     return problems
 
 
@@ -74,24 +99,58 @@ def settings_problems(paths: ProjectPaths) -> list[DataError]:
     if loaded.data is None:
         return []
     if not isinstance(loaded.data, dict):
-        return [DataError(loaded.file, 1, 1, "", "expected settings, one per line (`branch: main`)",
-                          f"write any of: {', '.join(SETTINGS)}")]
+        return [
+            DataError(
+                loaded.file,
+                1,
+                1,
+                "",
+                "expected settings, one per line (`branch: main`)",
+                f"write any of: {', '.join(SETTINGS)}",
+            )
+        ]
     problems = []
     for key, value in loaded.data.items():
         if key not in SETTINGS:
-            problems.append(DataError(loaded.file, *loaded.position((key,), of_key=True), str(key),
-                                      "unknown setting", f"the settings are: {', '.join(SETTINGS)}"))
+            problems.append(
+                DataError(
+                    loaded.file,
+                    *loaded.position((key,), of_key=True),
+                    str(key),
+                    "unknown setting",
+                    f"the settings are: {', '.join(SETTINGS)}",
+                )
+            )
         elif not isinstance(value, str):
-            problems.append(DataError(loaded.file, *loaded.position((key,)), key, f"expected text, got {value!r}",
-                                      'write it in quotes, or "" for none' if key == "repository"
-                                      else "write the branch's name"))
+            problems.append(
+                DataError(
+                    loaded.file,
+                    *loaded.position((key,)),
+                    key,
+                    f"expected text, got {value!r}",
+                    'write it in quotes, or "" for none' if key == "repository" else "write the branch's name",
+                )
+            )
         elif key == "repository" and value and not GITHUB.match(value):
-            problems.append(DataError(loaded.file, *loaded.position((key,)), key,
-                                      f"expected a GitHub repository's address, got {value!r}",
-                                      'write https://github.com/<owner>/<name>, or "" for no links'))
+            problems.append(
+                DataError(
+                    loaded.file,
+                    *loaded.position((key,)),
+                    key,
+                    f"expected a GitHub repository's address, got {value!r}",
+                    'write https://github.com/<owner>/<name>, or "" for no links',
+                )
+            )
         elif key == "branch" and not value.strip():
-            problems.append(DataError(loaded.file, *loaded.position((key,)), key, "no branch named",
-                                      "write the branch the site is built from, such as main"))
+            problems.append(
+                DataError(
+                    loaded.file,
+                    *loaded.position((key,)),
+                    key,
+                    "no branch named",
+                    "write the branch the site is built from, such as main",
+                )
+            )
     return problems
 
 
@@ -112,11 +171,19 @@ def page_problems(paths: ProjectPaths) -> list[DataError]:
             try:
                 text = path.read_bytes().decode("utf-8")
             except FileNotFoundError:
-                problems.append(DataError(shown, 1, 1, "", "the page is missing",
-                                          f"the site has its {page} page in each language: write this one too"))
+                problems.append(
+                    DataError(
+                        shown,
+                        1,
+                        1,
+                        "",
+                        "the page is missing",
+                        f"the site has its {page} page in each language: write this one too",
+                    )
+                )
                 continue
             except UnicodeDecodeError as exc:
-                line = path.read_bytes()[:exc.start].count(b"\n") + 1
+                line = path.read_bytes()[: exc.start].count(b"\n") + 1
                 problems.append(DataError(shown, line, 1, "", "the file is not UTF-8 text", NOT_UTF8_HINT))
                 continue
             if not text.strip():
@@ -134,8 +201,16 @@ def template_problems(paths: ProjectPaths, env: jinja2.Environment) -> list[Data
         try:
             env.get_template(path.name)
         except jinja2.TemplateSyntaxError as exc:
-            problems.append(DataError(shown, exc.lineno or 1, 1, "", f"template error: {exc.message}",
-                                      "check the {% %} and {{ }} tags on this line"))
+            problems.append(
+                DataError(
+                    shown,
+                    exc.lineno or 1,
+                    1,
+                    "",
+                    f"template error: {exc.message}",
+                    "check the {% %} and {{ }} tags on this line",
+                )
+            )
         except UnicodeDecodeError:
             problems.append(DataError(shown, 1, 1, "", "the file is not UTF-8 text", "save it as UTF-8"))
     return problems

@@ -6,6 +6,7 @@ with `git show <ref>:<path>` (nothing is checked out) and both sides go through
 the same loader and validator. The comparison is made on the data as written,
 so a side that does not validate is still compared as far as it can be read.
 """
+
 import difflib
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -18,8 +19,14 @@ from .validate import validate
 
 WORKING_TREE = "the working tree"
 SHOWN_PROBLEMS = 10  # enough to see what is wrong; `check` lists them all
-BOUND_WORDS = {"exact": "", "about": "about ", "at_least": "at least ", "more_than": "more than ",
-               "at_most": "at most ", "nearly": "nearly "}
+BOUND_WORDS = {
+    "exact": "",
+    "about": "about ",
+    "at_least": "at least ",
+    "more_than": "more than ",
+    "at_most": "at most ",
+    "nearly": "nearly ",
+}
 
 
 @dataclass
@@ -57,6 +64,7 @@ def _problems(raw: RawProject, wording_checked: bool = True) -> list[DataError]:
 
 
 # --- Plain words for values -------------------------------------------------------------
+
 
 def written(value: Any) -> str:
     """A value as an editor wrote it in YAML."""
@@ -117,6 +125,7 @@ def _field_changes(before: dict, after: dict) -> list[str]:
 
 # --- Comparing entries ------------------------------------------------------------------
 
+
 def _by_id(entries: Any) -> dict[str, dict]:
     """Entries that have an id, by id; anything else is a validation problem, reported there."""
     if not isinstance(entries, list):
@@ -143,20 +152,25 @@ def _titles(entry: dict) -> str:
 
 def _unreadable(old: LoadedFile, new: LoadedFile, old_name: str, new_name: str) -> list[str]:
     """A note for each side on which a file cannot be read (its changes are then not shown)."""
-    return [f"  ! {_relative(loaded)} cannot be read in {name}; its changes are not shown"
-            for loaded, name in ((old, old_name), (new, new_name)) if loaded.data is None]
+    return [
+        f"  ! {_relative(loaded)} cannot be read in {name}; its changes are not shown"
+        for loaded, name in ((old, old_name), (new, new_name))
+        if loaded.data is None
+    ]
 
 
-def list_changes(kind: str, old: RawProject, new: RawProject, which: str, old_name: str = "", new_name: str = ""
-                 ) -> list[str]:
+def list_changes(
+    kind: str, old: RawProject, new: RawProject, which: str, old_name: str = "", new_name: str = ""
+) -> list[str]:
     """Changes to topics.yaml, sources.yaml or metrics.yaml (`which` names the file's RawProject field;
     a file that one side lacks counts as empty there)."""
     missing = LoadedFile(file=f"data/{which}.yaml", data=[])
     old_file, new_file = getattr(old, which) or missing, getattr(new, which) or missing
     notes = _unreadable(old_file, new_file, old_name, new_name)
     describe = _titles if which == "sources" else _names
-    return notes or [f"  {line}" for line in _compare_entries(kind, _by_id(old_file.data), _by_id(new_file.data),
-                                                               describe)]
+    return notes or [
+        f"  {line}" for line in _compare_entries(kind, _by_id(old_file.data), _by_id(new_file.data), describe)
+    ]
 
 
 def _district_files(raw: RawProject) -> dict[str, LoadedFile]:
@@ -169,8 +183,8 @@ class RecordChange:
 
     mark: str
     district: str
-    record: dict                 # as written after the change; before it, for a removed record
-    before: dict | None = None   # as written before a change
+    record: dict  # as written after the change; before it, for a removed record
+    before: dict | None = None  # as written before a change
 
     @property
     def id(self) -> str:
@@ -180,12 +194,14 @@ class RecordChange:
         """The change as a line of the `diff` report."""
         if self.mark != "~":
             return _record_line(self.mark, self.district, self.record)
-        return "\n".join(f"  ~ {self.district} {self.id}: {change}"
-                         for change in _field_changes(self.before, self.record))
+        return "\n".join(
+            f"  ~ {self.district} {self.id}: {change}" for change in _field_changes(self.before, self.record)
+        )
 
 
-def district_changes(old: RawProject, new: RawProject, old_name: str = "", new_name: str = ""
-                     ) -> tuple[list[str], list[RecordChange]]:
+def district_changes(
+    old: RawProject, new: RawProject, old_name: str = "", new_name: str = ""
+) -> tuple[list[str], list[RecordChange]]:
     """(lines about districts, record changes: added, then removed, then changed), by district file.
     old_name and new_name name the sides in a note on a file that one side cannot read."""
     old_files, new_files = _district_files(old), _district_files(new)
@@ -210,15 +226,19 @@ def district_changes(old: RawProject, new: RawProject, old_name: str = "", new_n
             district_lines += [f"  ~ district {stem}: {c}" for c in _field_changes(fields_before, fields_after)]
         added += [RecordChange("+", stem, new_records[i]) for i in new_records if i not in old_records]
         removed += [RecordChange("-", stem, old_records[i]) for i in old_records if i not in new_records]
-        changed += [RecordChange("~", stem, new_records[i], old_records[i])
-                    for i in new_records if i in old_records and old_records[i] != new_records[i]]
+        changed += [
+            RecordChange("~", stem, new_records[i], old_records[i])
+            for i in new_records
+            if i in old_records and old_records[i] != new_records[i]
+        ]
     return district_lines, added + removed + changed
 
 
 def archive_changes(old: dict[str, str], new: dict[str, str]) -> list[str]:
     """Archived texts added, removed or changed; a change is counted in lines, not shown."""
-    lines = [f"  + archived text added: data/sources/{n} ({len(new[n].splitlines())} lines)"
-             for n in new if n not in old]
+    lines = [
+        f"  + archived text added: data/sources/{n} ({len(new[n].splitlines())} lines)" for n in new if n not in old
+    ]
     lines += [f"  - archived text removed: data/sources/{n}" for n in old if n not in new]
     for name in (n for n in new if n in old and old[n] != new[n]):
         # Skip the two file header lines; hunk headers start with @@.
@@ -234,8 +254,12 @@ def _validity(side: Side) -> list[str]:
     shown = [f"    {p}" for p in side.problems[:SHOWN_PROBLEMS]]
     if len(side.problems) > SHOWN_PROBLEMS:
         shown.append(f"    … and {len(side.problems) - SHOWN_PROBLEMS} more")
-    return [f"Note: the data in {side.name} does not validate ({len(side.problems)} problem(s)); "
-            "what can be read is compared.", *shown, ""]
+    return [
+        f"Note: the data in {side.name} does not validate ({len(side.problems)} problem(s)); "
+        "what can be read is compared.",
+        *shown,
+        "",
+    ]
 
 
 def compare(old_side: Side, new_side: Side) -> str:

@@ -4,14 +4,15 @@ and a Frictionless Data Package describing them.
 CSV files start with a UTF-8 byte-order mark so that Excel in China opens the
 Chinese text correctly. Values stay in base units, as in the data.
 """
+
 import csv
 import functools
 import io
 import json
 from collections.abc import Callable
 
-from .formatting import plain_number
 from .charts import Chart
+from .formatting import plain_number
 from .models import Dataset, District
 from .tables import ITEM_KINDS, Tables, plain_columns
 
@@ -20,8 +21,11 @@ from .tables import ITEM_KINDS, Tables, plain_columns
 # to the peak memory of a build of 3,000 districts; parts of 5,000, too little to tell from noise.
 ROWS_PER_PART = 5000
 
-LICENCE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0",
-           "path": "https://creativecommons.org/licenses/by/4.0/"}
+LICENCE = {
+    "name": "CC-BY-4.0",
+    "title": "Creative Commons Attribution 4.0",
+    "path": "https://creativecommons.org/licenses/by/4.0/",
+}
 
 RELEASES = "data/releases"  # where each past release of the downloads is kept, one folder per date
 
@@ -125,8 +129,9 @@ def csv_bytes(columns: list[list], fields, first: bool = True) -> bytes:
     writer = csv.writer(text, lineterminator="\r\n")
     if first:
         writer.writerow([name for name, _, _ in fields])
-    writer.writerows(zip(*[[spreadsheet_safe(v) if type(v) is str else _cell(v) for v in column]
-                           for column in columns]))
+    writer.writerows(
+        zip(*[[spreadsheet_safe(v) if type(v) is str else _cell(v) for v in column] for column in columns])
+    )
     return (("\ufeff" if first else "") + text.getvalue()).encode("utf-8")
 
 
@@ -138,8 +143,12 @@ def target_columns(dataset: Dataset, tables: Tables, start: int, stop: int) -> l
     sources = {s.id: s for s in dataset.sources}
     row_districts = [districts[d] for d in columns["district"]]
     row_sources = [sources[s] for s in columns["source"]]
-    columns.update(district_zh=[d.name_zh for d in row_districts], district_en=[d.name_en for d in row_districts],
-                   source_title_zh=[s.title_zh for s in row_sources], source_title_en=[s.title_en for s in row_sources])
+    columns.update(
+        district_zh=[d.name_zh for d in row_districts],
+        district_en=[d.name_en for d in row_districts],
+        source_title_zh=[s.title_zh for s in row_sources],
+        source_title_en=[s.title_en for s in row_sources],
+    )
     return [columns[name] for name, _, _ in TARGET_FIELDS]
 
 
@@ -148,12 +157,14 @@ def _targets_csv_part(dataset: Dataset, tables: Tables, start: int, stop: int) -
 
 
 def _targets_json_part(dataset: Dataset, tables: Tables, start: int, stop: int) -> bytes:
-    return json_lines(target_columns(dataset, tables, start, stop), TARGET_FIELDS, first=start == 0,
-                      last=stop >= len(tables.records))
+    return json_lines(
+        target_columns(dataset, tables, start, stop), TARGET_FIELDS, first=start == 0, last=stop >= len(tables.records)
+    )
 
 
-def targets_parts(make_part: Callable[[Dataset, Tables, int, int], bytes], dataset: Dataset, tables: Tables
-                  ) -> list[Callable[[], bytes]]:
+def targets_parts(
+    make_part: Callable[[Dataset, Tables, int, int], bytes], dataset: Dataset, tables: Tables
+) -> list[Callable[[], bytes]]:
     """A download of every record as parts of ROWS_PER_PART records, made one by one, written one after another."""
     starts = range(0, max(len(tables.records), 1), ROWS_PER_PART)
     return [functools.partial(make_part, dataset, tables, start, start + ROWS_PER_PART) for start in starts]
@@ -161,9 +172,15 @@ def targets_parts(make_part: Callable[[Dataset, Tables, int, int], bytes], datas
 
 def chart_rows(districts: dict[str, District], rows: list[dict]) -> list[dict]:
     """The figures of one comparison chart, one row per district and series."""
-    return [dict(row, record=row["id"], district_zh=districts[row["district"]].name_zh,
-                 district_en=districts[row["district"]].name_en)
-            for row in rows]
+    return [
+        dict(
+            row,
+            record=row["id"],
+            district_zh=districts[row["district"]].name_zh,
+            district_en=districts[row["district"]].name_en,
+        )
+        for row in rows
+    ]
 
 
 ITEM_FIELDS = [
@@ -180,14 +197,21 @@ def item_rows(districts: list[District], counts: dict[tuple[str, str], int]) -> 
 
     counts: (district, kind) → number of records, a row of the group's topic_counts.
     """
-    return [{"district": d.id, "district_zh": d.name_zh, "district_en": d.name_en, "kind": kind,
-             "items": int(counts[(d.id, kind)])}
-            for d in districts for kind in ITEM_KINDS]
+    return [
+        {
+            "district": d.id,
+            "district_zh": d.name_zh,
+            "district_en": d.name_en,
+            "kind": kind,
+            "items": int(counts[(d.id, kind)]),
+        }
+        for d in districts
+        for kind in ITEM_KINDS
+    ]
 
 
 def _schema(fields, primary_key=None) -> dict:
-    schema = {"fields": [{"name": n, "type": t, "description": d} for n, t, d in fields],
-              "missingValues": [""]}
+    schema = {"fields": [{"name": n, "type": t, "description": d} for n, t, d in fields], "missingValues": [""]}
     if primary_key:
         schema["primaryKey"] = primary_key
     return schema
@@ -209,28 +233,43 @@ def datapackage(dataset: Dataset, charts: list[Chart], version: str | None = Non
     dialect = {"header": True, "delimiter": ","}
     # One of each, shared by every chart's resource: a site of 3,000 districts has 12,600 charts.
     comparison_schema, items_schema = _schema(CHART_FIELDS), _schema(ITEM_FIELDS)
-    resources = [{
-        "name": "targets", "path": "targets.csv", "format": "csv", "mediatype": "text/csv",
-        "encoding": "utf-8-sig", "dialect": dialect, "schema": _schema(TARGET_FIELDS, ["id"]),
-        "title": "Every target and result, one row per record",
-    }]
-    for chart in charts:
-        resources.append({
-            "name": "chart-" + (f"{chart.group}-" if chart.group else "") + chart.id, "path": chart.csv_path,
+    resources = [
+        {
+            "name": "targets",
+            "path": "targets.csv",
             "format": "csv",
-            "mediatype": "text/csv", "encoding": "utf-8-sig", "dialect": dialect,
-            "schema": comparison_schema if chart.kind == "comparison" else items_schema,
-            "title": f"Figures of the chart “{chart.titles['en']}”",
-            **(_definition(chart.definition) if chart.definition else {}),
-        })
+            "mediatype": "text/csv",
+            "encoding": "utf-8-sig",
+            "dialect": dialect,
+            "schema": _schema(TARGET_FIELDS, ["id"]),
+            "title": "Every target and result, one row per record",
+        }
+    ]
+    for chart in charts:
+        resources.append(
+            {
+                "name": "chart-" + (f"{chart.group}-" if chart.group else "") + chart.id,
+                "path": chart.csv_path,
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8-sig",
+                "dialect": dialect,
+                "schema": comparison_schema if chart.kind == "comparison" else items_schema,
+                "title": f"Figures of the chart “{chart.titles['en']}”",
+                **(_definition(chart.definition) if chart.definition else {}),
+            }
+        )
     return {
         "name": "guangzhou-district-targets-2025",
         **({"version": version} if version else {}),
         "title": "Guangzhou districts' 2025 targets (Haizhu, Yuexiu, Liwan)",
-        "description": "Targets and first-half results from the districts' 2025 documents, each with its verbatim quote.",
+        "description": (
+            "Targets and first-half results from the districts' 2025 documents, each with its verbatim quote."
+        ),
         "licenses": [LICENCE],
-        "sources": [{"title": f"{s.title_zh} ({s.date.isoformat() if s.date else 'date not stated'})"}
-                    for s in dataset.sources],
+        "sources": [
+            {"title": f"{s.title_zh} ({s.date.isoformat() if s.date else 'date not stated'})"} for s in dataset.sources
+        ],
         "resources": resources,
     }
 
@@ -239,8 +278,7 @@ def _definition(metric) -> dict:
     """A chart resource's description (its metric's definition, and whether differently worded figures
     can fairly be compared) and the definition in both languages, as data/metrics.yaml gives it."""
     description = " ".join(filter(None, [metric.definition_en, metric.comparability_en]))
-    return {"description": description,
-            "metric": {k: v for k, v in metric.model_dump().items() if v is not None}}
+    return {"description": description, "metric": {k: v for k, v in metric.model_dump().items() if v is not None}}
 
 
 def comparison_csv(districts: dict[str, District], rows: list[dict]) -> bytes:
@@ -253,8 +291,13 @@ def items_csv(districts: list[District], counts: dict[tuple[str, str], int]) -> 
     return csv_bytes(row_columns(item_rows(districts, counts), ITEM_FIELDS), ITEM_FIELDS)
 
 
-def download_files(dataset: Dataset, tables: Tables, charts: dict[str | None, dict[str, Chart]],
-                   version: str | None = None, folder: str = "data") -> dict[str, list[Callable[[], bytes]]]:
+def download_files(
+    dataset: Dataset,
+    tables: Tables,
+    charts: dict[str | None, dict[str, Chart]],
+    version: str | None = None,
+    folder: str = "data",
+) -> dict[str, list[Callable[[], bytes]]]:
     """Every file under /data/ (or `folder`): relative path → the functions that make its parts, in order.
 
     Files are made as they are written, one part at a time: a large site's downloads
@@ -269,15 +312,18 @@ def download_files(dataset: Dataset, tables: Tables, charts: dict[str | None, di
         group_districts = [districts[d] for d in group.district_ids]
         for chart in charts[group_id].values():
             files[f"{folder}/{chart.csv_path}"] = [
-                functools.partial(comparison_csv, districts, group.comparisons[chart.id]) if chart.kind == "comparison"
-                else functools.partial(items_csv, group_districts, group.topic_counts[chart.topic])]
+                functools.partial(comparison_csv, districts, group.comparisons[chart.id])
+                if chart.kind == "comparison"
+                else functools.partial(items_csv, group_districts, group.topic_counts[chart.topic])
+            ]
     every_chart = [chart for group in charts.values() for chart in group.values()]
     files[f"{folder}/datapackage.json"] = [lambda: indented_json(datapackage(dataset, every_chart, version))]
     return files
 
 
-def release_files(date: str, dataset: Dataset, tables: Tables, charts: dict[str | None, dict[str, Chart]]
-                  ) -> dict[str, list[Callable[[], bytes]]]:
+def release_files(
+    date: str, dataset: Dataset, tables: Tables, charts: dict[str | None, dict[str, Chart]]
+) -> dict[str, list[Callable[[], bytes]]]:
     """The downloads of the data as it stood on `date`, at /data/releases/<date>/: kept at that address
     for good, so that a figure can be cited exactly as it was."""
     return download_files(dataset, tables, charts, version=date, folder=f"{RELEASES}/{date}")

@@ -5,21 +5,22 @@ jump when embed.js fits the iframe to the height the page reports. The figures
 below are those of style.css (body.embed and the chart's parts); a change there
 needs one here, and tests/test_charts_fit.py measures the real height in Chromium.
 """
+
 import math
 
 from .text_metrics import text_width, wrap
 
-PHONE_WIDTH = 360          # a common phone width, in CSS pixels
+PHONE_WIDTH = 360  # a common phone width, in CSS pixels
 ROOT_FONT = 16
-LINE_HEIGHT = 1.6          # :root line-height
-PAGE_PADDING = 8           # body.embed main: .5rem on every side
-TITLE = (1.05, 4)          # .chart-title: font size in rem, bottom margin in px
-LEGEND = (0.85, 4)         # .chart-legend: font size, top margin
-NOTE = (0.85, 4)           # .chart-note
-SOURCE = (0.8, 8)          # .embed-source
-DETAILS = (0.8, 4)         # .embed-more summary
-LEGEND_SWATCH = 1.25       # a legend item's swatch and its gap, in em
-LEGEND_GAP = 16            # between legend items (1rem)
+LINE_HEIGHT = 1.6  # :root line-height
+PAGE_PADDING = 8  # body.embed main: .5rem on every side
+TITLE = (1.05, 4)  # .chart-title: font size in rem, bottom margin in px
+LEGEND = (0.85, 4)  # .chart-legend: font size, top margin
+NOTE = (0.85, 4)  # .chart-note
+SOURCE = (0.8, 8)  # .embed-source
+DETAILS = (0.8, 4)  # .embed-more summary
+LEGEND_SWATCH = 1.25  # a legend item's swatch and its gap, in em
+LEGEND_GAP = 16  # between legend items (1rem)
 
 
 def _lines(text: str, rem: float, width: float) -> int:
@@ -37,8 +38,16 @@ def _legend_lines(names: list[str], width: float) -> int:
     return lines
 
 
-def embed_height(title: str, plot_height: int, legend: list[str], note: str | None, links_line: str,
-                 details_label: str, width: int = PHONE_WIDTH, definition: bool = False) -> int:
+def embed_height(
+    title: str,
+    plot_height: int,
+    legend: list[str],
+    note: str | None,
+    links_line: str,
+    details_label: str,
+    width: int = PHONE_WIDTH,
+    definition: bool = False,
+) -> int:
     """The embed page's height in CSS pixels at `width`: its title, chart, legend, note, the metric's
     definition and the source line (each one line, cut short with an ellipsis where it is too long),
     the links line and the closed disclosure of its table and full citation, each line as tall as

@@ -1,5 +1,6 @@
 """The one error type every stage reports to editors, how a list of them is shown (each with its line and
 a caret), and the one line an error found while rendering, or an unexpected one, becomes."""
+
 import re
 import traceback
 import unicodedata
@@ -43,7 +44,7 @@ def source_excerpt(error: DataError, lines: list[str] | None) -> str:
     column = min(max(error.column, 1), len(text) + 1) - 1
     start = max(0, column - SHOWN_CHARACTERS // 2)
     cut = "…" if start else ""
-    shown = cut + text[start:start + SHOWN_CHARACTERS] + ("…" if len(text) > start + SHOWN_CHARACTERS else "")
+    shown = cut + text[start : start + SHOWN_CHARACTERS] + ("…" if len(text) > start + SHOWN_CHARACTERS else "")
     return f"{str(error.line).rjust(5)} | {shown}\n      | {' ' * _width(cut + text[start:column])}^"
 
 
@@ -101,16 +102,29 @@ def render_error(exc: BaseException, root: Path) -> DataError | None:
     or filter at its line, or a string content/ui.yaml lacks; None for anything else."""
     lacking = _missing_text(exc)
     if lacking:
-        return DataError("content/ui.yaml", 1, 1, lacking, "no such string, and a page uses it",
-                         "add it, with its zh: and en: text")
+        return DataError(
+            "content/ui.yaml", 1, 1, lacking, "no such string, and a page uses it", "add it, with its zh: and en: text"
+        )
     if isinstance(exc, jinja2.TemplateNotFound):
-        return DataError(f"templates/{exc.name}", 1, 1, "", "the template is missing, and a page needs it",
-                         "restore it (git checkout -- templates/)")
+        return DataError(
+            f"templates/{exc.name}",
+            1,
+            1,
+            "",
+            "the template is missing, and a page needs it",
+            "restore it (git checkout -- templates/)",
+        )
     frames = traceback.extract_tb(exc.__traceback__)
     template = next((f for f in reversed(frames) if f.filename.endswith(".html")), None)
     if isinstance(exc, jinja2.TemplateError) and template:
-        return DataError(_shown(template.filename, root), template.lineno or 1, 1, "", f"template error: {exc}",
-                         "check the names this line uses")
+        return DataError(
+            _shown(template.filename, root),
+            template.lineno or 1,
+            1,
+            "",
+            f"template error: {exc}",
+            "check the names this line uses",
+        )
     return None
 
 
@@ -125,5 +139,7 @@ def unexpected_error_message(exc: BaseException, root: Path) -> str:
         return f"{found}; nothing was written"
     frames = traceback.extract_tb(exc.__traceback__)
     where = f" at {_shown(frames[-1].filename, root)}:{frames[-1].lineno}" if frames else ""
-    return (f"unexpected error{where}: {type(exc).__name__}: {exc} — a bug in the build, not a mistake in "
-            f"your files; nothing was written. Please report it with this line.")
+    return (
+        f"unexpected error{where}: {type(exc).__name__}: {exc} — a bug in the build, not a mistake in "
+        f"your files; nothing was written. Please report it with this line."
+    )

@@ -3,6 +3,7 @@
 The one place numbers are formatted; templates reach it through Jinja filters
 and charts call it for labels and hover text.
 """
+
 from decimal import Decimal
 
 NOT_STATED = {"zh": "所引文件未提及", "en": "Not stated in the sourced documents"}
@@ -128,18 +129,43 @@ def figure_text(value, unit, bound, lang, value_high=None, counter=None) -> str:
     shown = number_en(value, unit)
     if bound == "range":
         return f"{_grouped(value)}–{number_en(value_high, unit)}"
-    prefix = {"exact": "", "about": "about ", "at_least": "at least ", "more_than": "more than ",
-              "at_most": "at most ", "nearly": "nearly "}[bound]
+    prefix = {
+        "exact": "",
+        "about": "about ",
+        "at_least": "at least ",
+        "more_than": "more than ",
+        "at_most": "at most ",
+        "nearly": "nearly ",
+    }[bound]
     return prefix + shown
 
 
 # A chart names its unit once, beside its axis; its ticks and bar labels are bare numbers.
 UNIT_CAPTION = {
-    "zh": {"percentage_point": "个百分点", "yuan": "元", "people": "人", "person_time": "人次", "household": "户",
-           "housing_unit": "套", "sqm": "平方米", "hectare": "公顷", "metre": "米", "pflops": "P"},
-    "en": {"percentage_point": "percentage points", "yuan": "CNY", "people": "people", "person_time": "person-times",
-           "household": "households", "housing_unit": "homes", "sqm": "m²", "hectare": "ha", "metre": "m",
-           "pflops": "PFLOPS"},
+    "zh": {
+        "percentage_point": "个百分点",
+        "yuan": "元",
+        "people": "人",
+        "person_time": "人次",
+        "household": "户",
+        "housing_unit": "套",
+        "sqm": "平方米",
+        "hectare": "公顷",
+        "metre": "米",
+        "pflops": "P",
+    },
+    "en": {
+        "percentage_point": "percentage points",
+        "yuan": "CNY",
+        "people": "people",
+        "person_time": "person-times",
+        "household": "households",
+        "housing_unit": "homes",
+        "sqm": "m²",
+        "hectare": "ha",
+        "metre": "m",
+        "pflops": "PFLOPS",
+    },
 }
 ZH_SCALES = [(10**8, "亿"), (10**4, "万")]
 EN_SCALES = [(10**9, "bn"), (10**6, "m"), (10**3, "k")]

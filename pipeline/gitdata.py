@@ -3,6 +3,7 @@
 Every file is read through one `git cat-file --batch`, and a file written the same in several
 commits is parsed once: `diff` reads one commit, the change log and the releases read them all.
 """
+
 import subprocess
 from collections.abc import Iterable
 from pathlib import PurePosixPath
@@ -34,7 +35,7 @@ class GitData:
 
     def __init__(self, root):
         self.root = root
-        self._texts: dict[str, str] = {}          # blob id → text
+        self._texts: dict[str, str] = {}  # blob id → text
         self._parsed: dict[str, LoadedFile] = {}  # blob id → parsed YAML
 
     def _tree(self, commit: str) -> dict[str, str]:
@@ -58,7 +59,7 @@ class GitData:
         for blob in wanted:
             header_end = output.index(b"\n", position)
             size = int(output[position:header_end].split()[2])
-            body = output[header_end + 1:header_end + 1 + size]
+            body = output[header_end + 1 : header_end + 1 + size]
             self._texts[blob] = body.decode("utf-8", "replace")
             position = header_end + 1 + size + 1  # the body is followed by a newline
 

@@ -4,6 +4,7 @@ record, and the data as it stood on each date it changed (the releases under /da
 Without git, outside a checkout or in a shallow clone (which holds only the last commits), there is
 no history, and the site says so rather than show a partial one.
 """
+
 import functools
 from dataclasses import dataclass
 
@@ -12,15 +13,23 @@ from .gitdata import GitData, GitError, git
 from .load import LoadedFile, RawProject
 
 # The files whose changes are the data's: README.md and the schemas document it, and do not count.
-DATA_PATHS = ("data/districts", "data/sources", "data/topics.yaml", "data/sources.yaml", "data/metrics.yaml",
-              "data/cities.yaml")
+DATA_PATHS = (
+    "data/districts",
+    "data/sources",
+    "data/topics.yaml",
+    "data/sources.yaml",
+    "data/metrics.yaml",
+    "data/cities.yaml",
+)
+
+
 @dataclass(frozen=True)
 class DataChange:
     """One commit that changed the data: when, why (its message), and what, record by record."""
 
     commit: str
-    time: str      # the commit's date and time, ISO 8601 with its offset
-    message: str   # the commit message's first line
+    time: str  # the commit's date and time, ISO 8601 with its offset
+    message: str  # the commit message's first line
     records: tuple[RecordChange, ...]
     other: tuple[str, ...]  # changes to districts, topics, metrics and sources, in plain words
 
@@ -74,8 +83,8 @@ class History:
 
 
 # Why there is no history; content/ui.yaml says each in words (history_<reason>).
-NO_GIT = "no-git"          # not a git checkout: a copy or an archive of the project
-SHALLOW = "shallow"        # a shallow clone, holding only the latest commits
+NO_GIT = "no-git"  # not a git checkout: a copy or an archive of the project
+SHALLOW = "shallow"  # a shallow clone, holding only the latest commits
 NO_COMMITS = "no-commits"  # no commit has changed the data yet
 
 
@@ -89,8 +98,9 @@ def data_history(paths, data: GitData | None = None) -> History:
     except GitError:
         return History(unavailable=NO_GIT)
     commits = [entry.split("\x1f") for entry in log.decode("utf-8").split("\0") if entry.strip()]
-    empty = RawProject(topics=LoadedFile(file="", data=[]), sources=LoadedFile(file="", data=[]), districts=[],
-                       archives={})
+    empty = RawProject(
+        topics=LoadedFile(file="", data=[]), sources=LoadedFile(file="", data=[]), districts=[], archives={}
+    )
     changes = []
     for commit, parents, time, message in commits:
         commit = commit.strip()  # -z ends each entry with NUL; git puts a newline before the next
@@ -98,9 +108,13 @@ def data_history(paths, data: GitData | None = None) -> History:
         parent = parents.split()[0] if parents.split() else None
         before = data.raw_at(parent, parent[:10]) if parent else empty
         district_lines, records = district_changes(before, after)
-        other = [*district_lines, *list_changes("topic", before, after, "topics"),
-                 *list_changes("metric", before, after, "metrics"), *list_changes("source", before, after, "sources"),
-                 *archive_changes(before.archives, after.archives)]
+        other = [
+            *district_lines,
+            *list_changes("topic", before, after, "topics"),
+            *list_changes("metric", before, after, "metrics"),
+            *list_changes("source", before, after, "sources"),
+            *archive_changes(before.archives, after.archives),
+        ]
         if records or other:  # a commit that only rewrote comments changed no data
             changes.append(DataChange(commit, time, message, tuple(records), tuple(line.strip() for line in other)))
     if not changes:

@@ -5,6 +5,7 @@ quote; these rules look for what is allowed but probably wrong. Each rule is
 tuned to say little on the real data: a warning an editor learns to ignore is
 worse than none.
 """
+
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -43,17 +44,27 @@ class _Located:
 
 def _first_half_target(item: _Located) -> list[DataWarning]:
     if item.record.kind == "target" and item.record.period == FIRST_HALF:
-        return [item.warn("kind", f'a target for the first half (period "{FIRST_HALF}")',
-                          'the documents report first-half results, not targets: write kind: actual, '
-                          'or the period the target is for ("2025" or "2025-H2")')]
+        return [
+            item.warn(
+                "kind",
+                f'a target for the first half (period "{FIRST_HALF}")',
+                "the documents report first-half results, not targets: write kind: actual, "
+                'or the period the target is for ("2025" or "2025-H2")',
+            )
+        ]
     return []
 
 
 def _result_outside_first_half(item: _Located) -> list[DataWarning]:
     if item.record.kind == "actual" and item.record.period != FIRST_HALF:
-        return [item.warn("period", f'a result (kind: actual) for period "{item.record.period}"',
-                          f'the documents only report first-half results: write period: "{FIRST_HALF}", '
-                          'or kind: target if the document sets it as a goal')]
+        return [
+            item.warn(
+                "period",
+                f'a result (kind: actual) for period "{item.record.period}"',
+                f'the documents only report first-half results: write period: "{FIRST_HALF}", '
+                "or kind: target if the document sets it as a goal",
+            )
+        ]
     return []
 
 
@@ -77,10 +88,14 @@ def _duplicate_figures(items: list[_Located]) -> list[DataWarning]:
         written = sum(1 for f in find_figures(quote) if f.agrees_with(value, unit, bound, value_high))
         first = group[0]
         first_line = first.loaded.position(("records", first.index, "id"))[0]
-        for item in group[max(written, 1):]:
-            warnings.append(item.warn(
-                "id", f"same quote and figure {_figure_text(item.record)} as '{first.record.id}' (line {first_line})",
-                "likely a duplicate: delete one, or correct its value, unit or bound"))
+        for item in group[max(written, 1) :]:
+            warnings.append(
+                item.warn(
+                    "id",
+                    f"same quote and figure {_figure_text(item.record)} as '{first.record.id}' (line {first_line})",
+                    "likely a duplicate: delete one, or correct its value, unit or bound",
+                )
+            )
     return warnings
 
 
@@ -99,9 +114,13 @@ def _unrecorded_figures(items: list[_Located]) -> list[DataWarning]:
             if not any(c.isdigit() for c in figure.text):
                 continue
             if not any(figure.agrees_with(r.value, r.unit, r.bound, r.value_high) for r in figured):
-                warnings.append(item.warn(
-                    "quote", f"the quote writes the figure {figure.text}, but no record of this district gives it",
-                    "give this record value, unit and bound, or add a record for the figure"))
+                warnings.append(
+                    item.warn(
+                        "quote",
+                        f"the quote writes the figure {figure.text}, but no record of this district gives it",
+                        "give this record value, unit and bound, or add a record for the figure",
+                    )
+                )
     return warnings
 
 

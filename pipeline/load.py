@@ -5,6 +5,7 @@ PyYAML's own loader silently keeps the last of two duplicate keys and reads
 way, so we compose the node tree ourselves and refuse those forms, reporting
 each with its line and column.
 """
+
 import functools
 import re
 import sys
@@ -112,8 +113,12 @@ class _Composer:
         first_seen: dict[str, yaml.Node] = {}  # its line is read only for a duplicate
         for key_node, value_node in node.value:
             if isinstance(key_node, yaml.ScalarNode) and key_node.tag == MERGE_TAG:
-                self.error(key_node, path, "a merge key (<<) is not used in these files",
-                           "write each field out in the record itself")
+                self.error(
+                    key_node,
+                    path,
+                    "a merge key (<<) is not used in these files",
+                    "write each field out in the record itself",
+                )
                 continue
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != STR_TAG:
                 self.error(key_node, path, "a key must be a plain name", "write the field name as text")
@@ -145,18 +150,29 @@ class _Composer:
         if node.tag == BOOL_TAG:
             if text in TRUE_FALSE:
                 return TRUE_FALSE[text]
-            self.error(node, path, f"'{text}' would be read as a yes/no value", "write true or false, or put text in quotes")
+            self.error(
+                node, path, f"'{text}' would be read as a yes/no value", "write true or false, or put text in quotes"
+            )
             return text
         if node.tag == INT_TAG:
             if PLAIN_INT.fullmatch(text):
                 return int(text)
-            self.error(node, path, f"'{text}' is an ambiguous number (YAML reads it as octal, hex or base 60)",
-                       "write a plain decimal number such as 8, or put text in quotes")
+            self.error(
+                node,
+                path,
+                f"'{text}' is an ambiguous number (YAML reads it as octal, hex or base 60)",
+                "write a plain decimal number such as 8, or put text in quotes",
+            )
             return text
         if node.tag == FLOAT_TAG:
             if PLAIN_FLOAT.fullmatch(text):
                 return float(text)
-            self.error(node, path, f"'{text}' is not a plain decimal number", "write digits with one decimal point, such as 5.5")
+            self.error(
+                node,
+                path,
+                f"'{text}' is not a plain decimal number",
+                "write digits with one decimal point, such as 5.5",
+            )
             return text
         if node.tag == TIMESTAMP_TAG:
             self.error(node, path, f"'{text}' would be read as a date object", f'write the date in quotes: "{text}"')
@@ -198,23 +214,35 @@ def _compose_events(text: str, loader_class) -> yaml.Node | None:
         while not loader.check_event(yaml.DocumentEndEvent):
             event = loader.get_event()
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                raise RefusedYAML(None, None, "anchors and aliases (&name, *name) are not used in these files",
-                                  event.start_mark, "write each value out in full, as the other records are")
+                raise RefusedYAML(
+                    None,
+                    None,
+                    "anchors and aliases (&name, *name) are not used in these files",
+                    event.start_mark,
+                    "write each value out in full, as the other records are",
+                )
             if isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
                 node = open_nodes.pop()
                 keys.pop()
                 node.end_mark = event.end_mark
             elif isinstance(event, yaml.ScalarEvent):
-                tag = event.tag if event.tag not in (None, "!") else loader.resolve(
-                    yaml.ScalarNode, event.value, event.implicit)
+                tag = (
+                    event.tag
+                    if event.tag not in (None, "!")
+                    else loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+                )
                 node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=event.style)
             else:
                 kind = yaml.SequenceNode if isinstance(event, yaml.SequenceStartEvent) else yaml.MappingNode
                 tag = event.tag if event.tag not in (None, "!") else loader.resolve(kind, None, event.implicit)
                 if len(open_nodes) == MAX_DEPTH:
-                    raise RefusedYAML(None, None, f"values nested more than {MAX_DEPTH} levels deep",
-                                      event.start_mark, "no field nests more than a few levels: check the brackets "
-                                      "and the indentation")
+                    raise RefusedYAML(
+                        None,
+                        None,
+                        f"values nested more than {MAX_DEPTH} levels deep",
+                        event.start_mark,
+                        "no field nests more than a few levels: check the brackets and the indentation",
+                    )
                 open_nodes.append(kind(tag, [], event.start_mark, None, flow_style=event.flow_style))
                 keys.append(None)
                 continue
@@ -229,8 +257,12 @@ def _compose_events(text: str, loader_class) -> yaml.Node | None:
                 keys[-1] = None
         loader.get_event()  # document end
         if not loader.check_event(yaml.StreamEndEvent):
-            raise yaml.composer.ComposerError("expected a single document in the stream", document.start_mark,
-                                              "but found another document", loader.get_event().start_mark)
+            raise yaml.composer.ComposerError(
+                "expected a single document in the stream",
+                document.start_mark,
+                "but found another document",
+                loader.get_event().start_mark,
+            )
         return root
     finally:
         loader.dispose()
@@ -257,15 +289,26 @@ def compose(text: str) -> yaml.Node | None:
 
 # PyYAML's words for a syntax error, and what an editor would say and do instead.
 PLAIN_SYNTAX = (
-    ("cannot start any token", "a tab or other character YAML does not allow here",
-     "indent with spaces, never tabs; put text that starts with @, ` or % in quotes"),
-    ("mapping values are not allowed here", "a `name:` where a value goes on: this line is indented further "
-     "than the field above it, or a value holds \": \"",
-     'line it up with the fields of its record, or put the value in quotes ("…")'),
-    ("expected <block end>", "this line does not line up with the lines around it",
-     "indent it like the other fields of its record, with spaces"),
-    ("could not find expected ':'", "a line that is not `name: value`",
-     "write the field's name, a colon and a space, then its value"),
+    (
+        "cannot start any token",
+        "a tab or other character YAML does not allow here",
+        "indent with spaces, never tabs; put text that starts with @, ` or % in quotes",
+    ),
+    (
+        "mapping values are not allowed here",
+        'a `name:` where a value goes on: this line is indented further than the field above it, or a value holds ": "',
+        'line it up with the fields of its record, or put the value in quotes ("…")',
+    ),
+    (
+        "expected <block end>",
+        "this line does not line up with the lines around it",
+        "indent it like the other fields of its record, with spaces",
+    ),
+    (
+        "could not find expected ':'",
+        "a line that is not `name: value`",
+        "write the field's name, a colon and a space, then its value",
+    ),
     ("found unexpected end of stream", "the file ends inside a quote", "close the quote"),
 )
 # A value that opens a quote, and what follows it on its line.
@@ -285,8 +328,9 @@ def _unclosed_quote(lines: list[str], error_line: int) -> tuple[int, int] | None
         closing = re.compile(r'(?<!\\)"' if quote == '"' else r"'(?!')")
         if closing.search(found[2].replace("''", "")):
             return None
-        following = next((n for n in range(number + 1, error_line + 1)
-                          if closing.search(lines[n - 1].replace("''", ""))), None)
+        following = next(
+            (n for n in range(number + 1, error_line + 1) if closing.search(lines[n - 1].replace("''", ""))), None
+        )
         return (number, found.start(1) + 1) if following == error_line else None
     return None
 
@@ -298,14 +342,24 @@ def syntax_error(exc: yaml.MarkedYAMLError, text: str, file: str) -> DataError:
     problem = exc.problem or "the file is not valid YAML"
     unclosed = _unclosed_quote(text.split("\n"), min(line, text.count("\n") + 1))
     if unclosed:
-        return DataError(file, *unclosed, "", "this quote is not closed on its line",
-                         "close it at the end of the value; YAML read on to the next quote mark, "
-                         f"on line {line}")
+        return DataError(
+            file,
+            *unclosed,
+            "",
+            "this quote is not closed on its line",
+            f"close it at the end of the value; YAML read on to the next quote mark, on line {line}",
+        )
     for words, plain, hint in PLAIN_SYNTAX:
         if words in problem:
             return DataError(file, line, column, "", f"YAML syntax error: {plain}", hint)
-    return DataError(file, line, column, "", f"YAML syntax error: {problem}",
-                     "check indentation and quotes on this line and the one before")
+    return DataError(
+        file,
+        line,
+        column,
+        "",
+        f"YAML syntax error: {problem}",
+        "check indentation and quotes on this line and the one before",
+    )
 
 
 def load_yaml(text: str, file: str) -> LoadedFile:
@@ -323,8 +377,16 @@ def load_yaml(text: str, file: str) -> LoadedFile:
     except yaml.reader.ReaderError as exc:  # a character YAML refuses (a NUL byte, a control character)
         line = text.count("\n", 0, exc.position) + 1
         column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
-        loaded.errors.append(DataError(file, line, column, "", f"a character YAML does not allow ({hex(exc.character)})",
-                                       "save the file as plain UTF-8 text; it may not be the file you meant"))
+        loaded.errors.append(
+            DataError(
+                file,
+                line,
+                column,
+                "",
+                f"a character YAML does not allow ({hex(exc.character)})",
+                "save the file as plain UTF-8 text; it may not be the file you meant",
+            )
+        )
         return loaded
     except yaml.YAMLError as exc:
         loaded.errors.append(DataError(file, 1, 1, "", f"YAML error: {exc}"))
@@ -347,15 +409,28 @@ def load_file(path: Path, display_name: str, cache: dict | None = None) -> Loade
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            return LoadedFile(file=display_name, errors=[DataError(
-                display_name, 1, 1, "", f"the file is {size / 2**20:.1f} MB, more than the {MAX_FILE_BYTES // 2**20} MB "
-                "a data file may be", "check that it is the right file; a district's file is some 100 KB")])
+            return LoadedFile(
+                file=display_name,
+                errors=[
+                    DataError(
+                        display_name,
+                        1,
+                        1,
+                        "",
+                        f"the file is {size / 2**20:.1f} MB, more than the {MAX_FILE_BYTES // 2**20} MB "
+                        "a data file may be",
+                        "check that it is the right file; a district's file is some 100 KB",
+                    )
+                ],
+            )
         raw = path.read_bytes()
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw[:exc.start].count(b"\n") + 1
-        return LoadedFile(file=display_name, errors=[DataError(
-            display_name, line, 1, "", "the file is not UTF-8 text", NOT_UTF8_HINT)])
+        line = raw[: exc.start].count(b"\n") + 1
+        return LoadedFile(
+            file=display_name,
+            errors=[DataError(display_name, line, 1, "", "the file is not UTF-8 text", NOT_UTF8_HINT)],
+        )
     except OSError as exc:
         return LoadedFile(file=display_name, errors=[DataError(display_name, 1, 1, "", f"cannot read the file: {exc}")])
     if cache is not None and path in cache and cache[path][0] == text:
@@ -384,14 +459,26 @@ def _read_archives(paths) -> list[tuple[dict[str, str], list[DataError]]]:
                 archives[text_file.name] = raw.decode("utf-8")
             except UnicodeDecodeError as exc:
                 archives[text_file.name] = raw.decode("utf-8", errors="replace")
-                problems.append(DataError(paths.display(text_file), raw[:exc.start].count(b"\n") + 1, 1, "",
-                                          "the archived text is not UTF-8", NOT_UTF8_HINT))
+                problems.append(
+                    DataError(
+                        paths.display(text_file),
+                        raw[: exc.start].count(b"\n") + 1,
+                        1,
+                        "",
+                        "the archived text is not UTF-8",
+                        NOT_UTF8_HINT,
+                    )
+                )
     return [(archives, problems)]
 
 
 # What the build reads under data/, by folder; any other file there is named, never passed over.
-READ_IN_DATA = {"": {"topics.yaml", "sources.yaml", "cities.yaml", "metrics.yaml", "README.md"},
-                "districts": {".yaml"}, "sources": {".txt", "README.md"}, "schema": {".json"}}
+READ_IN_DATA = {
+    "": {"topics.yaml", "sources.yaml", "cities.yaml", "metrics.yaml", "README.md"},
+    "districts": {".yaml"},
+    "sources": {".txt", "README.md"},
+    "schema": {".json"},
+}
 
 
 def stray_data_files(paths) -> list[DataError]:
@@ -426,8 +513,9 @@ class RawProject:
     file_errors: list[DataError] = field(default_factory=list)  # archives not UTF-8, files not read
 
 
-def load_project(paths, cache: dict | None = None, check_district: Callable[[LoadedFile], Any] | None = None
-                 ) -> RawProject:
+def load_project(
+    paths, cache: dict | None = None, check_district: Callable[[LoadedFile], Any] | None = None
+) -> RawProject:
     """Gather every data file of the project before anything is checked or written.
 
     cache: see load_file. A large site's thousands of district files are parsed by one
@@ -439,16 +527,25 @@ def load_project(paths, cache: dict | None = None, check_district: Callable[[Loa
     district_files = sorted(paths.districts.glob("*.yaml")) if paths.districts.is_dir() else []
     optional = [path for path in (paths.data / "cities.yaml", paths.data / "metrics.yaml") if path.is_file()]
     lists = [paths.data / "topics.yaml", paths.data / "sources.yaml", *optional]
-    runs = [district_files[i:i + FILES_PER_TASK] for i in range(0, len(district_files), FILES_PER_TASK)]
-    work = [functools.partial(_load_run, lists, paths, cache, None), functools.partial(_read_archives, paths),
-            *(functools.partial(_load_run, run, paths, cache, check_district) for run in runs)]
+    runs = [district_files[i : i + FILES_PER_TASK] for i in range(0, len(district_files), FILES_PER_TASK)]
+    work = [
+        functools.partial(_load_run, lists, paths, cache, None),
+        functools.partial(_read_archives, paths),
+        *(functools.partial(_load_run, run, paths, cache, check_district) for run in runs),
+    ]
     loaded = results(work, parallel=cache is None and len(district_files) >= PARALLEL_LOAD_FROM)
     topics, sources, *others = [next(loaded) for _ in lists]
     found = {path.name: file for path, file in zip(optional, others)}
     archives, archive_errors = next(loaded)
-    return RawProject(topics=topics, sources=sources, districts=list(loaded), archives=archives,
-                      cities=found.get("cities.yaml"), metrics=found.get("metrics.yaml"),
-                      file_errors=archive_errors + stray_data_files(paths))
+    return RawProject(
+        topics=topics,
+        sources=sources,
+        districts=list(loaded),
+        archives=archives,
+        cities=found.get("cities.yaml"),
+        metrics=found.get("metrics.yaml"),
+        file_errors=archive_errors + stray_data_files(paths),
+    )
 
 
 RECORD_ID_LINE = re.compile(r"[ \t]*(?:-[ \t]+)?id:[ \t]*[\"']?([a-z0-9-]+)[\"']?[ \t]*(?:#.*)?\r?")

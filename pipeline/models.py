@@ -3,6 +3,7 @@
 Strict pydantic models: a number written as a string, an unknown field or a
 missing one is an error, never silently coerced.
 """
+
 import datetime
 from typing import Annotated, Literal
 
@@ -53,19 +54,26 @@ class Model(BaseModel):
 class InterfaceText(Model):
     """One string of the site's interface, in content/ui.yaml: its text in each language."""
 
-    zh: str = Field(description="The Chinese text (\"\" for a note the language does not need).")
-    en: str = Field(description="The English text (\"\" for a note the language does not need).")
+    zh: str = Field(description='The Chinese text ("" for a note the language does not need).')
+    en: str = Field(description='The English text ("" for a note the language does not need).')
 
 
 class SiteSettings(Model):
     """content/site.yaml: the site's settings, each with its default."""
 
-    repository: Annotated[str, StringConstraints(
-        pattern=r"^$|^(https://github\.com/|git@github\.com:)[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+?(\.git)?/?$")] = Field(
-        "", description=(
+    repository: Annotated[
+        str,
+        StringConstraints(
+            pattern=r"^$|^(https://github\.com/|git@github\.com:)[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+?(\.git)?/?$"
+        ),
+    ] = Field(
+        "",
+        description=(
             "The GitHub repository the site is built from (https://github.com/<owner>/<name>), for each record "
-            "card's \"report an error\" and \"edit\" links; \"\" for none. Netlify's REPOSITORY_URL wins."))
-    branch: Text = Field("main", description="The branch whose files the \"edit\" links open.")
+            'card\'s "report an error" and "edit" links; "" for none. Netlify\'s REPOSITORY_URL wins.'
+        ),
+    )
+    branch: Text = Field("main", description='The branch whose files the "edit" links open.')
 
 
 class Facet(Model):
@@ -75,7 +83,8 @@ class Facet(Model):
     name_zh: Text = Field(description="The facet's name in Chinese, as the topic page shows it.")
     name_en: Text = Field(description="The facet's name in English, as the topic page shows it.")
     keywords: Annotated[tuple[Text, ...], Field(strict=False, min_length=1)] = Field(
-        description="Words that place a record of the topic in this facet when its quote contains one of them.")
+        description="Words that place a record of the topic in this facet when its quote contains one of them."
+    )
 
 
 class Topic(Model):
@@ -84,16 +93,20 @@ class Topic(Model):
     id: Slug = Field(
         description=(
             "Topic id: lower-case letters, digits and hyphens (gdp, low-altitude). Records name it in "
-            "`topic` and `tags`."))
+            "`topic` and `tags`."
+        )
+    )
     name_zh: Text = Field(description="The topic's name in Chinese.")
     name_en: Text = Field(description="The topic's name in English.")
     description_zh: Text = Field(description="What the topic covers, in Chinese: one sentence, shown on its page.")
     description_en: Text = Field(description="What the topic covers, in English: one sentence, shown on its page.")
     headline: bool = Field(False, description="`true` for a headline topic, shown first on the home page.")
     facets: Annotated[tuple[Facet, ...], Field(strict=False)] = Field(
-        (), description=(
-            "Strands of the topic (large models, computing power …); the topic page groups its records "
-            "by them."))
+        (),
+        description=(
+            "Strands of the topic (large models, computing power …); the topic page groups its records by them."
+        ),
+    )
 
 
 class Source(Model):
@@ -102,33 +115,41 @@ class Source(Model):
     id: Slug = Field(
         description=(
             "Source id: lower-case letters, digits and hyphens, starting with the district id "
-            "(haizhu-2025-key-tasks). Records cite it in `source`."))
+            "(haizhu-2025-key-tasks). Records cite it in `source`."
+        )
+    )
     district: Slug = Field(description="The id of the district the document belongs to (a file in data/districts/).")
     kind: SourceKind = Field(
-        description="What the document is: `task-list`, `midyear-report`, `work-report` or `news-summary`.")
+        description="What the document is: `task-list`, `midyear-report`, `work-report` or `news-summary`."
+    )
     title_zh: Text = Field(description="The document's title, exactly as written.")
     title_en: Text = Field(description="Our English translation of the title.")
-    issuer_zh: Text | None = Field(
-        None, description="Who issued the document, as written; null when it does not say.")
-    issuer_en: Text | None = Field(
-        None, description="Who issued the document, in English; null when it does not say.")
+    issuer_zh: Text | None = Field(None, description="Who issued the document, as written; null when it does not say.")
+    issuer_en: Text | None = Field(None, description="Who issued the document, in English; null when it does not say.")
     # Written as a quoted "YYYY-MM-DD" string: the loader refuses bare YAML dates.
     date: Annotated[datetime.date | None, Field(strict=False)] = Field(
-        None, description='The date of the document, in quotes: "2025-07-11"; null when it gives none.')
+        None, description='The date of the document, in quotes: "2025-07-11"; null when it gives none.'
+    )
     occasion_zh: Text | None = Field(
-        None, description="The meeting or occasion the document was presented at, as written; null if none.")
+        None, description="The meeting or occasion the document was presented at, as written; null if none."
+    )
     occasion_en: Text | None = Field(None, description="The meeting or occasion, in English; null if none.")
     period_zh: Text = Field(description="What period the document's figures cover, in Chinese (2025年目标).")
     period_en: Text = Field(description="What period the document's figures cover, in English (Targets for 2025).")
     note_zh: Text | None = Field(
-        None, description=(
+        None,
+        description=(
             "What a reader should know about the document (how its district was identified, what it "
-            "leaves out), in Chinese; or null."))
+            "leaves out), in Chinese; or null."
+        ),
+    )
     note_en: Text | None = Field(None, description="The same note in English; or null.")
     archive: Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]+\.txt$")] = Field(
-        description="File name of the document's full text under data/sources/: `<id>.txt`, archived byte for byte.")
+        description="File name of the document's full text under data/sources/: `<id>.txt`, archived byte for byte."
+    )
     url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = Field(
-        None, description="Where the document is published (http:// or https://); null when no address is known.")
+        None, description="Where the document is published (http:// or https://); null when no address is known."
+    )
 
 
 # Each set of fields written in a record, by its fields (see Record.model_post_init).
@@ -142,60 +163,87 @@ class Record(Model):
         description=(
             "Stable id, unique across all districts: lower-case letters, digits and hyphens, starting with "
             "the district id (haizhu-t09-llm-projects). Never change an id once published: pages and embeds "
-            "link to it."))
+            "link to it."
+        )
+    )
     topic: Slug = Field(description="The one primary topic, an id from topics.yaml.")
     # YAML gives lists; they are kept as tuples so records stay immutable.
     tags: Annotated[tuple[Slug, ...], Field(strict=False)] = Field(
-        (), description="Further topic ids the record also belongs to.")
+        (), description="Further topic ids the record also belongs to."
+    )
     kind: Kind = Field(
-        description="`target` (what the district commits to) or `actual` (a result the document reports).")
+        description="`target` (what the district commits to) or `actual` (a result the document reports)."
+    )
     period: Period = Field(
-        description='"2025" (the whole year), "2025-H1" (first half) or "2025-H2" (second half). Always in quotes.')
+        description='"2025" (the whole year), "2025-H1" (first half) or "2025-H2" (second half). Always in quotes.'
+    )
     estimate: bool = Field(False, description="`true` when the document marks the figure as an estimate (预计).")
     metric: Slug | None = Field(
-        None, description=(
+        None,
+        description=(
             "A key shared by records that measure the same thing, so pages can put them side by side. "
             "A key without a district prefix compares districts (gdp-growth, new-urban-jobs): its "
             "figures must share one unit and measure, and it gets a chart. A key that starts with a "
             "district id pairs a result with its target inside that district "
             "(yuexiu-yaotai-households-signed); the figures may differ in unit and are never drawn on "
-            "one axis."))
+            "one axis."
+        ),
+    )
     measure: Measure = Field(
-        "level", description=(
+        "level",
+        description=(
             "`growth` for a year-on-year growth rate, `level` (the default) for an amount, a count "
-            "or a share. Growth rates and levels are never drawn on one axis."))
+            "or a share. Growth rates and levels are never drawn on one axis."
+        ),
+    )
     value: float | None = Field(
-        None, description=(
+        None,
+        description=(
             "The figure in base units, as a plain number: 18000 for 1.8万人, 70000000000 for 700亿元, 5.5 "
             "for 5.5%. Leave out for a commitment without a figure. Never a string, never 0 for “not "
-            "stated”."))
+            "stated”."
+        ),
+    )
     value_high: float | None = Field(
-        None, description=(
-            "With `bound: range`: the upper end of a range such as 1-2家; `value` is then the lower "
-            "end."))
+        None,
+        description=("With `bound: range`: the upper end of a range such as 1-2家; `value` is then the lower end."),
+    )
     unit: Unit | None = Field(
-        None, description="With `value`: the unit of the figure in base units (people for 1.8万人, yuan for 700亿元).")
+        None, description="With `value`: the unit of the figure in base units (people for 1.8万人, yuan for 700亿元)."
+    )
     bound: Bound | None = Field(
-        None, description=(
+        None,
+        description=(
             "With `value`: how the document qualifies the figure: `exact`; `about` (左右/约); `at_least` "
-            "(以上/不少于/不低于/迈上); `more_than` (超/超过); `at_most` (以下/以内/不超过); `nearly` (近); `range` (1-2)."))
+            "(以上/不少于/不低于/迈上); `more_than` (超/超过); `at_most` (以下/以内/不超过); `nearly` (近); "
+            "`range` (1-2)."
+        ),
+    )
     label_zh: LabelZh = Field(
-        description="A short name, in Chinese, of what is measured or promised (at most 60 characters).")
+        description="A short name, in Chinese, of what is measured or promised (at most 60 characters)."
+    )
     label_en: LabelEn = Field(
-        description="A short name, in English, of what is measured or promised (at most 160 characters).")
+        description="A short name, in English, of what is measured or promised (at most 160 characters)."
+    )
     summary_en: Text = Field(description="Our English rendering of the quote's meaning, with the same figures.")
     quote: Text = Field(
         description=(
             "The shortest complete clause or sentence of the source that holds the figure, copied exactly "
-            "(white space may differ)."))
+            "(white space may differ)."
+        )
+    )
     source: Slug = Field(description="A source id from sources.yaml.")
     task_no: Annotated[int, Field(ge=1)] | None = Field(None, description="The task number (序号) in a task list.")
     lead_units: Annotated[tuple[Text, ...], Field(strict=False)] = Field(
-        (), description="The lead unit(s) (牵头单位) the document names.")
+        (), description="The lead unit(s) (牵头单位) the document names."
+    )
     former_ids: Annotated[tuple[Slug, ...], Field(strict=False)] = Field(
-        (), description=(
+        (),
+        description=(
             "Ids this record was published under before, when two records of one clause were merged into "
-            "it: links to them still land on this card."))
+            "it: links to them still land on this card."
+        ),
+    )
 
     def model_post_init(self, context) -> None:
         # pydantic gives each model its own set of the fields written (728 bytes for a record's): records
@@ -223,23 +271,37 @@ class Metric(Model):
     """What a metric compared across districts measures (an entry of data/metrics.yaml), and how the
     districts' documents word it."""
 
-    id: Slug = Field(description=(
-        "The metric key its records share, without a district prefix (gdp-growth, new-urban-jobs)."))
+    id: Slug = Field(
+        description=("The metric key its records share, without a district prefix (gdp-growth, new-urban-jobs).")
+    )
     name_zh: LabelZh = Field(description="The chart's title in Chinese: what is compared, in a few words.")
     name_en: LabelEn = Field(description="The chart's title in English.")
-    definition_zh: Text = Field(description=(
-        "What is measured, in which unit and for which period, in Chinese: one or two short sentences, "
-        "shown under the chart, in its embed and in the data package."))
+    definition_zh: Text = Field(
+        description=(
+            "What is measured, in which unit and for which period, in Chinese: one or two short sentences, "
+            "shown under the chart, in its embed and in the data package."
+        )
+    )
     definition_en: Text = Field(description="The same definition in English.")
-    comparability_zh: Text | None = Field(None, description=(
-        "Where the districts' documents word the measure differently (the records' `label_zh` differ): one "
-        "plain sentence, in Chinese, on whether the figures can fairly be compared, and why. Required then; "
-        "null otherwise. Figures that cannot fairly be compared get different metrics, not this sentence."))
-    comparability_en: Text | None = Field(None, description="The same sentence in English; given with comparability_zh.")
-    withdrawn_zh: Text | None = Field(None, description=(
-        "For a chart withdrawn because its figures turned out not to measure the same thing: why, in Chinese, "
-        "in one or two sentences. No record may then have this metric; the chart's embed addresses keep a page "
-        "saying so, so that an article embedding it shows why rather than an error."))
+    comparability_zh: Text | None = Field(
+        None,
+        description=(
+            "Where the districts' documents word the measure differently (the records' `label_zh` differ): one "
+            "plain sentence, in Chinese, on whether the figures can fairly be compared, and why. Required then; "
+            "null otherwise. Figures that cannot fairly be compared get different metrics, not this sentence."
+        ),
+    )
+    comparability_en: Text | None = Field(
+        None, description="The same sentence in English; given with comparability_zh."
+    )
+    withdrawn_zh: Text | None = Field(
+        None,
+        description=(
+            "For a chart withdrawn because its figures turned out not to measure the same thing: why, in Chinese, "
+            "in one or two sentences. No record may then have this metric; the chart's embed addresses keep a page "
+            "saying so, so that an article embedding it shows why rather than an error."
+        ),
+    )
     withdrawn_en: Text | None = Field(None, description="The same explanation in English; given with withdrawn_zh.")
 
     @model_validator(mode="after")
@@ -257,7 +319,9 @@ class Metric(Model):
 class City(Model):
     """A city whose districts the site compares with each other (an entry of data/cities.yaml)."""
 
-    id: Slug = Field(description="City id: lower-case letters, digits and hyphens (guangzhou). Districts name it in `city`.")
+    id: Slug = Field(
+        description="City id: lower-case letters, digits and hyphens (guangzhou). Districts name it in `city`."
+    )
     name_zh: Text = Field(description="The city's name in Chinese (广州市).")
     name_en: Text = Field(description="The city's name in English (Guangzhou).")
 
@@ -267,19 +331,25 @@ class District(Model):
 
     id: Slug = Field(
         description=(
-            "The district id, the same as the file name (haizhu for haizhu.yaml); its record ids start with "
-            "it."))
+            "The district id, the same as the file name (haizhu for haizhu.yaml); its record ids start with it."
+        )
+    )
     name_zh: Text = Field(description="The district's name in Chinese (海珠区).")
     name_en: Text = Field(description="The district's name in English (Haizhu District).")
     order: Annotated[int, Field(ge=1)] = Field(
-        100, description="The district's position on the site, 1 first (Haizhu, Yuexiu, Liwan); without it, last.")
+        100, description="The district's position on the site, 1 first (Haizhu, Yuexiu, Liwan); without it, last."
+    )
     city: Slug | None = Field(
-        None, description=(
+        None,
+        description=(
             "The id of the district's city, from data/cities.yaml, for a site covering several cities: pages "
             "then compare the districts of one city. Leave it out on a site of one city (as now); give it "
-            "to every district or to none."))
+            "to every district or to none."
+        ),
+    )
     records: Annotated[tuple[Record, ...], Field(strict=False)] = Field(
-        (), description="The district's records: one per figure, or per commitment without a figure.")
+        (), description="The district's records: one per figure, or per commitment without a figure."
+    )
 
 
 class Dataset(Model):

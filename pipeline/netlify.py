@@ -3,14 +3,15 @@
 Tests, the benchmark and `build.py preview` use this to see the site with its
 real production headers rather than a bare file server's.
 """
+
 import gzip
 import re
 import threading
 import tomllib
 from dataclasses import dataclass
 from functools import partial
-from io import BytesIO
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from io import BytesIO
 from pathlib import Path
 
 COMPRESSIBLE = (".html", ".css", ".js", ".json", ".csv", ".svg", ".txt", ".xml")
@@ -43,8 +44,10 @@ def _pattern_regex(pattern: str) -> re.Pattern:
 def header_rules(netlify_toml: Path) -> list[HeaderRule]:
     """The [[headers]] rules of a netlify.toml, in file order."""
     config = tomllib.loads(Path(netlify_toml).read_text(encoding="utf-8"))
-    return [HeaderRule(rule["for"], {k: str(v) for k, v in rule.get("values", {}).items()})
-            for rule in config.get("headers", [])]
+    return [
+        HeaderRule(rule["for"], {k: str(v) for k, v in rule.get("values", {}).items()})
+        for rule in config.get("headers", [])
+    ]
 
 
 def headers_for(path: str, rules: list[HeaderRule]) -> dict[str, list[str]]:

@@ -19,6 +19,7 @@ code builds 3,000 districts (57,865 pages) in under a minute and a gigabyte:
   their set of fields (Record.model_post_init): a worker copies each page of the build
   process's memory whose objects it reads, so less memory means less copied.
 """
+
 import collections
 import multiprocessing
 import os

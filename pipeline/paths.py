@@ -1,4 +1,5 @@
 """Folders of the project, anchored at the repository root so commands work from anywhere."""
+
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,6 +10,7 @@ site, or on a site covering several cities each city under /cities/<id>/, so tha
 table compares thousands of districts. Everything a page reads is prepared once per build (record
 rows by district, source and topic; chart views), never filtered out of a table per page.
 """
+
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -44,8 +45,7 @@ class PageJob:
     scope: Scope | None = None
 
 
-class SiteRenderer(HomeAndTopicPages, EmbedPages, DistrictPages, SourcePages, AboutPages, SearchPages,
-                   ChangesPages):
+class SiteRenderer(HomeAndTopicPages, EmbedPages, DistrictPages, SourcePages, AboutPages, SearchPages, ChangesPages):
     """Renders every page of the site from the dataset, tables, charts and assets: each family of pages
     from its module of pipeline/pages/, each page by the method its PageJob names."""
 
@@ -84,8 +84,13 @@ class SiteRenderer(HomeAndTopicPages, EmbedPages, DistrictPages, SourcePages, Ab
                 for district in scope.districts:
                     add(page_url(lang, "districts", district.id), "district", district.id, lang, scope=scope)
                     if district.id in with_units:
-                        add(page_url(lang, "districts", district.id, "units"), "lead_units", district.id, lang,
-                            scope=scope)
+                        add(
+                            page_url(lang, "districts", district.id, "units"),
+                            "lead_units",
+                            district.id,
+                            lang,
+                            scope=scope,
+                        )
                 for source in scope.sources:
                     add(page_url(lang, "sources", source.id), "source", source.id, lang, scope=scope)
         return jobs
@@ -99,7 +104,7 @@ class SiteRenderer(HomeAndTopicPages, EmbedPages, DistrictPages, SourcePages, Ab
         urls = sorted(j.sitemap_url for j in jobs if j.sitemap_url and not j.sitemap_url.startswith("/en/"))
         return {
             **sitemap_files(self.site_url, urls, self.data_updated),
-            "robots.txt": f"User-agent: *\nAllow: /\nSitemap: {self.site_url}/sitemap.xml\n".encode("utf-8"),
+            "robots.txt": f"User-agent: *\nAllow: /\nSitemap: {self.site_url}/sitemap.xml\n".encode(),
             **self.feed_files(),
         }
 
@@ -113,18 +118,24 @@ def sitemap_files(site_url: str, urls: list[str], last_changed: str | None = Non
     pages = [(lang, url) for url in urls for lang in LANGS]
     if len(pages) <= SITEMAP_URLS_MAX:
         return {"sitemap.xml": _urlset(site_url, pages, last_changed)}
-    parts = {f"sitemap-{n}.xml": _urlset(site_url, pages[start:start + SITEMAP_URLS_MAX], last_changed)
-             for n, start in enumerate(range(0, len(pages), SITEMAP_URLS_MAX), start=1)}
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
-             '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
-             *(f"  <sitemap><loc>{xml_escape(site_url + '/' + name)}</loc></sitemap>" for name in parts),
-             "</sitemapindex>"]
+    parts = {
+        f"sitemap-{n}.xml": _urlset(site_url, pages[start : start + SITEMAP_URLS_MAX], last_changed)
+        for n, start in enumerate(range(0, len(pages), SITEMAP_URLS_MAX), start=1)
+    }
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+        *(f"  <sitemap><loc>{xml_escape(site_url + '/' + name)}</loc></sitemap>" for name in parts),
+        "</sitemapindex>",
+    ]
     return {"sitemap.xml": ("\n".join(lines) + "\n").encode("utf-8"), **parts}
 
 
 def _urlset(site_url: str, pages: list[tuple[str, str]], last_changed: str | None) -> bytes:
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
-             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">']
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">',
+    ]
     lastmod = f"<lastmod>{xml_escape(last_changed)}</lastmod>" if last_changed else ""
     for lang, url in pages:
         zh, en = xml_escape(site_url + url), xml_escape(site_url + "/en" + url)

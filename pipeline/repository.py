@@ -4,6 +4,7 @@ The address comes from the build environment (Netlify sets REPOSITORY_URL) or, f
 content/site.yaml. Without either, or for a host other than GitHub, the links are left out: a link
 that leads nowhere is worse than none.
 """
+
 import re
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode
@@ -26,8 +27,9 @@ class Repository:
 
     def report_url(self, record_id: str, page: str) -> str:
         """A new issue in the data-error form, with the record's id and page filled in."""
-        query = urlencode({"template": ISSUE_FORM, "title": f"Data error: {record_id}", "record": record_id,
-                           "page": page})
+        query = urlencode(
+            {"template": ISSUE_FORM, "title": f"Data error: {record_id}", "record": record_id, "page": page}
+        )
         return f"{self.web_url}/issues/new?{query}"
 
     def file_url(self, path: str, line: int | None) -> str:

@@ -8,6 +8,7 @@ and data/README.md is generated from the same schemas, so none of the three can
 drift from pipeline/models.py: tests/test_schema.py fails until `python build.py
 schema` has been run after a change to the models.
 """
+
 import json
 import posixpath
 from pathlib import Path
@@ -44,8 +45,10 @@ def modeline(data_file: str) -> str:
     return f"# yaml-language-server: $schema={posixpath.relpath(f'data/schema/{schema}', folder)}"
 
 
-BEGIN = ("<!-- BEGIN field reference: generated from pipeline/models.py by `python build.py schema`;"
-         " edit the models, not this section -->")
+BEGIN = (
+    "<!-- BEGIN field reference: generated from pipeline/models.py by `python build.py schema`;"
+    " edit the models, not this section -->"
+)
 END = "<!-- END field reference -->"
 GENERATED_DOCS = ("CONTRIBUTING.md", "data/README.md")
 
@@ -80,12 +83,18 @@ def _figure_rules() -> list[dict]:
     """
     together = ("value", "unit", "bound")
     rules = [{"if": _given(f), "then": {"allOf": [_given(g) for g in together if g != f]}} for f in together]
-    rules.append({"if": {"required": ["bound"], "properties": {"bound": {"const": "range"}}},
-                  "then": _given("value_high")})
-    rules.append({"if": _given("value_high"),
-                  "then": {"required": ["bound"], "properties": {"bound": {"const": "range"}}}})
-    rules.append({"if": {"required": ["measure"], "properties": {"measure": {"const": "growth"}}},
-                  "then": {"required": ["unit"], "properties": {"unit": {"enum": ["percent", "percentage_point"]}}}})
+    rules.append(
+        {"if": {"required": ["bound"], "properties": {"bound": {"const": "range"}}}, "then": _given("value_high")}
+    )
+    rules.append(
+        {"if": _given("value_high"), "then": {"required": ["bound"], "properties": {"bound": {"const": "range"}}}}
+    )
+    rules.append(
+        {
+            "if": {"required": ["measure"], "properties": {"measure": {"const": "growth"}}},
+            "then": {"required": ["unit"], "properties": {"unit": {"enum": ["percent", "percentage_point"]}}},
+        }
+    )
     return rules
 
 
@@ -126,8 +135,10 @@ def _allowed(prop: dict) -> str:
     if "anyOf" in prop:
         return " or ".join(_allowed(p) for p in prop["anyOf"]).replace("or null", "or `null`")
     if "enum" in prop:
-        return ", ".join(f"`{json.dumps(v, ensure_ascii=False)}`" if isinstance(v, str) and v[0].isdigit()
-                         else f"`{v}`" for v in prop["enum"])
+        return ", ".join(
+            f"`{json.dumps(v, ensure_ascii=False)}`" if isinstance(v, str) and v[0].isdigit() else f"`{v}`"
+            for v in prop["enum"]
+        )
     if "const" in prop:
         return f"`{prop['const']}`"
     if "$ref" in prop:
@@ -158,8 +169,13 @@ def field_reference() -> str:
     lines = [BEGIN]
     for model_name in sorted(definitions, key=lambda n: order.index(n) if n in order else len(order)):
         definition = definitions[model_name]
-        lines += ["", f"#### {REFERENCE_HEADINGS.get(model_name, model_name)}", "",
-                  "| field | required | allowed | meaning |", "|---|---|---|---|"]
+        lines += [
+            "",
+            f"#### {REFERENCE_HEADINGS.get(model_name, model_name)}",
+            "",
+            "| field | required | allowed | meaning |",
+            "|---|---|---|---|",
+        ]
         for name, prop in definition["properties"].items():
             meaning = prop.get("description", "").replace("|", "\\|")
             lines.append(f"| `{name}` | {_required(name, definition)} | {_allowed(prop)} | {meaning} |")
@@ -172,7 +188,7 @@ def with_reference(text: str, doc: str) -> str:
     start, end = text.find(BEGIN), text.find(END)
     if start < 0 or end < start:
         raise ValueError(f"{doc}: the markers of the generated field reference are missing")
-    return text[:start] + field_reference() + text[end + len(END):]
+    return text[:start] + field_reference() + text[end + len(END) :]
 
 
 def generated_files(root: Path) -> dict[Path, str]:
@@ -187,8 +203,11 @@ def generated_files(root: Path) -> dict[Path, str]:
 
 def stale_files(root: Path) -> list[str]:
     """The generated files that differ from what the models give now (relative paths)."""
-    return [path.relative_to(root).as_posix() for path, text in generated_files(root).items()
-            if not path.is_file() or path.read_text(encoding="utf-8") != text]
+    return [
+        path.relative_to(root).as_posix()
+        for path, text in generated_files(root).items()
+        if not path.is_file() or path.read_text(encoding="utf-8") != text
+    ]
 
 
 def write_generated(root: Path) -> list[str]:

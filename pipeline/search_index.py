@@ -7,6 +7,7 @@ index of the built pages, one result per page, cannot give. (The package's Pytho
 per entry, two minutes for this site.) Pagefind's extended binary segments Chinese into words; it
 ships inside its wheel, so nothing is downloaded at build time.
 """
+
 import json
 import os
 import subprocess
@@ -49,19 +50,24 @@ class SearchEntry:
 def entry_page(entry: SearchEntry) -> str:
     """The page Pagefind reads for one entry: its words in the body, its link and result lines as meta."""
     meta = {"link": entry.url, **entry.meta}
-    tags = "".join(f'<meta data-pagefind-meta="{escape(key)}[content]" content="{escape(value)}">'
-                   for key, value in meta.items())
-    return (f'<!doctype html><html lang="{entry.language}"><head><meta charset="utf-8">'
-            f"<title>{escape(entry.meta['title'])}</title>{tags}</head>"
-            f"<body data-pagefind-body><p>{escape(entry.content)}</p></body></html>")
+    tags = "".join(
+        f'<meta data-pagefind-meta="{escape(key)}[content]" content="{escape(value)}">' for key, value in meta.items()
+    )
+    return (
+        f'<!doctype html><html lang="{entry.language}"><head><meta charset="utf-8">'
+        f"<title>{escape(entry.meta['title'])}</title>{tags}</head>"
+        f"<body data-pagefind-body><p>{escape(entry.content)}</p></body></html>"
+    )
 
 
 def search_index_files(entries: Iterable[SearchEntry]) -> dict[str, bytes]:
     """The index of the entries, path under the site → bytes."""
     binary = get_executable()
     if binary is None:
-        raise SearchIndexError("Pagefind is not installed: install the site's requirements "
-                               "(pip install -r requirements.txt), which include pagefind[extended]")
+        raise SearchIndexError(
+            "Pagefind is not installed: install the site's requirements "
+            "(pip install -r requirements.txt), which include pagefind[extended]"
+        )
     in_memory = MEMORY_FOLDER.is_dir() and os.access(MEMORY_FOLDER, os.W_OK)
     with tempfile.TemporaryDirectory(dir=MEMORY_FOLDER if in_memory else None) as scratch:
         pages, bundle = Path(scratch, "entries"), Path(scratch, "bundle")
@@ -69,8 +75,12 @@ def search_index_files(entries: Iterable[SearchEntry]) -> dict[str, bytes]:
         for number, entry in enumerate(entries):
             (pages / f"{number}.html").write_text(entry_page(entry), encoding="utf-8")
         try:
-            run = subprocess.run([str(binary), "--site", str(pages), "--output-path", str(bundle), "--silent"],
-                                 capture_output=True, text=True, timeout=TIMEOUT_S)
+            run = subprocess.run(
+                [str(binary), "--site", str(pages), "--output-path", str(bundle), "--silent"],
+                capture_output=True,
+                text=True,
+                timeout=TIMEOUT_S,
+            )
         except (OSError, subprocess.SubprocessError) as exc:
             raise SearchIndexError(f"Pagefind could not run: {exc}") from None
         if run.returncode != 0:
@@ -78,8 +88,9 @@ def search_index_files(entries: Iterable[SearchEntry]) -> dict[str, bytes]:
         written = sorted(p for p in bundle.rglob("*") if p.is_file() and _published(p))
         files = {f"{FOLDER}/{p.relative_to(bundle).as_posix()}": p.read_bytes() for p in written}
     entry = f"{FOLDER}/pagefind-entry.json"  # Pagefind lists its languages in any order: two builds differed
-    files[entry] = json.dumps(json.loads(files[entry]), ensure_ascii=False, sort_keys=True,
-                              separators=(",", ":")).encode("utf-8")
+    files[entry] = json.dumps(
+        json.loads(files[entry]), ensure_ascii=False, sort_keys=True, separators=(",", ":")
+    ).encode("utf-8")
     return files
 
 

@@ -10,10 +10,12 @@ An edit shows in the browser within half a second: the watcher looks every
 that changed and renders no page, and the browser reloads at once. The pages
 it asks for are rendered from the new build held in memory; the whole build
 is written to site/ a moment later, and always before the next rebuild. The
-search index, served from memory too and left out of site/, (a second of Pagefind's work, and 1,300 files) is made only when
+search index, served from memory too and left out of site/, (a second of Pagefind's work,
+and 1,300 files) is made only when
 the browser first asks for it after an edit: on every edit, it made the next
 edit wait (median 0.87 s).
 """
+
 import html
 import mimetypes
 import sys
@@ -24,8 +26,8 @@ from livereload.watcher import Watcher
 from tornado.ioloop import IOLoop, PeriodicCallback
 
 from .builder import PreparedSite, add_search_index, cycle_collector_paused, prepare_site
-from .history import History, data_history
 from .errors import DataErrors, ToolError, unexpected_error_message
+from .history import History, data_history
 from .paths import ROOT, ProjectPaths
 from .search_index import FOLDER as SEARCH_FOLDER
 from .write import write_site
@@ -116,8 +118,9 @@ class BuildState:
 def problem_page(problems: list[str]) -> str:
     """The page served at every URL while the build is broken; each problem is HTML-escaped."""
     items = "\n".join(f"<li><pre>{html.escape(p)}</pre></li>" for p in problems)
-    return PROBLEM_PAGE.format(count_zh=f"共 {len(problems)} 个问题：", count_en=f"{len(problems)} problem(s):",
-                               items=items)
+    return PROBLEM_PAGE.format(
+        count_zh=f"共 {len(problems)} 个问题：", count_en=f"{len(problems)} problem(s):", items=items
+    )
 
 
 def rebuild(paths: ProjectPaths, state: BuildState) -> bool:
@@ -127,8 +130,7 @@ def rebuild(paths: ProjectPaths, state: BuildState) -> bool:
         with cycle_collector_paused():
             if state.history is None:
                 state.history = data_history(paths)
-            site = prepare_site(paths, state.parse_cache, with_search=False, history=state.history,
-                                with_releases=False)
+            site = prepare_site(paths, state.parse_cache, with_search=False, history=state.history, with_releases=False)
     except DataErrors as exc:
         state.problems = [str(e) for e in exc.errors]
     except Exception as exc:  # a broken template or content file must not stop the server either
@@ -137,8 +139,11 @@ def rebuild(paths: ProjectPaths, state: BuildState) -> bool:
         state.use(site)
         print(f"built {site.pages} pages from {site.records} records", file=sys.stderr)
         return True
-    print(f"\n{len(state.problems)} problem(s); the browser shows them until the next good build"
-          " (site/ keeps the last good one):", file=sys.stderr)
+    print(
+        f"\n{len(state.problems)} problem(s); the browser shows them until the next good build"
+        " (site/ keeps the last good one):",
+        file=sys.stderr,
+    )
     print("\n".join(state.problems), file=sys.stderr)
     return False
 

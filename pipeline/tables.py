@@ -11,6 +11,7 @@ build grows linearly with the number of districts. A group's tables are plain
 dicts, read only by key: a site of 3,000 districts has hundreds of groups, and a
 small pandas frame costs a millisecond to build and another to read back.
 """
+
 import operator
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -21,16 +22,50 @@ import pandas as pd
 from .models import Dataset, Topic, has_district_prefix
 
 RECORD_COLUMNS = [
-    "id", "district", "topic", "tags", "kind", "period", "estimate", "metric", "measure",
-    "value", "value_high", "unit", "bound", "counter", "label_zh", "label_en", "summary_en",
-    "quote", "source", "task_no", "lead_units", "former_ids", "district_order", "topic_order",
+    "id",
+    "district",
+    "topic",
+    "tags",
+    "kind",
+    "period",
+    "estimate",
+    "metric",
+    "measure",
+    "value",
+    "value_high",
+    "unit",
+    "bound",
+    "counter",
+    "label_zh",
+    "label_en",
+    "summary_en",
+    "quote",
+    "source",
+    "task_no",
+    "lead_units",
+    "former_ids",
+    "district_order",
+    "topic_order",
 ]
 # The columns records_table adds to a record's own fields, and those fields, read straight from its model.
 ADDED_COLUMNS = ["district", "district_order", "topic_order", "counter"]
 MODEL_COLUMNS = [c for c in RECORD_COLUMNS if c not in ADDED_COLUMNS]
 
-COMPARISON_COLUMNS = ["district", "stated", "id", "kind", "period", "estimate", "measure", "value", "value_high",
-                      "unit", "bound", "counter", "topic"]
+COMPARISON_COLUMNS = [
+    "district",
+    "stated",
+    "id",
+    "kind",
+    "period",
+    "estimate",
+    "measure",
+    "value",
+    "value_high",
+    "unit",
+    "bound",
+    "counter",
+    "topic",
+]
 
 # The series a comparison shows, in legend order: targets before results.
 SERIES_ORDER = [("target", "2025"), ("target", "2025-H2"), ("actual", "2025-H1")]
@@ -61,9 +96,9 @@ class GroupTables:
 class Tables:
     """The derived tables of one build."""
 
-    records: pd.DataFrame        # one row per record
+    records: pd.DataFrame  # one row per record
     groups: dict[str | None, GroupTables]  # by city id; one group, None, when no district names a city
-    counts: pd.DataFrame         # primary topic × (district, or SITE_COLUMN if cities, kind) → number of records
+    counts: pd.DataFrame  # primary topic × (district, or SITE_COLUMN if cities, kind) → number of records
     city_counts: pd.DataFrame | None  # city × kind → number of records; None when no district names a city
     progress: dict[str, tuple[str, ...]]  # record id → ids of its result/target partners
 
@@ -77,16 +112,31 @@ def records_table(dataset: Dataset) -> pd.DataFrame:
     # Sorted district by district (the districts come in order): one sort of the whole table costs more.
     for district_order, district in enumerate(dataset.districts):
         for record in sorted(district.records, key=lambda r: (topic_order[r.topic], r.id)):
-            rows.append((*record_fields(record), district.id, district_order, topic_order[record.topic],
-                         dataset.counters.get(record.id)))
+            rows.append(
+                (
+                    *record_fields(record),
+                    district.id,
+                    district_order,
+                    topic_order[record.topic],
+                    dataset.counters.get(record.id),
+                )
+            )
     # Rows are read as tuples of fields (a model_dump per record took 1.6 times as long) and handed to
     # pandas column by column. Text stays Python objects: pandas' own string type costs a conversion
     # in and another out of every column, and pages read the rows back as Python values.
     names = MODEL_COLUMNS + ADDED_COLUMNS
     cells = zip(*rows) if rows else [[] for _ in names]
     table = pd.DataFrame(dict(zip(names, map(list, cells))), columns=RECORD_COLUMNS, dtype=object)
-    return table.astype({"value": "float64", "value_high": "float64", "task_no": "Int64", "estimate": "bool",
-                         "district_order": "int64", "topic_order": "int64"})
+    return table.astype(
+        {
+            "value": "float64",
+            "value_high": "float64",
+            "task_no": "Int64",
+            "estimate": "bool",
+            "district_order": "int64",
+            "topic_order": "int64",
+        }
+    )
 
 
 def columns(frame: pd.DataFrame, *names: str) -> Iterator[tuple]:
@@ -97,8 +147,7 @@ def columns(frame: pd.DataFrame, *names: str) -> Iterator[tuple]:
 
 def topic_keys(records: pd.DataFrame) -> list[tuple[str, ...]]:
     """For each record, in table order: its primary topic and its tags, each once."""
-    return [tuple(dict.fromkeys((topic, *tags)))
-            for topic, tags in columns(records, "topic", "tags")]
+    return [tuple(dict.fromkeys((topic, *tags))) for topic, tags in columns(records, "topic", "tags")]
 
 
 def rows_by_index(frame: pd.DataFrame) -> dict:
@@ -134,8 +183,9 @@ def plain_rows(frame: pd.DataFrame) -> list[dict]:
     return [dict(zip(names, row)) for row in zip(*columns.values())]
 
 
-def comparisons_by_group(records: pd.DataFrame, groups: dict[str | None, list[str]], all_district_ids: set[str]
-                         ) -> tuple[dict[str | None, dict[str, list[dict]]], dict[str | None, dict[str, str]]]:
+def comparisons_by_group(
+    records: pd.DataFrame, groups: dict[str | None, list[str]], all_district_ids: set[str]
+) -> tuple[dict[str | None, dict[str, list[dict]]], dict[str | None, dict[str, str]]]:
     """For each group: metric key → its comparison rows, and metric key → the id of its first record.
 
     A metric is compared within a group when its key is cross-district and its figures there share one
@@ -149,8 +199,9 @@ def comparisons_by_group(records: pd.DataFrame, groups: dict[str | None, list[st
     units: dict[tuple, set] = defaultdict(set)
     for district, metric, unit in columns(figures, "district", "metric", "unit"):
         units[group_of[district], metric].add(unit)
-    comparable = {key for key, seen in units.items()
-                  if len(seen) == 1 and not has_district_prefix(key[1], all_district_ids)}
+    comparable = {
+        key for key, seen in units.items() if len(seen) == 1 and not has_district_prefix(key[1], all_district_ids)
+    }
     stated: dict[tuple, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
     for row in plain_rows(figures[[c for c in COMPARISON_COLUMNS if c != "stated"] + ["metric"]]):
         key = (group_of[row["district"]], row.pop("metric"))
@@ -166,25 +217,29 @@ def comparisons_by_group(records: pd.DataFrame, groups: dict[str | None, list[st
     for group, metric in sorted(comparable, key=lambda key: (key[0] or "", key[1])):
         own = stated[group, metric]
         comparisons[group][metric] = [
-            row for d in groups[group]
-            for row in (own.get(d) or [dict(not_stated, district=d, stated=False)])]
+            row for d in groups[group] for row in (own.get(d) or [dict(not_stated, district=d, stated=False)])
+        ]
     return comparisons, firsts
 
 
-def coverage_tables(records: pd.DataFrame, keys: list[tuple[str, ...]], topic_ids: list[str],
-                    groups: dict[str | None, list[str]]) -> dict[str | None, dict[str, dict[str, str]]]:
+def coverage_tables(
+    records: pd.DataFrame, keys: list[tuple[str, ...]], topic_ids: list[str], groups: dict[str | None, list[str]]
+) -> dict[str | None, dict[str, dict[str, str]]]:
     """For each group, topic (primary or tag) and district: a quantified target, a result only, a commitment
     only, or not stated."""
     strongest: dict[tuple[str, str], int] = {}
     rank = {level: i for i, level in enumerate(COVERAGE_LEVELS)}
-    for record_keys, (district, kind), has_value in zip(keys, columns(records, "district", "kind"),
-                                                        records["value"].notna().tolist()):
+    for record_keys, (district, kind), has_value in zip(
+        keys, columns(records, "district", "kind"), records["value"].notna().tolist()
+    ):
         level = rank[("target" if kind == "target" else "actual") if has_value else "commitment"]
         for topic in record_keys:
             strongest[topic, district] = min(level, strongest.get((topic, district), level))
     not_stated = rank["not-stated"]
-    return {group: {t: {d: COVERAGE_LEVELS[strongest.get((t, d), not_stated)] for d in ids} for t in topic_ids}
-            for group, ids in groups.items()}
+    return {
+        group: {t: {d: COVERAGE_LEVELS[strongest.get((t, d), not_stated)] for d in ids} for t in topic_ids}
+        for group, ids in groups.items()
+    }
 
 
 def shown_kinds(records: pd.DataFrame) -> pd.Series:
@@ -192,19 +247,23 @@ def shown_kinds(records: pd.DataFrame) -> pd.Series:
     return records["kind"].where(records["value"].notna(), "no-figure")
 
 
-def topic_counts_tables(records: pd.DataFrame, keys: list[tuple[str, ...]], topic_ids: list[str],
-                        groups: dict[str | None, list[str]]) -> dict[str | None, dict[str, dict[tuple[str, str], int]]]:
+def topic_counts_tables(
+    records: pd.DataFrame, keys: list[tuple[str, ...]], topic_ids: list[str], groups: dict[str | None, list[str]]
+) -> dict[str | None, dict[str, dict[tuple[str, str], int]]]:
     """For each group: records per topic, district and kind, a record counting under each of its topic keys."""
     counts: Counter = Counter()
     for record_keys, district, kind in zip(keys, records["district"].tolist(), shown_kinds(records).tolist()):
         for topic in record_keys:
             counts[topic, district, kind] += 1
-    return {group: {t: {(d, k): counts[t, d, k] for d in ids for k in ITEM_KINDS} for t in topic_ids}
-            for group, ids in groups.items()}
+    return {
+        group: {t: {(d, k): counts[t, d, k] for d in ids for k in ITEM_KINDS} for t in topic_ids}
+        for group, ids in groups.items()
+    }
 
 
-def counts_table(records: pd.DataFrame, topic_ids: list[str], column_ids: list[str],
-                 column_of: dict[str, str] | None = None) -> pd.DataFrame:
+def counts_table(
+    records: pd.DataFrame, topic_ids: list[str], column_ids: list[str], column_of: dict[str, str] | None = None
+) -> pd.DataFrame:
     """Records per primary topic, district and kind (target with a figure, result with a figure, no figure),
     each record counted once: the about page's totals. With column_of (district → column), the columns
     are those it names.
@@ -214,8 +273,12 @@ def counts_table(records: pd.DataFrame, topic_ids: list[str], column_ids: list[s
         labelled = labelled.assign(district=labelled["district"].map(column_of))
     counts = labelled.groupby(["topic", "district", "kind_shown"]).size()
     columns = pd.MultiIndex.from_product([column_ids, ITEM_KINDS], names=["district", "kind"])
-    return (counts.unstack(["district", "kind_shown"])
-            .reindex(index=topic_ids, columns=columns, fill_value=0).fillna(0).astype(int))
+    return (
+        counts.unstack(["district", "kind_shown"])
+        .reindex(index=topic_ids, columns=columns, fill_value=0)
+        .fillna(0)
+        .astype(int)
+    )
 
 
 def city_counts_table(records: pd.DataFrame, city_ids: list[str], city_of: dict[str, str]) -> pd.DataFrame:
@@ -226,8 +289,9 @@ def city_counts_table(records: pd.DataFrame, city_ids: list[str], city_of: dict[
     return counts.reindex(index=city_ids, columns=ITEM_KINDS, fill_value=0).fillna(0).astype(int)
 
 
-def facet_tables(records: pd.DataFrame, keys: list[tuple[str, ...]], topics: list[Topic],
-                 groups: dict[str | None, list[str]]) -> dict[str | None, dict[str, dict[str, dict[str, tuple]]]]:
+def facet_tables(
+    records: pd.DataFrame, keys: list[tuple[str, ...]], topics: list[Topic], groups: dict[str | None, list[str]]
+) -> dict[str | None, dict[str, dict[str, dict[str, tuple]]]]:
     """For each group and topic with facets: facet × district → the ids of the district's records on the
     topic whose quote names one of the facet's keywords."""
     faceted = [t for t in topics if t.facets]
@@ -239,9 +303,12 @@ def facet_tables(records: pd.DataFrame, keys: list[tuple[str, ...]], topics: lis
             for i, facet in enumerate(topic.facets):
                 if any(k in quote for k in facet.keywords):
                     cells[topic.id][district][i].append(record_id)
-    return {group: {t.id: {f.id: {d: tuple(cells[t.id][d][i]) for d in ids} for i, f in enumerate(t.facets)}
-                    for t in faceted}
-            for group, ids in groups.items()}
+    return {
+        group: {
+            t.id: {f.id: {d: tuple(cells[t.id][d][i]) for d in ids} for i, f in enumerate(t.facets)} for t in faceted
+        }
+        for group, ids in groups.items()
+    }
 
 
 def progress_pairs(records: pd.DataFrame, district_ids: set[str]) -> dict[str, tuple[str, ...]]:
@@ -285,11 +352,22 @@ def derive_tables(dataset: Dataset) -> Tables:
     city_of = {d.id: d.city for d in dataset.districts}
     return Tables(
         records=records,
-        groups={group: GroupTables(ids, comparisons.get(group, {}), firsts.get(group, {}), coverage[group],
-                                   topic_counts[group], facets[group])
-                for group, ids in groups.items()},
-        counts=(counts_table(records, topic_ids, district_ids) if list(groups) == [None]
-                else counts_table(records, topic_ids, [SITE_COLUMN], column_of=dict.fromkeys(district_ids, SITE_COLUMN))),
+        groups={
+            group: GroupTables(
+                ids,
+                comparisons.get(group, {}),
+                firsts.get(group, {}),
+                coverage[group],
+                topic_counts[group],
+                facets[group],
+            )
+            for group, ids in groups.items()
+        },
+        counts=(
+            counts_table(records, topic_ids, district_ids)
+            if list(groups) == [None]
+            else counts_table(records, topic_ids, [SITE_COLUMN], column_of=dict.fromkeys(district_ids, SITE_COLUMN))
+        ),
         city_counts=None if list(groups) == [None] else city_counts_table(records, list(groups), city_of),
         progress=progress_pairs(records, set(district_ids)),
     )

@@ -7,11 +7,13 @@ Jinja's own would. Two of them use names the libraries do not document (markupsa
 _escape_inner, Jinja's _output_child_pre): both are pinned in requirements.txt, and
 tests/test_templating.py fails if either stops working as it does.
 """
+
 import functools
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from jinja2.compiler import CodeGenerator
+
 # markupsafe.escape is this C function, its result wrapped in a Markup; a page's output needs no wrapper.
 from markupsafe import _escape_inner
 
@@ -137,7 +139,14 @@ def environment(templates_dir: Path) -> Environment:
 
 @functools.lru_cache(maxsize=8)
 def _kept_environment(templates_dir: Path) -> Environment:
-    env = SiteEnvironment(loader=FileSystemLoader(str(templates_dir)), autoescape=True, undefined=StrictUndefined,
-                          trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, auto_reload=False)
+    env = SiteEnvironment(
+        loader=FileSystemLoader(str(templates_dir)),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
     env.filters.update(figure=figure_filter, kind=kind_filter)
     return env

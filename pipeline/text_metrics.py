@@ -7,6 +7,7 @@ wide: its widths are those of DejaVu Sans, the widest common sans-serif (what a
 Linux phone or desktop without Helvetica, Roboto or Segoe UI falls back to), and
 a Chinese character is a full em in every CJK font.
 """
+
 import unicodedata
 
 # Advance widths in em, per kind of character, from DejaVu Sans (rounded up).

@@ -4,6 +4,7 @@ Each problem names file:line:column, the field and what was expected. Checks
 that span files (unknown ids, a quote missing from its source, a figure that
 disagrees with its quote) run here too, so nothing later has to doubt the data.
 """
+
 import collections
 import dataclasses
 import difflib
@@ -62,11 +63,15 @@ def _explain(err: dict, model: type[BaseModel]) -> tuple[str, str]:
     if kind == "missing":
         return "this required field is missing", f"add '{err['loc'][-1]}: …'"
     if kind in ("float_type", "int_type") and isinstance(given, str):
-        return f"expected a number, got the text '{given}'", \
-            "write the bare number in base units, without quotes, % or unit words (5.5, 18000, 70000000000)"
+        return (
+            f"expected a number, got the text '{given}'",
+            "write the bare number in base units, without quotes, % or unit words (5.5, 18000, 70000000000)",
+        )
     if kind == "string_too_long":
-        return (f"{len(given)} characters, more than the {err['ctx']['max_length']} this field may have",
-                "a label is a short name: the sentence belongs in the quote")
+        return (
+            f"{len(given)} characters, more than the {err['ctx']['max_length']} this field may have",
+            "a label is a short name: the sentence belongs in the quote",
+        )
     if kind == "string_type":
         return f"expected text, got {given!r}", "write the words; put them in quotes if they look like a number"
     if kind == "literal_error":
@@ -77,8 +82,10 @@ def _explain(err: dict, model: type[BaseModel]) -> tuple[str, str]:
     if kind == "string_pattern_mismatch":
         if err["loc"][-1] == "url":
             return f"'{given}' is not a web address", "write the whole address, starting with http:// or https://"
-        return f"'{given}' is not in the expected form", \
-            "ids use lower-case letters, digits and hyphens (haizhu-t01-gdp-growth)"
+        return (
+            f"'{given}' is not in the expected form",
+            "ids use lower-case letters, digits and hyphens (haizhu-t01-gdp-growth)",
+        )
     if kind in ("tuple_type", "list_type"):
         return f"expected a list, got {given!r}", "write it as a list in brackets: [区发改局, 区财政局]"
     if kind in ("greater_than_equal", "greater_than"):
@@ -95,7 +102,9 @@ def _validate_list(report: _Report, loaded: LoadedFile, model: type[BaseModel]) 
     if loaded.data is None:
         return []  # unreadable: its error is already reported
     if not isinstance(loaded.data, list):
-        report.add(loaded, (), f"expected a list of {model.__name__.lower()} entries", "start each entry with '- id: …'")
+        report.add(
+            loaded, (), f"expected a list of {model.__name__.lower()} entries", "start each entry with '- id: …'"
+        )
         return []
     valid = []
     for i, item in enumerate(loaded.data):
@@ -157,8 +166,11 @@ def check_district_file(loaded: LoadedFile) -> CheckedDistrict:
     district, records = _validate_district(report, loaded)
     figures = {i: matching_figure(r.quote, r.value, r.unit, r.bound, r.value_high) for i, r in records if r.has_figure}
     raw_records = loaded.data.get("records") if isinstance(loaded.data, dict) else None
-    ids = {i: item["id"] for i, item in enumerate(raw_records if isinstance(raw_records, list) else [])
-           if isinstance(item, dict) and isinstance(item.get("id"), str) and SLUG.fullmatch(item["id"])}
+    ids = {
+        i: item["id"]
+        for i, item in enumerate(raw_records if isinstance(raw_records, list) else [])
+        if isinstance(item, dict) and isinstance(item.get("id"), str) and SLUG.fullmatch(item["id"])
+    }
     return CheckedDistrict(dataclasses.replace(loaded, data=None), district, records, report.errors, figures, ids)
 
 
@@ -177,17 +189,26 @@ def _check_unique_ids(report: _Report, entries) -> None:
         if entry_id in first:
             first_file, first_path = first[entry_id]
             line, _ = first_file.position(first_path + ("id",))  # looked up only for a duplicate
-            report.add(loaded, path + ("id",), f"duplicate id '{entry_id}' (first used in {first_file.file}:{line})",
-                       "give every entry its own id")
+            report.add(
+                loaded,
+                path + ("id",),
+                f"duplicate id '{entry_id}' (first used in {first_file.file}:{line})",
+                "give every entry its own id",
+            )
         else:
             first[entry_id] = (loaded, path)
 
 
-def _check_record(report, loaded, path, record, figure, district_id, topics, sources, archives_flat, written_ids,
-                  district_ids) -> None:
+def _check_record(
+    report, loaded, path, record, figure, district_id, topics, sources, archives_flat, written_ids, district_ids
+) -> None:
     if not record.id.startswith(district_id + "-"):
-        report.add(loaded, path + ("id",), f"'{record.id}' does not start with the district id",
-                   f"ids in this file start with '{district_id}-'")
+        report.add(
+            loaded,
+            path + ("id",),
+            f"'{record.id}' does not start with the district id",
+            f"ids in this file start with '{district_id}-'",
+        )
     if not topics.keys() >= {record.topic, *record.tags}:  # most records name known topics only
         _check_record_topics(report, loaded, path, record, topics, written_ids)
     source = sources.get(record.source)
@@ -196,31 +217,50 @@ def _check_record(report, loaded, path, record, figure, district_id, topics, sou
     if source is None:
         close = difflib.get_close_matches(record.source, list(sources), n=1)
         known = sorted(sources)
-        report.add(loaded, path + ("source",), f"unknown source '{record.source}'",
-                   f"did you mean '{close[0]}'?" if close else "use an id from data/sources.yaml: "
-                   + ", ".join(known[:SOURCES_LISTED]) + (" …" if len(known) > SOURCES_LISTED else ""))
+        report.add(
+            loaded,
+            path + ("source",),
+            f"unknown source '{record.source}'",
+            f"did you mean '{close[0]}'?"
+            if close
+            else "use an id from data/sources.yaml: "
+            + ", ".join(known[:SOURCES_LISTED])
+            + (" …" if len(known) > SOURCES_LISTED else ""),
+        )
         return
     if source.district != district_id:
         if source.district in district_ids:  # an unknown district is reported once, against the source
-            report.add(loaded, path + ("source",), f"source '{source.id}' belongs to district '{source.district}'",
-                       f"cite a source of '{district_id}'")
+            report.add(
+                loaded,
+                path + ("source",),
+                f"source '{source.id}' belongs to district '{source.district}'",
+                f"cite a source of '{district_id}'",
+            )
         return  # its quote is checked once the right source is cited
     text = archives_flat.get(source.archive)
     if text is None:
         return  # reported once against the source itself
     # The archive's text is without white space, so a quote found as written needs no stripping.
     if record.quote not in text and without_whitespace(record.quote) not in text:
-        report.add(loaded, path + ("quote",), f"the quote is not in the text of '{source.id}'",
-                   nearest_passage(without_whitespace(record.quote), text, source.archive))
+        report.add(
+            loaded,
+            path + ("quote",),
+            f"the quote is not in the text of '{source.id}'",
+            nearest_passage(without_whitespace(record.quote), text, source.archive),
+        )
     elif record.has_figure and figure is None:
         # As the documents write it, in English, then as the fields hold it:
         # 540亿元 (CNY 54 billion; 54000000000 yuan, exact).
         written = figure_text(record.value, record.unit, record.bound, "zh", record.value_high)
         english = figure_text(record.value, record.unit, record.bound, "en", record.value_high)
         shown = f"{written} ({english}; {plain_number(record.value)} {record.unit}, {record.bound})"
-        report.add(loaded, path + ("value",), f"the quote does not contain the figure {shown}",
-                   _dropped_multiplier(record) or
-                   "make value, unit and bound say what the quote says (e.g. 1.8万人 → 18000 people exact)")
+        report.add(
+            loaded,
+            path + ("value",),
+            f"the quote does not contain the figure {shown}",
+            _dropped_multiplier(record)
+            or "make value, unit and bound say what the quote says (e.g. 1.8万人 → 18000 people exact)",
+        )
 
 
 def nearest_passage(quote: str, text: str, archive: str) -> str:
@@ -232,15 +272,17 @@ def nearest_passage(quote: str, text: str, archive: str) -> str:
     if anchor.size < min(4, len(quote)):
         return hint + "; nothing in it comes close"
     start = max(0, anchor.a - anchor.b)
-    passage = text[start:start + len(quote) + PASSAGE_SLACK]
+    passage = text[start : start + len(quote) + PASSAGE_SLACK]
     last = difflib.SequenceMatcher(None, passage, quote, autojunk=False).get_opcodes()[-1]
     if last[0] == "delete":  # the source's words after the quote's end are not part of the passage
-        passage = passage[:last[1]]
+        passage = passage[: last[1]]
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, passage, quote, autojunk=False).get_opcodes():
         if tag != "equal":
             source_has, quote_has = passage[i1:i2] or "nothing", quote[j1:j2] or "nothing"
-            return (f"the nearest passage reads “{passage}”: where it has “{source_has}”, the quote has "
-                    f"“{quote_has}”; {hint}")
+            return (
+                f"the nearest passage reads “{passage}”: where it has “{source_has}”, the quote has "
+                f"“{quote_has}”; {hint}"
+            )
     return f"the nearest passage reads “{passage}”; {hint}"
 
 
@@ -249,8 +291,10 @@ def _dropped_multiplier(record: Record) -> str:
     for found in find_figures(record.quote):
         for multiplier, word in ((10**4, "万"), (10**8, "亿")):
             if found.unit in (None, record.unit) and abs(found.value - record.value * multiplier) < 1e-6 * found.value:
-                return (f"the quote says {found.text}: the value lacks its {word}; write it in base units, "
-                        f"{plain_number(found.value)}")
+                return (
+                    f"the quote says {found.text}: the value lacks its {word}; write it in base units, "
+                    f"{plain_number(found.value)}"
+                )
     return ""
 
 
@@ -273,7 +317,9 @@ def folded(errors: list[DataError]) -> list[DataError]:
         if more:
             lines = ", ".join(f"{e.file}:{e.line}" for e in more[:PLACES_SHOWN])
             lines += f" and {len(more) - PLACES_SHOWN} more" if len(more) > PLACES_SHOWN else ""
-            first = dataclasses.replace(first, message=f"{message}, used here and in {len(more)} more place(s): {lines}")
+            first = dataclasses.replace(
+                first, message=f"{message}, used here and in {len(more)} more place(s): {lines}"
+            )
         kept.append(first)
     return kept
 
@@ -282,8 +328,12 @@ def _check_record_topics(report, loaded, path, record, topics, written_ids) -> N
     for where, topic_id in [(("topic",), record.topic)] + [(("tags", i), t) for i, t in enumerate(record.tags)]:
         if topic_id not in topics and topic_id not in written_ids:
             close = difflib.get_close_matches(topic_id, list(topics), n=1)
-            report.add(loaded, path + where, f"unknown topic '{topic_id}'",
-                       f"did you mean '{close[0]}'?" if close else "use an id from data/topics.yaml")
+            report.add(
+                loaded,
+                path + where,
+                f"unknown topic '{topic_id}'",
+                f"did you mean '{close[0]}'?" if close else "use an id from data/topics.yaml",
+            )
 
 
 def _check_metrics(report: _Report, located_records) -> set[str]:
@@ -304,10 +354,13 @@ def _check_metrics(report: _Report, located_records) -> set[str]:
         other_district, other = first[record.metric]
         if other_district != district_id and (record.unit, record.measure) != (other.unit, other.measure):
             refused.add(record.metric)
-            report.add(loaded, path + ("metric",),
-                       f"metric '{record.metric}' is {other.measure} in {other.unit} on '{other.id}', "
-                       f"but {record.measure} in {record.unit} here",
-                       "records of different districts that share a metric must share unit and measure")
+            report.add(
+                loaded,
+                path + ("metric",),
+                f"metric '{record.metric}' is {other.measure} in {other.unit} on '{other.id}', "
+                f"but {record.measure} in {record.unit} here",
+                "records of different districts that share a metric must share unit and measure",
+            )
     return refused
 
 
@@ -332,17 +385,26 @@ def _check_cities(report: _Report, raw: RawProject, located_districts: list[tupl
     some_named = any(d.city for _, d in located_districts)
     for loaded, district in located_districts:
         if district.city is None and some_named:
-            report.add(loaded, ("city",), "this district names no city, but others do",
-                       "add 'city: <id>' with an id from data/cities.yaml: every district names its city, or none")
+            report.add(
+                loaded,
+                ("city",),
+                "this district names no city, but others do",
+                "add 'city: <id>' with an id from data/cities.yaml: every district names its city, or none",
+            )
         elif district.city is not None and district.city not in known:
             close = difflib.get_close_matches(district.city, sorted(known), n=1)
-            report.add(loaded, ("city",), f"unknown city '{district.city}'",
-                       f"did you mean '{close[0]}'?" if close else "use an id from data/cities.yaml")
+            report.add(
+                loaded,
+                ("city",),
+                f"unknown city '{district.city}'",
+                f"did you mean '{close[0]}'?" if close else "use an id from data/cities.yaml",
+            )
     return [c for _, c in entries]
 
 
-def _check_definitions(report: _Report, raw: RawProject, located_records, district_ids: set[str],
-                       refused: set[str], wording_checked: bool) -> list[Metric]:
+def _check_definitions(
+    report: _Report, raw: RawProject, located_records, district_ids: set[str], refused: set[str], wording_checked: bool
+) -> list[Metric]:
     """data/metrics.yaml defines metrics compared across districts; a comparison of records worded
     differently needs a definition that says whether they can fairly be compared.
 
@@ -361,36 +423,50 @@ def _check_definitions(report: _Report, raw: RawProject, located_records, distri
     for i, metric in entries:
         if metric.withdrawn and metric.id in compared:
             _, _, record, _ = compared[metric.id][0]
-            report.add(raw.metrics, (i, "withdrawn_zh"),
-                       f"metric '{metric.id}' is withdrawn, but {len(compared[metric.id])} record(s) still have it, "
-                       f"'{record.id}' first", "give those records other metrics, or remove withdrawn_zh and withdrawn_en")
+            report.add(
+                raw.metrics,
+                (i, "withdrawn_zh"),
+                f"metric '{metric.id}' is withdrawn, but {len(compared[metric.id])} record(s) still have it, "
+                f"'{record.id}' first",
+                "give those records other metrics, or remove withdrawn_zh and withdrawn_en",
+            )
     for i, metric in entries if not report.errors else ():
         if metric.id not in compared and not metric.withdrawn:
             close = difflib.get_close_matches(metric.id, list(compared), n=1)
-            report.add(raw.metrics, (i, "id"), f"no record with a figure has metric '{metric.id}'",
-                       f"did you mean '{close[0]}'?" if close else
-                       "a definition is for a metric that records of different districts share: fix the id, "
-                       "or remove the entry")
+            report.add(
+                raw.metrics,
+                (i, "id"),
+                f"no record with a figure has metric '{metric.id}'",
+                f"did you mean '{close[0]}'?"
+                if close
+                else "a definition is for a metric that records of different districts share: fix the id, "
+                "or remove the entry",
+            )
     if not wording_checked or (raw.metrics and raw.metrics.data is None):
         return [m for _, m in entries]  # unreadable: its error is already reported
     written = _raw_ids(raw.metrics) if raw.metrics else set()
     for key, located in compared.items():
-        if (len({district for *_, district in located}) < 2 or key in refused
-                or (key in written and key not in defined)):
+        if len({district for *_, district in located}) < 2 or key in refused or (key in written and key not in defined):
             continue  # not compared across districts, or already refused, or its entry's own error is reported
         _, _, first, _ = located[0]
         differing = [entry for entry in located if entry[2].label_zh != first.label_zh]
         definition = defined.get(key)
         if not differing or (definition and definition.comparability_zh):
             continue
-        hint = ("add comparability_zh and comparability_en to its entry in data/metrics.yaml" if definition else
-                "define it in data/metrics.yaml, with comparability_zh and comparability_en")
+        hint = (
+            "add comparability_zh and comparability_en to its entry in data/metrics.yaml"
+            if definition
+            else "define it in data/metrics.yaml, with comparability_zh and comparability_en"
+        )
         for loaded, path, record, _ in differing:
-            report.add(loaded, path + ("label_zh",),
-                       f"metric '{key}' compares records worded differently: '{first.label_zh}' on '{first.id}', "
-                       f"'{record.label_zh}' here",
-                       hint + " saying in one sentence whether the figures can fairly be compared; "
-                       "if they cannot, give the records different metrics")
+            report.add(
+                loaded,
+                path + ("label_zh",),
+                f"metric '{key}' compares records worded differently: '{first.label_zh}' on '{first.id}', "
+                f"'{record.label_zh}' here",
+                hint + " saying in one sentence whether the figures can fairly be compared; "
+                "if they cannot, give the records different metrics",
+            )
     return [m for _, m in entries]
 
 
@@ -424,8 +500,12 @@ def validate(raw: RawProject, wording_checked: bool = True) -> Dataset:
         # File names are unique, so matching them also keeps district ids unique.
         stem = _file_stem(loaded)
         if district.id != stem:
-            report.add(loaded, ("id",), f"district id '{district.id}' does not match the file name",
-                       f"rename the file to {district.id}.yaml or set id: {stem}")
+            report.add(
+                loaded,
+                ("id",),
+                f"district id '{district.id}' does not match the file name",
+                f"rename the file to {district.id}.yaml or set id: {stem}",
+            )
         districts.append(district.model_copy(update={"records": tuple(r for _, r in records)}))
         located_districts.append((loaded, district))
         # Its records are checked against the file's name, so that one mistyped id is one message, not one
@@ -438,13 +518,24 @@ def validate(raw: RawProject, wording_checked: bool = True) -> Dataset:
     citing = collections.Counter(record.source for _, _, record, _, _ in located_records)
     for i, source in source_entries:
         if source.district not in district_ids:
-            cited = f"; the {citing[source.id]} records that cite it are checked once it is fixed" \
-                if citing[source.id] else ""
-            report.add(raw.sources, (i, "district"), f"unknown district '{source.district}'",
-                       "use the id of a file in data/districts/" + cited)
+            cited = (
+                f"; the {citing[source.id]} records that cite it are checked once it is fixed"
+                if citing[source.id]
+                else ""
+            )
+            report.add(
+                raw.sources,
+                (i, "district"),
+                f"unknown district '{source.district}'",
+                "use the id of a file in data/districts/" + cited,
+            )
         if source.archive not in raw.archives:
-            report.add(raw.sources, (i, "archive"), f"no archived text data/sources/{source.archive}",
-                       "add the document's full text under data/sources/")
+            report.add(
+                raw.sources,
+                (i, "archive"),
+                f"no archived text data/sources/{source.archive}",
+                "add the document's full text under data/sources/",
+            )
 
     archives_flat = {name: without_whitespace(text) for name, text in raw.archives.items()}
     _check_unique_ids(report, [(loaded, path, r.id) for loaded, path, r, _, _ in located_records])
@@ -453,17 +544,36 @@ def validate(raw: RawProject, wording_checked: bool = True) -> Dataset:
     for loaded, path, record, _, _ in located_records:
         for i, old_id in enumerate(record.former_ids):
             if old_id in current:
-                report.add(loaded, path + ("former_ids", i), f"'{old_id}' is the id of a record the data still has",
-                           "a former id is one no record has any more; remove it here")
+                report.add(
+                    loaded,
+                    path + ("former_ids", i),
+                    f"'{old_id}' is the id of a record the data still has",
+                    "a former id is one no record has any more; remove it here",
+                )
             elif former.setdefault(old_id, record.id) != record.id:
-                report.add(loaded, path + ("former_ids", i), f"'{old_id}' is already a former id of '{former[old_id]}'",
-                           "an old link can land on one card only: keep the former id on one record")
+                report.add(
+                    loaded,
+                    path + ("former_ids", i),
+                    f"'{old_id}' is already a former id of '{former[old_id]}'",
+                    "an old link can land on one card only: keep the former id on one record",
+                )
     # Cross-references wait until the files they point into can be read.
     if raw.topics.data is not None and raw.sources.data is not None:
         written_ids = _raw_ids(raw.topics) | _raw_ids(raw.sources)  # once: sources grow with districts
         for loaded, path, record, figure, district_id in located_records:
-            _check_record(report, loaded, path, record, figure, district_id, topics, sources, archives_flat,
-                          written_ids, district_ids)
+            _check_record(
+                report,
+                loaded,
+                path,
+                record,
+                figure,
+                district_id,
+                topics,
+                sources,
+                archives_flat,
+                written_ids,
+                district_ids,
+            )
     refused = _check_metrics(report, located_records)
     cities = _check_cities(report, raw, located_districts)
     metrics = _check_definitions(report, raw, located_records, district_ids, refused, wording_checked)
@@ -478,6 +588,9 @@ def validate(raw: RawProject, wording_checked: bool = True) -> Dataset:
         source_texts={s.id: raw.archives[s.archive] for s in sources.values()},
         cities=tuple(cities),
         metrics=tuple(metrics),
-        counters={record.id: figure.counter for _, _, record, figure, _ in located_records
-                  if figure is not None and figure.counter is not None},
+        counters={
+            record.id: figure.counter
+            for _, _, record, figure, _ in located_records
+            if figure is not None and figure.counter is not None
+        },
     )

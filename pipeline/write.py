@@ -6,6 +6,7 @@ two folders are exchanged in one step (renameat2 with RENAME_EXCHANGE), so a
 reader of site/ (`serve`, a browser) never finds it missing nor half old, half new;
 elsewhere site/ is moved aside and the new one moved in, a moment apart.
 """
+
 import ctypes
 import errno
 import os
@@ -45,11 +46,13 @@ class FileWriter:
 def mapping_writer(files: Mapping[str, bytes]) -> Callable[[Path], int]:
     """A writer for write_site of files held as relative path → bytes, written in the order items() gives
     them, each as soon as it comes (see FileWriter), so that `files` may make its contents lazily."""
+
     def write_into(folder: Path) -> int:
         writer = FileWriter(folder)
         for relative, content in files.items():
             writer.write(relative, content)
         return writer.written
+
     return write_into
 
 
@@ -128,6 +131,10 @@ def write_site(write_into: Callable[[Path], int], site_dir: Path) -> None:
 
 def remove_in_background(folder: Path) -> None:
     """Remove a folder from a process of its own, which goes on after this one ends."""
-    subprocess.Popen([sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)",
-                      str(folder)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                     start_new_session=True)
+    subprocess.Popen(
+        [sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)", str(folder)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )

@@ -4,6 +4,7 @@ Playwright's own browser download is not available everywhere, so the tests use
 the system's Chromium. `make test` installs it when missing (.ci/ensure-test-tools);
 under CI (CI=true) a missing browser fails the run rather than skipping it.
 """
+
 import shutil
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -13,7 +14,6 @@ from urllib.parse import urlsplit
 import axe_playwright_python
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
-
 from tools import missing_tool
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -105,7 +105,9 @@ def draw_charts(page) -> list[str]:
             plot.hover(timeout=5_000)
             page.wait_for_function(
                 "el => el.dataset.drawn === 'true' && el.querySelector('svg.main-svg') !== null",
-                arg=plot.element_handle(), timeout=DRAW_TIMEOUT_MS)
+                arg=plot.element_handle(),
+                timeout=DRAW_TIMEOUT_MS,
+            )
         except PlaywrightError as error:
             problems.append(f"chart {name} was not drawn: {str(error).splitlines()[0]}")
     return problems
@@ -116,10 +118,12 @@ def axe_violations(page) -> list[str]:
     # Injected through the DevTools protocol, which the page's CSP does not govern.
     page.evaluate(AXE_JS.read_text(encoding="utf-8"))
     result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
-        WCAG_TAGS)
-    return [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
-            for v in result["violations"]]
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", WCAG_TAGS
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
+        for v in result["violations"]
+    ]
 
 
 class ContextPool:
@@ -136,8 +140,9 @@ class ContextPool:
     def get(self, width: int, javascript: bool = True):
         key = (width, javascript)
         if key not in self.contexts:
-            self.contexts[key] = self.browser.new_context(viewport={"width": width, "height": 800},
-                                                          java_script_enabled=javascript)
+            self.contexts[key] = self.browser.new_context(
+                viewport={"width": width, "height": 800}, java_script_enabled=javascript
+            )
         return self.contexts[key]
 
     def close(self) -> None:
@@ -149,7 +154,7 @@ class ContextPool:
 class Visit:
     """What a visit to a page found, once every chart on it was drawn."""
 
-    problems: tuple[str, ...]    # console errors, failed or foreign requests, charts not drawn
+    problems: tuple[str, ...]  # console errors, failed or foreign requests, charts not drawn
     violations: tuple[str, ...]  # axe-core's WCAG 2.1 A and AA violations
 
 

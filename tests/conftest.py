@@ -1,4 +1,5 @@
 """A small scratch project in tmp_path, written with textwrap.dedent, for tests that need bad input."""
+
 import shutil
 import textwrap
 from pathlib import Path
@@ -52,7 +53,9 @@ SOURCES = """\
       archive: beta-report.txt
     """
 
-ALPHA_TEXT = "甲区2025年重点工作\n1\t地区生产总值增长5.5%。\n2\t力争城镇新增就业1.8万人。\n3\t建设人工智能\n  应用示范区。\n"
+ALPHA_TEXT = (
+    "甲区2025年重点工作\n1\t地区生产总值增长5.5%。\n2\t力争城镇新增就业1.8万人。\n3\t建设人工智能\n  应用示范区。\n"
+)
 BETA_TEXT = "乙区报告\n预计上半年地区生产总值增长 2%，新增就业 1.08 万人。\n"
 
 ALPHA = """\
@@ -202,6 +205,7 @@ def real_server(real_site):
 def chromium():
     """One headless Chromium for the session (see tests/browser.py for how it is found)."""
     from browser import chromium_browser  # only the browser tests need Playwright
+
     with chromium_browser() as browser:
         yield browser
 
@@ -210,6 +214,7 @@ def chromium():
 def browser_contexts(chromium):
     """Browser contexts by width and JavaScript on/off, shared by the session's browser tests."""
     from browser import ContextPool
+
     pool = ContextPool(chromium)
     yield pool
     pool.close()
@@ -219,4 +224,5 @@ def browser_contexts(chromium):
 def page_visits(browser_contexts, real_server):
     """Pages of the real site visited once per session with charts drawn (see browser.Visits)."""
     from browser import Visits
+
     return Visits(browser_contexts, real_server.url)

@@ -7,6 +7,7 @@ Run it after a deliberate change to the site's output (a template, the CSS, a
 page's context), then read `git diff tests/expected/` before committing it:
 that diff is exactly what the change does to every page.
 """
+
 import sys
 import tempfile
 from pathlib import Path
@@ -20,7 +21,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         files = site_files(build_scratch_site(Path(scratch) / "project"))
     write_expected(files)
-    print(f"wrote {len(files)} files to {EXPECTED.relative_to(Path.cwd()) if EXPECTED.is_relative_to(Path.cwd()) else EXPECTED}")
+    print(
+        f"wrote {len(files)} files to {EXPECTED.relative_to(Path.cwd()) if EXPECTED.is_relative_to(Path.cwd()) else EXPECTED}"
+    )
 
 
 if __name__ == "__main__":

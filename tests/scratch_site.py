@@ -11,6 +11,7 @@ Libraries' own files are not stored, only their names compared: plotly.js (1.1 M
 content-hashed) and Pagefind's search library and WebAssembly (230 KB; pagefind-entry.json, which is
 stored, names its version). The search index itself is stored and compared.
 """
+
 import contextlib
 import difflib
 import os
@@ -18,16 +19,19 @@ import re
 from pathlib import Path
 
 from conftest import ScratchProject
+
 from pipeline.builder import build_site
 
 EXPECTED = Path(__file__).resolve().parent / "expected" / "scratch-site"
 SITE_URL = "https://example.org"
-LIBRARY_FILE = re.compile(r"assets/vendor/plotly-basic\.min\.[0-9a-f]{10}\.js"
-                          r"|pagefind/(pagefind\.js|pagefind-worker\.js|wasm\.[a-z]+\.pagefind)")
+LIBRARY_FILE = re.compile(
+    r"assets/vendor/plotly-basic\.min\.[0-9a-f]{10}\.js"
+    r"|pagefind/(pagefind\.js|pagefind-worker\.js|wasm\.[a-z]+\.pagefind)"
+)
 LIBRARY_PLACEHOLDER = b"A library's own file is not stored here: tests compare only its name\n"
-DIFF_FILES = 8   # files shown as diffs in a failure message; the others are named
+DIFF_FILES = 8  # files shown as diffs in a failure message; the others are named
 DIFF_LINES = 40  # diff lines shown per file
-CONTEXT = 70     # characters shown either side of where two long lines part
+CONTEXT = 70  # characters shown either side of where two long lines part
 
 AI_FACETS = """\
   facets:
@@ -142,7 +146,8 @@ def _clipped(removed: str, added: str) -> tuple[str, str]:
     start = max(0, same - CONTEXT)
 
     def cut(line: str) -> str:
-        return ("…" if start else "") + line[start:same + CONTEXT] + ("…" if len(line) > same + CONTEXT else "")
+        return ("…" if start else "") + line[start : same + CONTEXT] + ("…" if len(line) > same + CONTEXT else "")
+
     return cut(removed), cut(added)
 
 
@@ -154,7 +159,7 @@ def _file_diff(name: str, expected: bytes, actual: bytes) -> list[str]:
         if diff[i][:1] == "-" and diff[i + 1][:1] == "+" and not diff[i].startswith("---"):
             removed, added = _clipped(diff[i][1:], diff[i + 1][1:])
             diff[i], diff[i + 1] = "-" + removed, "+" + added
-    diff = [line[:2 * CONTEXT] + "…" if line[:1] == " " and len(line) > 2 * CONTEXT else line for line in diff]
+    diff = [line[: 2 * CONTEXT] + "…" if line[:1] == " " and len(line) > 2 * CONTEXT else line for line in diff]
     return diff[:DIFF_LINES] + ([f"… {len(diff) - DIFF_LINES} more diff lines"] if len(diff) > DIFF_LINES else [])
 
 

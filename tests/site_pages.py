@@ -3,6 +3,7 @@
 Page types are discovered from the files, not listed by hand, so a new kind of
 page (an /embed/<chart>/ page, say) is tested as soon as the build makes one.
 """
+
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,7 +62,7 @@ class SitePage:
     @property
     def counterpart(self) -> str:
         """The same page's file in the other language (which may not exist, as for 404.html)."""
-        return self.file[len("en/"):] if self.lang == "en" else "en/" + self.file
+        return self.file[len("en/") :] if self.lang == "en" else "en/" + self.file
 
 
 def site_pages(site: Path) -> list[SitePage]:

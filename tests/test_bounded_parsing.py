@@ -5,14 +5,15 @@ Seen to fail before the loader composed its node tree by a loop: 50,000 nested b
 process (a segmentation fault in libyaml's composer, nothing printed), 2,000 raised RecursionError in
 PyYAML's; the ten-level alias block is the one found running for minutes past 7 GB.
 """
+
 import re
 import subprocess
 import sys
 import time
 
 import pytest
-
 from conftest import ScratchProject
+
 from pipeline.builder import build_site
 from pipeline.paths import ROOT
 
@@ -30,10 +31,18 @@ def laughs(levels: int = 10) -> str:
 # (case, what replaces the district file's records, the line the message must name, its words)
 CASES = [
     ("50,000 nested brackets", "records: " + "[" * 50_000 + "]" * 50_000 + "\n", 6, "nested more than 20 levels"),
-    ("2,000 nested block lists", "records:\n" + "".join("  " * i + "-\n" for i in range(2_000)), 26,
-     "nested more than 20 levels"),
-    ("2,000 nested flow mappings", "records: " + "{a: " * 2_000 + "1" + "}" * 2_000 + "\n", 6,
-     "nested more than 20 levels"),
+    (
+        "2,000 nested block lists",
+        "records:\n" + "".join("  " * i + "-\n" for i in range(2_000)),
+        26,
+        "nested more than 20 levels",
+    ),
+    (
+        "2,000 nested flow mappings",
+        "records: " + "{a: " * 2_000 + "1" + "}" * 2_000 + "\n",
+        6,
+        "nested more than 20 levels",
+    ),
     ("a billion laughs", "records: []\n" + laughs(), 7, "anchors and aliases"),
     ("one alias", "records: []\nx: &first 1\ny: *first\n", 7, "anchors and aliases"),
     ("a merge key", "records:\n  - <<: {id: alpha-x}\n    topic: gdp\n", 7, "a merge key (<<)"),
@@ -52,8 +61,12 @@ def test_an_exhausting_input_is_refused_in_one_line(tmp_path, records, line, wor
     (project.root / "data/districts/alpha.yaml").write_text(district_text(records), encoding="utf-8")
     for command in ("check", "build"):
         started = time.monotonic()
-        run = subprocess.run([sys.executable, "-c", MEASURED, str(ROOT / "build.py"), str(project.root), command],
-                             capture_output=True, text=True, timeout=60)
+        run = subprocess.run(
+            [sys.executable, "-c", MEASURED, str(ROOT / "build.py"), str(project.root), command],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         seconds = time.monotonic() - started
         peak_mb = int(run.stdout.strip().splitlines()[-1])
         assert run.returncode == 1, (command, run.returncode, run.stderr[-500:])
@@ -83,7 +96,11 @@ def test_a_file_larger_than_any_data_file_is_refused_unread(tmp_path):
     project = ScratchProject(tmp_path / "project")
     district = project.root / "data/districts/alpha.yaml"
     district.write_text(district.read_text(encoding="utf-8") + "# " + "x" * (6 * 2**20) + "\n", encoding="utf-8")
-    run = subprocess.run([sys.executable, str(ROOT / "build.py"), "--project", str(project.root), "check"],
-                         capture_output=True, text=True, timeout=60)
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "--project", str(project.root), "check"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert run.returncode == 1 and "Traceback" not in run.stderr
     assert re.search(r"data/districts/alpha\.yaml:1:1: the file is 6\.0 MB, more than the 5 MB", run.stderr)

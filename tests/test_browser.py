@@ -9,11 +9,11 @@ another host (a request to another host); a language switch pointing at the home
 page (landed on the wrong page); the source page's #q- anchors removed (no target);
 'unsafe-inline' added to script-src (the injected inline script ran).
 """
+
 import re
 from urllib.parse import urlsplit
 
 import pytest
-
 from browser import WIDTHS, draw_charts, open_page
 from site_pages import OTHER_LANG, chart_count, representatives
 
@@ -66,9 +66,11 @@ def follow_quote_link(tab) -> list[str]:
     landed = urlsplit(tab.url)
     if not re.fullmatch(r"(/en)?/sources/[^/]+/", landed.path) or landed.fragment != f"q-{record_id}":
         return [f"quote link of {record_id} landed on {tab.url}"]
-    targeted = tab.evaluate("id => document.getElementById(id) !== null"
-                            " && document.querySelector(':target') === document.getElementById(id)",
-                            f"q-{record_id}")
+    targeted = tab.evaluate(
+        "id => document.getElementById(id) !== null"
+        " && document.querySelector(':target') === document.getElementById(id)",
+        f"q-{record_id}",
+    )
     return [] if targeted else [f"no #q-{record_id} target on {landed.path}"]
 
 
@@ -118,7 +120,7 @@ def test_chosen_pages_have_charts_and_quote_links_to_check(real_site):
         pages = pages_in(real_site, lang)
         assert chart_count(real_site, pages["home"]) > 0 and chart_count(real_site, pages["topics/*"]) > 0
         for kind in ("topics/*", "districts/*"):
-            assert '#q-' in (real_site / pages[kind].file).read_text(encoding="utf-8")
+            assert "#q-" in (real_site / pages[kind].file).read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -132,8 +134,10 @@ def test_every_page_type_loads_cleanly_and_draws_its_charts(page_visits, real_si
 @pytest.mark.parametrize("lang", LANGS)
 def test_without_javascript_every_chart_is_a_table(browser_contexts, real_server, real_site, lang, width):
     context = browser_contexts.get(width, javascript=False)
-    assert problems_by_page(real_site, lang,
-                            lambda page: check_page_without_javascript(context, real_server.url, page)) == {}
+    assert (
+        problems_by_page(real_site, lang, lambda page: check_page_without_javascript(context, real_server.url, page))
+        == {}
+    )
 
 
 @pytest.mark.parametrize("width", WIDTHS)

@@ -1,4 +1,5 @@
 """The whole build on a scratch project: pages, honesty rules, determinism and all-or-nothing output."""
+
 import json
 import os
 import pickle
@@ -8,10 +9,10 @@ from xml.etree import ElementTree
 import pytest
 
 from pipeline import builder, downloads, load, parallel, render
-from pipeline.tables import derive_tables
 from pipeline.builder import build_site
 from pipeline.errors import DataErrors
 from pipeline.models import Record
+from pipeline.tables import derive_tables
 
 SITE_URL = "https://example.org"
 
@@ -29,9 +30,16 @@ def test_builds_every_page_in_both_languages(project):
     build_site(project.paths)
     site = project.paths.site
     for prefix in ("", "en/"):
-        for page in ("index.html", "about/index.html", "topics/gdp/index.html", "topics/ai/index.html",
-                     "districts/alpha/index.html", "districts/beta/index.html",
-                     "sources/alpha-tasks/index.html", "sources/beta-report/index.html"):
+        for page in (
+            "index.html",
+            "about/index.html",
+            "topics/gdp/index.html",
+            "topics/ai/index.html",
+            "districts/alpha/index.html",
+            "districts/beta/index.html",
+            "sources/alpha-tasks/index.html",
+            "sources/beta-report/index.html",
+        ):
             assert (site / prefix / page).is_file(), prefix + page
     assert (site / "404.html").is_file()
     assert '<html lang="zh-Hans">' in read(site, "index.html")
@@ -63,7 +71,7 @@ def test_a_district_without_a_figure_is_not_stated_never_zero(project):
     # The unit is named once, above the axis, and not in each tick.
     assert [a["text"] for a in spec["layout"]["annotations"] if a.get("xref") == "paper"] == ["单位：人"]
     assert spec["layout"]["yaxis"]["ticktext"][-1] in ("2万", "2.5万", "3万")
-    table = html[html.index('<table class="chart-table">'):html.index("</table>")]
+    table = html[html.index('<table class="chart-table">') : html.index("</table>")]
     assert re.search(r"乙区</th>\s*<td><span class=\"not-stated\">未提及</span>", table)
     en = read(project.paths.site, "en/topics/ai/index.html")
     assert "The sourced documents say nothing on this topic." in en  # beta has no AI record
@@ -104,7 +112,7 @@ def test_the_static_chart_draws_each_bar_to_its_figure(project):
     assert len(drawn) == len(expected) == 2
     assert all(abs(d - e) <= 0.05 for d, e in zip(drawn, expected)), (drawn, expected)
     assert re.match(r'<svg [^>]*font-size="12" fill="#1a1a1a">', svg)
-    assert "font-size" not in svg[svg.index(">"):] and "font-weight" not in svg
+    assert "font-size" not in svg[svg.index(">") :] and "font-weight" not in svg
     assert re.search(r'<text x="[^"]+" y="[^"]+" text-anchor="middle">甲区</text>', svg)
 
 
@@ -115,15 +123,19 @@ def test_every_quote_links_to_its_highlighted_passage(project):
     source = read(project.paths.site, "sources/alpha-tasks/index.html")
     assert '<span id="q-alpha-new-jobs"></span>' in source
     # The highlighted passage spans the line break of the archived text.
-    assert re.search(r'<a class="quoted" href="/districts/alpha/#alpha-ai-zone"><mark>建设人工智能\n  应用示范区。</mark></a>',
-                     source)
+    assert re.search(
+        r'<a class="quoted" href="/districts/alpha/#alpha-ai-zone"><mark>建设人工智能\n  应用示范区。</mark></a>',
+        source,
+    )
 
 
 def test_assets_are_self_hosted_under_hashed_names(project):
     build_site(project.paths)
     site = project.paths.site
     html = read(site, "topics/gdp/index.html")
-    loaded = re.findall(r'(?:src|data-plotly)="([^"]+)"', html) + re.findall(r'<link rel="stylesheet" href="([^"]+)"', html)
+    loaded = re.findall(r'(?:src|data-plotly)="([^"]+)"', html) + re.findall(
+        r'<link rel="stylesheet" href="([^"]+)"', html
+    )
     # style.css, site.js, charts.js, filters.js, and plotly.js when a chart comes into view
     assert len(loaded) == 5
     for url in loaded:
@@ -132,7 +144,9 @@ def test_assets_are_self_hosted_under_hashed_names(project):
 
 
 def test_hostile_text_in_data_stays_inert(project):
-    project.edit("data/districts/alpha.yaml", "label_en: GDP growth", "label_en: GDP </script><script>alert(1)</script>")
+    project.edit(
+        "data/districts/alpha.yaml", "label_en: GDP growth", "label_en: GDP </script><script>alert(1)</script>"
+    )
     # The chart's title is its metric's name (data/metrics.yaml).
     project.edit("data/metrics.yaml", "name_en: GDP growth", "name_en: GDP </script><script>alert(1)</script>")
     build_site(project.paths)
@@ -197,10 +211,10 @@ def assert_made_by_workers(pids: set[str]) -> None:
 def test_a_site_made_by_worker_processes_is_the_site_made_by_one(project, monkeypatch):
     """A large site's pages and downloads are made by forked workers (parallel.py); the files must not
     depend on which process made them. Seen to fail when the workers lost the files of one run."""
+
     def built() -> dict:
         build_site(project.paths)
-        return {p.relative_to(project.paths.site): p.read_bytes() for p in project.paths.site.rglob("*")
-                if p.is_file()}
+        return {p.relative_to(project.paths.site): p.read_bytes() for p in project.paths.site.rglob("*") if p.is_file()}
 
     one_process = built()
     monkeypatch.setattr(builder, "PARALLEL_FROM", 1)
@@ -244,9 +258,17 @@ def test_records_share_the_values_they_repeat(project, monkeypatch, parallel_loa
 def test_records_written_alike_share_their_set_of_fields():
     """pydantic gives each model a set of the fields written; records written alike share one, also once
     pickled by a worker (a large site's 180,000 records took 180 MB more memory without)."""
-    written = {"id": "alpha-gdp", "topic": "gdp", "kind": "target", "period": "2025", "label_zh": "地区生产总值增长",
-               "label_en": "GDP growth", "summary_en": "Grow GDP by 6%.", "quote": "地区生产总值增长6%。",
-               "source": "alpha-2025"}
+    written = {
+        "id": "alpha-gdp",
+        "topic": "gdp",
+        "kind": "target",
+        "period": "2025",
+        "label_zh": "地区生产总值增长",
+        "label_en": "GDP growth",
+        "summary_en": "Grow GDP by 6%.",
+        "quote": "地区生产总值增长6%。",
+        "source": "alpha-2025",
+    }
     alike = [Record.model_validate(dict(written, id=f"alpha-gdp-{n}")) for n in range(3)]
     other = Record.model_validate(dict(written, task_no=1))
     for records in (alike, pickle.loads(pickle.dumps(alike))):
@@ -267,8 +289,11 @@ def test_files_parsed_by_worker_processes_give_the_same_errors(project, monkeypa
     finds its line)."""
     project.edit("data/districts/alpha.yaml", "    value: 18000\n", "    value: 1.8万\n")
     project.edit("data/districts/beta.yaml", "id: beta\n", "id: beta\nid: beta\n")
-    project.edit("data/sources.yaml", "  title_en: Beta district mid-year report\n",
-                 "  title_en: Beta district mid-year report\n  title_en: again\n")
+    project.edit(
+        "data/sources.yaml",
+        "  title_en: Beta district mid-year report\n",
+        "  title_en: Beta district mid-year report\n  title_en: again\n",
+    )
     project.edit("data/topics.yaml", "  description_en: AI.\n", "  description_en: AI.\n  colour: red\n")
 
     def messages() -> list[str]:

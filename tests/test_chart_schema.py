@@ -4,12 +4,12 @@ charts.py writes figures as plain dicts (fast for thousands of charts); the plot
 package, a test dependency only, checks them with plotly.graph_objects, which refuses any
 property plotly.js does not know (a misspelled key would otherwise be ignored silently).
 """
+
 import json
 import re
 
 import plotly.graph_objects as go
 import pytest
-
 from site_pages import site_pages
 
 CHART_JSON = re.compile(r'<script type="application/json" id="chart-data-([^"]+)">(.*?)</script>', re.S)
@@ -28,7 +28,7 @@ def published_figures(site) -> dict[str, dict]:
 def test_every_published_figure_and_its_download_layout_are_valid_plotly(real_site):
     figures = published_figures(real_site)
     assert len(figures) >= 80 and {spec["data"][0]["type"] for spec in figures.values()} == {"bar"}
-    for name, spec in figures.items():
+    for spec in figures.values():
         go.Figure(data=spec["data"], layout=spec["layout"])
         go.Figure(data=spec["data"], layout={**spec["layout"], **spec["export"]})
 

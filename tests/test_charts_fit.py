@@ -12,11 +12,11 @@ people" outside its figure at 320 px), with the left margin fixed at 20 px, with
 district names unwrapped ("Yuexiu District" over "Haizhu District" at 320 px). The
 embed code's old fixed height of 560 px is 31 % above the 426 px an embed settles at.
 """
+
 import html
 import re
 
 import pytest
-
 from browser import draw_charts, open_page
 from site_pages import chart_count, site_pages
 
@@ -96,14 +96,21 @@ def test_no_static_chart_text_is_cut_off_or_overlaps(browser_contexts, real_serv
 INTERACTIVE_SAMPLE = {
     # the longest tick and bar labels, a result beside a target in one slot, a count of items, a topic page
     "zh": ["/embed/fai-total/", "/embed/quality-projects-attracted/", "/embed/ai--items/", "/topics/employment/"],
-    "en": ["/en/embed/new-urban-jobs/", "/en/embed/fai-growth/", "/en/embed/water-facility-upgrade-households/",
-           "/en/embed/quality-projects-attracted/", "/en/embed/ai--items/", "/en/topics/investment/"],
+    "en": [
+        "/en/embed/new-urban-jobs/",
+        "/en/embed/fai-growth/",
+        "/en/embed/water-facility-upgrade-households/",
+        "/en/embed/quality-projects-attracted/",
+        "/en/embed/ai--items/",
+        "/en/topics/investment/",
+    ],
 }
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_no_interactive_chart_text_is_cut_off_and_fonts_match_the_static_chart(browser_contexts, real_server,
-                                                                                 real_site, lang):
+def test_no_interactive_chart_text_is_cut_off_and_fonts_match_the_static_chart(
+    browser_contexts, real_server, real_site, lang
+):
     problems = []
     for width in (320, 360, 1280):
         context = browser_contexts.get(width)
@@ -111,14 +118,18 @@ def test_no_interactive_chart_text_is_cut_off_and_fonts_match_the_static_chart(b
             assert (real_site / url.lstrip("/") / "index.html").is_file(), url
             tab, watch = open_page(context, real_server.url, url)
             try:
-                static_sizes = set(tab.eval_on_selector_all(
-                    STATIC_TEXT, "texts => texts.map(t => getComputedStyle(t).fontSize)"))
+                static_sizes = set(
+                    tab.eval_on_selector_all(STATIC_TEXT, "texts => texts.map(t => getComputedStyle(t).fontSize)")
+                )
                 problems += draw_charts(tab)
                 where = f"{url} at {width} px"
                 problems += [f"{where}: {p}" for p in tab.evaluate(FIT_CHECK, PLOTLY_TEXT)]
-                drawn_sizes = set(tab.eval_on_selector_all(
-                    ".chart-plot svg.main-svg :is(.xtick text, .ytick text, text.bartext, text.annotation-text)",
-                    "texts => texts.map(t => getComputedStyle(t).fontSize)"))
+                drawn_sizes = set(
+                    tab.eval_on_selector_all(
+                        ".chart-plot svg.main-svg :is(.xtick text, .ytick text, text.bartext, text.annotation-text)",
+                        "texts => texts.map(t => getComputedStyle(t).fontSize)",
+                    )
+                )
                 if static_sizes != {"12px"} or drawn_sizes != {"12px"}:
                     problems.append(f"{where}: font sizes {static_sizes} static, {drawn_sizes} interactive")
                 problems += watch.problems
@@ -128,9 +139,10 @@ def test_no_interactive_chart_text_is_cut_off_and_fonts_match_the_static_chart(b
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_an_embed_starts_within_15_percent_of_the_height_it_settles_at(browser_contexts, real_server, real_site,
-                                                                       lang):
-    first = {url: height for url, height in embed_heights(real_site).items() if url.startswith("/en/") == (lang == "en")}
+def test_an_embed_starts_within_15_percent_of_the_height_it_settles_at(browser_contexts, real_server, real_site, lang):
+    first = {
+        url: height for url, height in embed_heights(real_site).items() if url.startswith("/en/") == (lang == "en")
+    }
     # Every embed whose code is published (a topic's count of items is not, where the topic has metric charts).
     embeds = [url for url in chart_pages(real_site, lang) if "/embed/" in url and url in first]
     assert len(embeds) >= 30

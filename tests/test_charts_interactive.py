@@ -5,13 +5,14 @@ Seen to fail: with charts.js's old origin rewrite (English embed code kept the b
 with Plotly text unescaped (the district's <a> became a live link inside the chart); with the
 full plotly.js bundle (1.4 MB compressed fetched by the first tap).
 """
+
 import gzip
 import html
 import re
 
 import yaml
-
 from browser import DRAW_TIMEOUT_MS, draw_charts, open_page
+
 from pipeline.builder import build_site
 from pipeline.netlify import SiteServer
 from pipeline.paths import ROOT
@@ -92,7 +93,9 @@ def test_the_first_tap_fetches_at_most_450_kb_of_compressed_script(chromium, rea
         tab.on("request", lambda request: request.resource_type == "script" and scripts.append(request.url))
         tab.locator(".chart-plot").tap()
         tab.wait_for_selector(".chart-plot[data-drawn=true]", timeout=DRAW_TIMEOUT_MS)
-        assert scripts and all(re.search(r"/assets/vendor/plotly-basic\.min\.[0-9a-f]{10}\.js$", url) for url in scripts)
+        assert scripts and all(
+            re.search(r"/assets/vendor/plotly-basic\.min\.[0-9a-f]{10}\.js$", url) for url in scripts
+        )
         fetched = sum(len(gzip.compress((real_site / url.split("/", 3)[3]).read_bytes(), 6)) for url in scripts)
         assert fetched <= TAP_BUDGET, f"{fetched:,} gzip bytes"
     finally:
@@ -181,11 +184,14 @@ def test_english_pages_and_charts_put_latin_fonts_first_and_chinese_ones_cjk_fon
     for url, first in (("/topics/gdp/", "PingFang SC"), ("/en/topics/gdp/", "Segoe UI")):
         tab, _ = open_page(browser_contexts.get(1280), real_server.url, url)
         try:
-            families = [tab.evaluate(f"getComputedStyle(document.querySelector('{selector}')).fontFamily")
-                        for selector in ("body", "svg.chart-static text")]
+            families = [
+                tab.evaluate(f"getComputedStyle(document.querySelector('{selector}')).fontFamily")
+                for selector in ("body", "svg.chart-static text")
+            ]
             assert draw_charts(tab) == []
-            families.append(tab.evaluate("getComputedStyle(document.querySelector('.chart-plot .xtick text'))"
-                                         ".fontFamily"))
+            families.append(
+                tab.evaluate("getComputedStyle(document.querySelector('.chart-plot .xtick text')).fontFamily")
+            )
         finally:
             tab.close()
         for family in families:

@@ -4,6 +4,7 @@ The real site names no city and is built as one group (tests/test_expected_site.
 keeps it byte for byte); these tests give the scratch project's two districts a
 city each and add a third beside beta.
 """
+
 import csv
 import io
 import json
@@ -143,7 +144,8 @@ def test_every_district_names_a_city_or_none(cities):
         build_site(cities.paths)
     assert [str(e) for e in caught.value.errors] == [
         "data/districts/beta.yaml:1:1: city: this district names no city, but others do"
-        " — add 'city: <id>' with an id from data/cities.yaml: every district names its city, or none"]
+        " — add 'city: <id>' with an id from data/cities.yaml: every district names its city, or none"
+    ]
 
 
 def test_an_unknown_city_is_named_where_it_is_written(cities):
@@ -151,7 +153,8 @@ def test_an_unknown_city_is_named_where_it_is_written(cities):
     with pytest.raises(DataErrors) as caught:
         build_site(cities.paths)
     assert [str(e) for e in caught.value.errors] == [
-        "data/districts/gamma.yaml:5:7: city: unknown city 'sooth' — did you mean 'south'?"]
+        "data/districts/gamma.yaml:5:7: city: unknown city 'sooth' — did you mean 'south'?"
+    ]
 
 
 def test_a_city_site_converts_each_citys_records_and_draws_its_charts_once(cities, monkeypatch):
@@ -160,11 +163,13 @@ def test_a_city_site_converts_each_citys_records_and_draws_its_charts_once(citie
     interleaved cities would convert a city's rows again each time it came back."""
     converted, drawn = [], []
     index_rows = render.SiteRenderer._index_rows
-    monkeypatch.setattr(render.SiteRenderer, "_index_rows",
-                        lambda self, scope: converted.append(scope.group) or index_rows(self, scope))
+    monkeypatch.setattr(
+        render.SiteRenderer, "_index_rows", lambda self, scope: converted.append(scope.group) or index_rows(self, scope)
+    )
     figure = charts.Chart.figure
-    monkeypatch.setattr(charts.Chart, "figure", lambda chart, lang: drawn.append((chart.group, chart.id, lang))
-                        or figure(chart, lang))
+    monkeypatch.setattr(
+        charts.Chart, "figure", lambda chart, lang: drawn.append((chart.group, chart.id, lang)) or figure(chart, lang)
+    )
     build_site(cities.paths)
     assert sorted(converted) == ["north", "south"]
     assert drawn and len(drawn) == len(set(drawn))

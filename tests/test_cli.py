@@ -1,4 +1,5 @@
 """build.py as an editor runs it: exit codes, messages on stderr, nothing written on error."""
+
 import subprocess
 import sys
 
@@ -6,8 +7,7 @@ from pipeline.paths import ROOT
 
 
 def run(*args):
-    return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], capture_output=True, text=True,
-                          timeout=300)
+    return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], capture_output=True, text=True, timeout=300)
 
 
 def test_check_passes_and_writes_nothing(project):

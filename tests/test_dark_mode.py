@@ -6,15 +6,16 @@ audits the light scheme).
 Seen to fail: with charts.js drawing the figure's own colours (the drawn chart stayed white on a dark page);
 with theme.js deferred (the first frame was drawn in the reader's scheme, then switched).
 """
+
 import re
 
 import pytest
 import tinycss2
-
 from browser import AXE_JS, draw_charts, open_page
+from site_pages import representatives
+
 from pipeline.chart_svg import DARK
 from pipeline.paths import ROOT
-from site_pages import representatives
 
 WIDTH = 1280
 EMBED = "/en/embed/gdp-growth/"
@@ -28,8 +29,10 @@ ROOT_BACKGROUND = "getComputedStyle(document.documentElement).backgroundColor"
 @pytest.fixture(scope="module")
 def schemes(chromium):
     """A browser context for each colour scheme, at one width."""
-    contexts = {scheme: chromium.new_context(viewport={"width": WIDTH, "height": 800}, color_scheme=scheme)
-                for scheme in ("light", "dark")}
+    contexts = {
+        scheme: chromium.new_context(viewport={"width": WIDTH, "height": 800}, color_scheme=scheme)
+        for scheme in ("light", "dark")
+    }
     for context in contexts.values():
         context.add_init_script(FIRST_FRAME)
     yield contexts
@@ -49,7 +52,7 @@ def _rgb(hex_colour: str) -> str:
     digits = hex_colour.lstrip("#")
     if len(digits) == 3:
         digits = "".join(d * 2 for d in digits)
-    return "rgb({}, {}, {})".format(*(int(digits[i:i + 2], 16) for i in (0, 2, 4)))
+    return "rgb({}, {}, {})".format(*(int(digits[i : i + 2], 16) for i in (0, 2, 4)))
 
 
 def is_dark(css_colour: str) -> bool:
@@ -79,8 +82,10 @@ def test_a_page_and_an_embed_follow_the_readers_scheme(schemes, real_server, url
     assert is_dark(found["dark"][0]) and is_light(found["dark"][1]), found
 
 
-@pytest.mark.parametrize("scheme, theme, check", [("light", "dark", is_dark), ("dark", "light", is_light),
-                                                  ("dark", "dark", is_dark), ("light", "purple", is_light)])
+@pytest.mark.parametrize(
+    "scheme, theme, check",
+    [("light", "dark", is_dark), ("dark", "light", is_light), ("dark", "dark", is_dark), ("light", "purple", is_light)],
+)
 def test_theme_in_an_embeds_address_forces_its_look_from_the_first_frame(schemes, real_server, scheme, theme, check):
     tab, watch = open_in(schemes, real_server, scheme, f"{EMBED}?theme={theme}")
     try:
@@ -135,8 +140,9 @@ def test_a_chart_drawn_in_the_dark_is_dark_and_follows_a_change_of_scheme(chromi
         assert is_dark(_rgb(dark["hatch"][0])) and luminance(_rgb(dark["hatch"][1])) > 0.3, dark
         assert tab.locator(".chart-plot[data-chart=gdp-growth] svg.main-svg pattern path").count() > 0
         tab.emulate_media(color_scheme="light")
-        tab.wait_for_function("plot => plot._fullLayout.paper_bgcolor === '#fff'", arg=plot.element_handle(),
-                              timeout=5_000)
+        tab.wait_for_function(
+            "plot => plot._fullLayout.paper_bgcolor === '#fff'", arg=plot.element_handle(), timeout=5_000
+        )
         assert watch.problems == []
     finally:
         context.close()
@@ -164,13 +170,18 @@ def _custom_properties(rules, select) -> dict[str, dict[str, str]]:
     def walk(rules, media):
         for rule in rules:
             if rule.type == "at-rule" and rule.lower_at_keyword == "media":
-                walk(tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True),
-                     tinycss2.serialize(rule.prelude).strip())
+                walk(
+                    tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True),
+                    tinycss2.serialize(rule.prelude).strip(),
+                )
             elif rule.type == "qualified-rule" and select(media, tinycss2.serialize(rule.prelude).strip()):
                 declarations = tinycss2.parse_declaration_list(rule.content, skip_comments=True, skip_whitespace=True)
                 found[(media, tinycss2.serialize(rule.prelude).strip())] = {
                     d.name: tinycss2.serialize(d.value).strip().lower()
-                    for d in declarations if d.type == "declaration" and d.name.startswith("--")}
+                    for d in declarations
+                    if d.type == "declaration" and d.name.startswith("--")
+                }
+
     walk(rules, "")
     return found
 
@@ -180,8 +191,9 @@ def _long_hex(colour: str) -> str:
 
 
 def test_the_dark_colours_agree_in_style_css_and_in_the_standalone_svg():
-    rules = tinycss2.parse_stylesheet((ROOT / "assets" / "style.css").read_text(encoding="utf-8"),
-                                      skip_comments=True, skip_whitespace=True)
+    rules = tinycss2.parse_stylesheet(
+        (ROOT / "assets" / "style.css").read_text(encoding="utf-8"), skip_comments=True, skip_whitespace=True
+    )
     light = _custom_properties(rules, lambda media, selector: not media and selector == ":root")[("", ":root")]
     dark = list(_custom_properties(rules, lambda media, selector: "dark" in media + selector).values())
     assert len(dark) == 2 and dark[0] == dark[1]  # the scheme's and ?theme=dark's
@@ -190,8 +202,10 @@ def test_the_dark_colours_agree_in_style_css_and_in_the_standalone_svg():
     assert {name: dark[0][name] for name in svg} == svg
 
 
-AXE_CONTRAST = "() => axe.run(document, {runOnly: {type: 'rule', values: ['color-contrast']}})" \
-               ".then(r => r.violations.flatMap(v => v.nodes.map(n => n.target.join(' ') + ': ' + n.failureSummary)))"
+AXE_CONTRAST = (
+    "() => axe.run(document, {runOnly: {type: 'rule', values: ['color-contrast']}})"
+    ".then(r => r.violations.flatMap(v => v.nodes.map(n => n.target.join(' ') + ': ' + n.failureSummary)))"
+)
 
 
 def contrast_violations(tab) -> list[str]:
@@ -221,8 +235,10 @@ def test_no_contrast_violations_in_the_dark_on_any_page_type(schemes, real_serve
 def test_the_contrast_audit_fails_on_faint_text_in_the_dark(schemes):
     tab = schemes["dark"].new_page()
     try:
-        tab.set_content('<!doctype html><html lang="en"><head><title>x</title></head>'
-                        '<body style="background:#16181c"><main><p style="color:#555">faint</p></main></body></html>')
+        tab.set_content(
+            '<!doctype html><html lang="en"><head><title>x</title></head>'
+            '<body style="background:#16181c"><main><p style="color:#555">faint</p></main></body></html>'
+        )
         assert contrast_violations(tab) != []
     finally:
         tab.close()

@@ -7,6 +7,7 @@ site's own parser (pipeline.chinese_numbers.find_figures) reads. The few it
 reads that are not figures of the document (a duration, an ordinal, part of a
 name or slogan) are listed in EXCLUDED below, each with its reason.
 """
+
 import re
 import sys
 from dataclasses import dataclass
@@ -42,12 +43,18 @@ EXCLUDED: dict[tuple[str, str], str] = {
     (HAIZHU, '大道北"婚纱[一条]街"。滨江街'): "part of the street's name “婚纱一条街”",
     # Liwan
     (LIWAN, "固定资产投资[535亿元]目标,加快实"): "repeats the 535亿元 investment target recorded from the main-targets "
-                                                "sentence (liwan-fai-total); a second record would count it twice",
+    "sentence (liwan-fai-total); a second record would count it twice",
     (LIWAN, "进“高效办成[一件]事”,加大电"): "part of the reform's name “高效办成一件事”",
     (LIWAN, "需求和推荐“[两个]清单”,解决"): "part of a slogan: the “two lists” (needs and recommendations)",
-    (LIWAN, "、街区、市容[四大]方面129个"): "counts the four categories just named; the figure is the 129个项目 recorded",
+    (
+        LIWAN,
+        "、街区、市容[四大]方面129个",
+    ): "counts the four categories just named; the figure is the 129个项目 recorded",
     # Yuexiu
-    (YUEXIU, "事顺利举办。[三大]场馆周边品质"): "“the three venues” names the Games venues; the figure is the 31个项目 recorded",
+    (
+        YUEXIU,
+        "事顺利举办。[三大]场馆周边品质",
+    ): "“the three venues” names the Games venues; the figure is the 31个项目 recorded",
     (YUEXIU, "部火线支援，[两个]月签约169"): "a duration (two months), not a figure of its own",
     (YUEXIU, "访工作呈现“[两个]下降”良好态"): "part of a slogan (“两个下降”)",
     (YUEXIU, "贯彻落实党的[二十大]和二十届二中"): "an ordinal: the 20th Party Congress",
@@ -93,13 +100,14 @@ def figures_with_positions(flat: str) -> list[tuple[int, int, Figure]]:
             found.append((match.start(), match.end(), figure))
     found.sort(key=lambda item: item[0])
     # Guard against this copy drifting from the parser it mirrors.
-    assert [figure for _, _, figure in found] == find_figures(flat), \
+    assert [figure for _, _, figure in found] == find_figures(flat), (
         "figures_with_positions no longer reads what pipeline.chinese_numbers.find_figures reads"
+    )
     return found
 
 
 def figure_key(flat: str, start: int, end: int, width: int = CONTEXT) -> str:
-    return f"{flat[max(0, start - width):start]}[{flat[start:end]}]{flat[end:end + width]}"
+    return f"{flat[max(0, start - width) : start]}[{flat[start:end]}]{flat[end : end + width]}"
 
 
 @lru_cache(maxsize=1)
@@ -114,7 +122,8 @@ def unique_keys(flat: str, spans: list[tuple[int, int]]) -> list[str]:
         width = CONTEXT
         while width < len(flat) and any(
             figure_key(flat, s, e, width) == figure_key(flat, start, end, width)
-            for s, e in spans if (s, e) != (start, end)
+            for s, e in spans
+            if (s, e) != (start, end)
         ):
             width += 1
         keys.append(figure_key(flat, start, end, width))
@@ -170,8 +179,10 @@ def source_line(source_id: str, flat_index: int) -> int:
 def describe(item: Located) -> str:
     f = item.figure
     high = f" to {f.value_high:g}" if f.value_high is not None else ""
-    return (f"  ({item.source!r}, {item.key!r}),  line {source_line(item.source, item.start)}: "
-            f"{f.value:g}{high} {f.unit or 'no unit'}, {f.bound}")
+    return (
+        f"  ({item.source!r}, {item.key!r}),  line {source_line(item.source, item.start)}: "
+        f"{f.value:g}{high} {f.unit or 'no unit'}, {f.bound}"
+    )
 
 
 def test_figure_keys_are_unique():

@@ -1,4 +1,5 @@
 """Kind and period follow the documents: Yuexiu's part one reports H1 results, part two sets targets."""
+
 import pytest
 
 from pipeline.builder import check_data
@@ -46,10 +47,18 @@ def test_task_list_and_work_report_hold_only_annual_targets(dataset, district_id
 
 
 def test_every_ai_and_low_altitude_item_is_filed_there(dataset):
-    keywords = {"ai": ["人工智能", "大模型", "算力", "算法", "AI+", "具身智能", "机器人", "脑机接口", "数据要素"],
-                "low-altitude": ["低空"]}
-    missing = [f"{r.id} → {topic}" for d in dataset.districts for r in d.records
-               for topic, words in keywords.items()
-               if any(w in r.quote for w in words) and topic != r.topic and topic not in r.tags
-               and any(w in r.label_zh + r.summary_en for w in words + ["AI", "low-altitude", "robot"])]
+    keywords = {
+        "ai": ["人工智能", "大模型", "算力", "算法", "AI+", "具身智能", "机器人", "脑机接口", "数据要素"],
+        "low-altitude": ["低空"],
+    }
+    missing = [
+        f"{r.id} → {topic}"
+        for d in dataset.districts
+        for r in d.records
+        for topic, words in keywords.items()
+        if any(w in r.quote for w in words)
+        and topic != r.topic
+        and topic not in r.tags
+        and any(w in r.label_zh + r.summary_en for w in words + ["AI", "low-altitude", "robot"])
+    ]
     assert missing == []

@@ -1,4 +1,5 @@
 """`build.py diff <ref>`: data changes in plain words, against a real git repository made in tmp_path."""
+
 import subprocess
 import sys
 
@@ -14,9 +15,15 @@ BETA = "data/districts/beta.yaml"
 @pytest.fixture
 def repo(project, tmp_path):
     """The scratch project committed in a git repository whose root is one folder above the project."""
+
     def git(*args: str) -> str:
-        result = subprocess.run(["git", "-c", "user.name=Editor", "-c", "user.email=editor@example.org", *args],
-                                cwd=tmp_path, capture_output=True, text=True, check=True)
+        result = subprocess.run(
+            ["git", "-c", "user.name=Editor", "-c", "user.email=editor@example.org", *args],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         return result.stdout
 
     git("init", "--quiet", "--initial-branch=main")
@@ -31,8 +38,12 @@ def commit_all(repo, message: str) -> None:
 
 
 def diff(project, ref: str = "main"):
-    return subprocess.run([sys.executable, str(ROOT / "build.py"), "--project", str(project.root), "diff", ref],
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "--project", str(project.root), "diff", ref],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_no_changes(repo, project):
@@ -66,7 +77,9 @@ def test_records_added_removed_and_changed(repo, project):
 
     result = diff(project)
     assert result.returncode == 0, result.stderr
-    assert result.stdout == """\
+    assert (
+        result.stdout
+        == """\
 Data changes from main to the working tree:
 
 Records
@@ -82,21 +95,29 @@ Topics
 Sources
   ~ archived text data/sources/alpha-tasks.txt: 1 line(s) added, 1 removed
 """
+    )
 
 
 def test_sources_and_districts_added(repo, project):
     project.write("data/sources/beta-plan.txt", "乙区2025年计划\n新增就业超2万人。\n", dedent=False)
     with (project.root / "data/sources.yaml").open("a", encoding="utf-8") as sources:
-        sources.write("- id: beta-plan\n  district: beta\n  kind: work-report\n  title_zh: 乙区2025年计划\n"
-                      "  title_en: Beta district plan for 2025\n  period_zh: 2025年目标\n  period_en: Targets for 2025\n"
-                      "  archive: beta-plan.txt\n")
-    project.write("data/districts/gamma.yaml", """\
+        sources.write(
+            "- id: beta-plan\n  district: beta\n  kind: work-report\n  title_zh: 乙区2025年计划\n"
+            "  title_en: Beta district plan for 2025\n  period_zh: 2025年目标\n  period_en: Targets for 2025\n"
+            "  archive: beta-plan.txt\n"
+        )
+    project.write(
+        "data/districts/gamma.yaml",
+        """\
         id: gamma
         name_zh: 丙区
         name_en: Gamma District
-        """)
+        """,
+    )
     project.edit(BETA, "order: 2", "order: 3")
-    assert data_diff(project.paths, "main") == """\
+    assert (
+        data_diff(project.paths, "main")
+        == """\
 Data changes from main to the working tree:
 
 Districts
@@ -107,13 +128,16 @@ Sources
   + source added: beta-plan (乙区2025年计划 / Beta district plan for 2025)
   + archived text added: data/sources/beta-plan.txt (2 lines)
 """
+    )
 
 
 def test_an_invalid_old_side_is_named_and_still_compared(repo, project):
     project.edit(ALPHA, "    value: 5.5\n", "    value: 5.5%\n")
     commit_all(repo, "Broken value")
     project.edit(ALPHA, "    value: 5.5%\n", "    value: 5.5\n")
-    assert data_diff(project.paths, "main") == """\
+    assert (
+        data_diff(project.paths, "main")
+        == """\
 Note: the data in main does not validate (1 problem(s)); what can be read is compared.
     main:data/districts/alpha.yaml:12:12: alpha-gdp-growth.value: expected a number, got the text '5.5%' \
 — write the bare number in base units, without quotes, % or unit words (5.5, 18000, 70000000000)
@@ -123,6 +147,7 @@ Data changes from main to the working tree:
 Records
   ~ alpha alpha-gdp-growth: value 5.5% → 5.5 percent
 """
+    )
 
 
 def test_a_file_that_cannot_be_read_is_left_out_not_shown_as_all_new(repo, project):
@@ -130,9 +155,13 @@ def test_a_file_that_cannot_be_read_is_left_out_not_shown_as_all_new(repo, proje
     commit_all(repo, "Broken YAML")
     project.edit(ALPHA, "    label_zh: [城镇新增就业\n", "    label_zh: 城镇新增就业\n")
     output = data_diff(project.paths, "main")
-    assert output.startswith("Note: the data in main does not validate (1 problem(s)); what can be read is compared.\n"
-                             "    main:data/districts/alpha.yaml:31:")
-    assert output.endswith("Districts\n  ! data/districts/alpha.yaml cannot be read in main; its changes are not shown\n")
+    assert output.startswith(
+        "Note: the data in main does not validate (1 problem(s)); what can be read is compared.\n"
+        "    main:data/districts/alpha.yaml:31:"
+    )
+    assert output.endswith(
+        "Districts\n  ! data/districts/alpha.yaml cannot be read in main; its changes are not shown\n"
+    )
     assert "alpha-gdp-growth" not in output
 
 
@@ -146,26 +175,37 @@ def test_an_unknown_ref_is_an_error(repo, project):
 
 
 def test_a_topics_facets_are_compared_one_by_one(repo, project):
-    project.edit("data/topics.yaml", "  description_en: AI.\n", """\
+    project.edit(
+        "data/topics.yaml",
+        "  description_en: AI.\n",
+        """\
   description_en: AI.
   facets:
     - id: computing
       name_zh: 算力
       name_en: Computing power
       keywords: [算力]
-""")
+""",
+    )
     commit_all(repo, "Facets")
-    project.edit("data/topics.yaml", "keywords: [算力]\n", """\
+    project.edit(
+        "data/topics.yaml",
+        "keywords: [算力]\n",
+        """\
 keywords: [算力, 智算]
     - id: robots
       name_zh: 机器人
       name_en: Robots
       keywords: [机器人]
-""")
-    assert data_diff(project.paths, "main") == """\
+""",
+    )
+    assert (
+        data_diff(project.paths, "main")
+        == """\
 Data changes from main to the working tree:
 
 Topics
   ~ topic ai: facets added: robots (机器人 / Robots)
   ~ topic ai: facets computing: keywords [算力] → [算力, 智算]
 """
+    )

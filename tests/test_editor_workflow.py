@@ -1,5 +1,6 @@
 """The editors' pull-request workflow: a new source document end to end, the mistakes not covered in
 test_validation_messages.py, and the files that drive CI, previews and reviews."""
+
 import re
 import tomllib
 
@@ -62,9 +63,10 @@ def test_adding_a_second_source_to_a_district(project):
     build_site(project.paths)
     site = project.paths.site
 
-    for prefix, old_title, new_title in (("", "甲区2025年重点工作", "甲区2025年政府工作报告"),
-                                         ("en/", "Alpha district key tasks for 2025",
-                                          "Alpha District government work report for 2025")):
+    for prefix, old_title, new_title in (
+        ("", "甲区2025年重点工作", "甲区2025年政府工作报告"),
+        ("en/", "Alpha district key tasks for 2025", "Alpha District government work report for 2025"),
+    ):
         district = (site / prefix / "districts/alpha/index.html").read_text(encoding="utf-8")
         listed = re.search(r"<p>[^<]*<a href=\"[^\"]*/sources/alpha-tasks/\">.*?</p>", district, re.S).group(0)
         assert old_title in listed and new_title in listed
@@ -163,8 +165,9 @@ def test_ci_pins_its_actions_to_commits_stops_in_time_and_dependabot_proposes_up
     assert 0 < job["timeout-minutes"] <= 90
     assert workflow["concurrency"]["cancel-in-progress"] is True and "github.ref" in workflow["concurrency"]["group"]
     uses = re.findall(r"uses: (\S+)@(\S+)(.*)", text)
-    assert uses and all(re.fullmatch(r"[0-9a-f]{40}", sha) and re.search(r"# v\d+\.\d+", note)
-                        for _, sha, note in uses), uses
+    assert uses and all(
+        re.fullmatch(r"[0-9a-f]{40}", sha) and re.search(r"# v\d+\.\d+", note) for _, sha, note in uses
+    ), uses
     dependabot = yaml.safe_load((ROOT / ".github/dependabot.yml").read_text(encoding="utf-8"))
     assert {u["package-ecosystem"] for u in dependabot["updates"]} == {"pip", "npm", "github-actions"}
 

@@ -5,11 +5,11 @@ Seen to fail: with the comparison columns in a scrolling box (as they were), the
 test found 海珠区's name scrolled away; the fragment test failed with the switch linking to the
 page alone.
 """
+
 import re
 from urllib.parse import quote
 
 import pytest
-
 from browser import open_page
 
 PHONE = 390
@@ -17,9 +17,12 @@ PHONE = 390
 
 def card_in_view(tab, record_id: str) -> bool:
     """The card the address points at is on screen."""
-    return tab.evaluate("""id => { const card = document.getElementById(id);
+    return tab.evaluate(
+        """id => { const card = document.getElementById(id);
         const box = card.getBoundingClientRect();
-        return location.hash === "#" + id && box.top >= -2 && box.top < innerHeight; }""", record_id)
+        return location.hash === "#" + id && box.top >= -2 && box.top < innerHeight; }""",
+        record_id,
+    )
 
 
 def search_from_home(tab, query: str) -> None:
@@ -29,12 +32,16 @@ def search_from_home(tab, query: str) -> None:
     tab.wait_for_selector(".search-hit")
 
 
-@pytest.mark.parametrize("home, query, expected", [
-    ("/", "就业", "/districts/"),
-    ("/en/", "jobs", "/en/districts/"),
-])
-def test_a_search_from_the_home_page_finds_cards_of_several_districts(browser_contexts, real_server, home, query,
-                                                                      expected):
+@pytest.mark.parametrize(
+    "home, query, expected",
+    [
+        ("/", "就业", "/districts/"),
+        ("/en/", "jobs", "/en/districts/"),
+    ],
+)
+def test_a_search_from_the_home_page_finds_cards_of_several_districts(
+    browser_contexts, real_server, home, query, expected
+):
     tab, watch = open_page(browser_contexts.get(PHONE), real_server.url, home)
     try:
         search_from_home(tab, query)
@@ -56,10 +63,13 @@ def test_a_search_from_the_home_page_finds_cards_of_several_districts(browser_co
         tab.close()
 
 
-@pytest.mark.parametrize("url, record", [
-    ("/search/?q=算力", "/districts/haizhu/#haizhu-t06-schedulable-computing-power"),
-    ("/en/search/?q=computing%20power", "/en/districts/haizhu/#haizhu-t06-schedulable-computing-power"),
-])
+@pytest.mark.parametrize(
+    "url, record",
+    [
+        ("/search/?q=算力", "/districts/haizhu/#haizhu-t06-schedulable-computing-power"),
+        ("/en/search/?q=computing%20power", "/en/districts/haizhu/#haizhu-t06-schedulable-computing-power"),
+    ],
+)
 def test_a_shared_search_finds_haizhus_computing_power_target(browser_contexts, real_server, url, record):
     tab, watch = open_page(browser_contexts.get(PHONE), real_server.url, url)
     try:
@@ -119,10 +129,10 @@ def test_filters_narrow_the_list_and_survive_a_reload_and_the_back_button(browse
         narrowed = shown.count()
         assert 0 < narrowed < every
         assert all("commitment" not in (c or "") for c in shown.evaluate_all("els => els.map(e => e.className)"))
-        assert tab.locator("section[data-topic]:visible").evaluate_all(
-            "els => els.map(e => e.dataset.topic)") == ["ai"]
+        assert tab.locator("section[data-topic]:visible").evaluate_all("els => els.map(e => e.dataset.topic)") == ["ai"]
         assert tab.locator("input[name=kind][value=target]").evaluate(
-            "el => el.parentNode.querySelector('.filter-count').textContent") == str(narrowed)
+            "el => el.parentNode.querySelector('.filter-count').textContent"
+        ) == str(narrowed)
         assert "kind=target" in tab.url and "topic=ai" in tab.url
 
         tab.reload()
@@ -174,7 +184,7 @@ def test_district_names_stay_in_view_while_a_comparison_scrolls_on_a_phone(brows
 
 def test_a_linked_card_lands_with_its_district_in_view(browser_contexts, real_server, real_site):
     page = (real_site / "topics/employment/index.html").read_text(encoding="utf-8")
-    liwan = page[page.index('id="col-liwan"'):]
+    liwan = page[page.index('id="col-liwan"') :]
     record = re.search(r'<article class="record[^"]*" id="([a-z0-9-]+)"', liwan)[1]
     tab, _ = open_page(browser_contexts.get(PHONE), real_server.url, f"/topics/employment/#{record}")
     try:

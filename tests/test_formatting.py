@@ -1,29 +1,40 @@
 """Display of figures: Chinese style on zh pages, English style on en pages."""
+
 import pytest
 
-from pipeline.formatting import (NOT_STATED, chart_number, count_text, figure_label, figure_text, kind_label,
-                                 unit_caption)
+from pipeline.formatting import (
+    NOT_STATED,
+    chart_number,
+    count_text,
+    figure_label,
+    figure_text,
+    kind_label,
+    unit_caption,
+)
 
 
-@pytest.mark.parametrize("value, unit, bound, counter, zh, en", [
-    (18000, "people", "exact", None, "1.8万人", "18,000 people"),
-    (70_000_000_000, "yuan", "at_least", None, "700亿元以上", "at least CNY 70 billion"),
-    (5, "percent", "about", None, "5%左右", "about 5%"),
-    (8000, "count", "more_than", "支", "超8000支", "more than 8,000"),
-    (10700, "housing_unit", "exact", None, "1.07万套", "10,700 homes"),
-    (12575, "household", "exact", None, "12575户", "12,575 households"),
-    (1, "household", "exact", None, "1户", "1 household"),
-    (32_929_500, "yuan", "exact", None, "3292.95万元", "CNY 32.9295 million"),
-    (4_070_000_000, "yuan", "at_least", None, "40.7亿元以上", "at least CNY 4.07 billion"),
-    (12400, "metre", "exact", None, "12.4公里", "12.4 km"),
-    (12_000_000, "sqm", "more_than", None, "超1200万平方米", "more than 12 million m²"),
-    (350_000, "sqm", "exact", None, "35万平方米", "350,000 m²"),
-    (27.5, "percentage_point", "exact", None, "27.5个百分点", "27.5 percentage points"),
-    (70, "percent", "nearly", None, "近70%", "nearly 70%"),
-    (6000, "pflops", "exact", None, "6000P", "6,000 PFLOPS"),
-    (14300, "person_time", "exact", None, "1.43万人次", "14,300 person-times"),
-    (100, "count", "at_most", "家", "不超过100家", "at most 100"),
-])
+@pytest.mark.parametrize(
+    "value, unit, bound, counter, zh, en",
+    [
+        (18000, "people", "exact", None, "1.8万人", "18,000 people"),
+        (70_000_000_000, "yuan", "at_least", None, "700亿元以上", "at least CNY 70 billion"),
+        (5, "percent", "about", None, "5%左右", "about 5%"),
+        (8000, "count", "more_than", "支", "超8000支", "more than 8,000"),
+        (10700, "housing_unit", "exact", None, "1.07万套", "10,700 homes"),
+        (12575, "household", "exact", None, "12575户", "12,575 households"),
+        (1, "household", "exact", None, "1户", "1 household"),
+        (32_929_500, "yuan", "exact", None, "3292.95万元", "CNY 32.9295 million"),
+        (4_070_000_000, "yuan", "at_least", None, "40.7亿元以上", "at least CNY 4.07 billion"),
+        (12400, "metre", "exact", None, "12.4公里", "12.4 km"),
+        (12_000_000, "sqm", "more_than", None, "超1200万平方米", "more than 12 million m²"),
+        (350_000, "sqm", "exact", None, "35万平方米", "350,000 m²"),
+        (27.5, "percentage_point", "exact", None, "27.5个百分点", "27.5 percentage points"),
+        (70, "percent", "nearly", None, "近70%", "nearly 70%"),
+        (6000, "pflops", "exact", None, "6000P", "6,000 PFLOPS"),
+        (14300, "person_time", "exact", None, "1.43万人次", "14,300 person-times"),
+        (100, "count", "at_most", "家", "不超过100家", "at most 100"),
+    ],
+)
 def test_figure_text(value, unit, bound, counter, zh, en):
     assert figure_text(value, unit, bound, "zh", counter=counter) == zh
     assert figure_text(value, unit, bound, "en", counter=counter) == en
@@ -46,12 +57,15 @@ def test_a_bar_label_shows_the_bound_as_a_symbol_and_leaves_the_unit_to_the_axis
     assert figure_label(1, "count", "range", "en", value_high=2) == "1–2"
 
 
-@pytest.mark.parametrize("ticks, unit, zh, en", [
-    ([0, 5000, 10000, 15000], "people", ["0", "0.5万", "1万", "1.5万"], ["0", "5k", "10k", "15k"]),
-    ([0, 2500, 5000, 7500], "household", ["0", "2500", "5000", "7500"], ["0", "2,500", "5,000", "7,500"]),
-    ([0, 25e9, 50e9, 100e9], "yuan", ["0", "250亿", "500亿", "1000亿"], ["0", "25bn", "50bn", "100bn"]),
-    ([0, 2, 4], "percent", ["0%", "2%", "4%"], ["0%", "2%", "4%"]),
-])
+@pytest.mark.parametrize(
+    "ticks, unit, zh, en",
+    [
+        ([0, 5000, 10000, 15000], "people", ["0", "0.5万", "1万", "1.5万"], ["0", "5k", "10k", "15k"]),
+        ([0, 2500, 5000, 7500], "household", ["0", "2500", "5000", "7500"], ["0", "2,500", "5,000", "7,500"]),
+        ([0, 25e9, 50e9, 100e9], "yuan", ["0", "250亿", "500亿", "1000亿"], ["0", "25bn", "50bn", "100bn"]),
+        ([0, 2, 4], "percent", ["0%", "2%", "4%"], ["0%", "2%", "4%"]),
+    ],
+)
 def test_tick_labels_are_scaled_as_their_whole_axis_is(ticks, unit, zh, en):
     assert [chart_number(t, unit, "zh", axis_top=ticks[-1]) for t in ticks] == zh
     assert [chart_number(t, unit, "en", axis_top=ticks[-1]) for t in ticks] == en

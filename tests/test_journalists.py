@@ -1,4 +1,5 @@
 """What journalists rely on: embeds that fit on another site, downloads, citations, stable chart ids."""
+
 import csv
 import gzip
 import html
@@ -12,9 +13,9 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from frictionless import validate
 
-from pipeline.pages import core as pages_core
 from pipeline.builder import build_site, site_url
 from pipeline.charts import items_chart_id
+from pipeline.pages import core as pages_core
 
 EMBED_BUDGET = 60 * 1024  # gzip bytes on first load, before plotly.js
 
@@ -32,7 +33,7 @@ def first_load_bytes(site, page: str) -> int:
 
 def test_every_chart_has_an_embed_page_in_both_languages(real_site):
     from pipeline.builder import check_data
-    from pipeline.paths import ProjectPaths, ROOT
+    from pipeline.paths import ROOT, ProjectPaths
 
     # A withdrawn chart's address keeps a page saying why (tests/test_trust_over_time.py), with no chart.
     withdrawn = {m.id for m in check_data(ProjectPaths(ROOT)).metrics if m.withdrawn}
@@ -41,14 +42,16 @@ def test_every_chart_has_an_embed_page_in_both_languages(real_site):
     for chart_id in chart_ids:
         page = (real_site / "en" / "embed" / chart_id / "index.html").read_text(encoding="utf-8")
         assert f'id="chart-data-{chart_id}"' in page
-        assert "CC BY 4.0" in page                      # the licence
+        assert "CC BY 4.0" in page  # the licence
         assert "2025-07-11" in page and "2025-04-17" in page  # the documents and their dates
         assert re.search(r'href="/en/topics/[a-z-]+/"', page)  # the full comparison
         assert "<nav" not in page and "site-footer" not in page  # and nothing else
 
 
 def test_embed_pages_are_light(real_site):
-    for page in sorted((real_site / "embed").glob("*/index.html")) + sorted((real_site / "en/embed").glob("*/index.html")):
+    for page in sorted((real_site / "embed").glob("*/index.html")) + sorted(
+        (real_site / "en/embed").glob("*/index.html")
+    ):
         relative = page.relative_to(real_site).as_posix()
         assert first_load_bytes(real_site, relative) <= EMBED_BUDGET, relative
         assert "plotly" not in " ".join(re.findall(r'<script src="([^"]+)"', page.read_text(encoding="utf-8")))
@@ -68,14 +71,33 @@ def test_targets_csv_opens_with_its_chinese_intact(real_site):
     raw = (real_site / "data" / "targets.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # the byte-order mark Excel needs
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
-    required = ["id", "district", "topic", "kind", "period", "value", "unit", "bound", "quote", "source",
-                "label_zh", "label_en", "source_title_zh", "lead_units"]
+    required = [
+        "id",
+        "district",
+        "topic",
+        "kind",
+        "period",
+        "value",
+        "unit",
+        "bound",
+        "quote",
+        "source",
+        "label_zh",
+        "label_en",
+        "source_title_zh",
+        "lead_units",
+    ]
     assert set(required) <= set(rows[0])
     by_id = {row["id"]: row for row in rows}
     assert len(by_id) == len(rows)
     jobs = by_id["haizhu-t83-new-urban-jobs"]
     assert (jobs["district"], jobs["topic"], jobs["value"], jobs["unit"], jobs["bound"]) == (
-        "haizhu", "employment", "18000", "people", "exact")
+        "haizhu",
+        "employment",
+        "18000",
+        "people",
+        "exact",
+    )
     assert "力争城镇新增就业1.8万人" in jobs["quote"]
     assert jobs["lead_units"] == "区人社局"
     assert by_id["haizhu-t61-fai-total"]["value"] == "70000000000"
@@ -93,20 +115,27 @@ def test_targets_json_matches_the_csv(real_site):
 
 def test_no_csv_cell_can_run_as_a_spreadsheet_formula(real_site, project):
     """Text cells starting = + - @ tab or CR get a ' in front (OWASP); numbers stay numbers, JSON keeps the text."""
-    liwan = [r for r in csv.DictReader(io.StringIO((real_site / "data/targets.csv").read_text(encoding="utf-8-sig")))
-             if r["district"] == "liwan"]
+    liwan = [
+        r
+        for r in csv.DictReader(io.StringIO((real_site / "data/targets.csv").read_text(encoding="utf-8-sig")))
+        if r["district"] == "liwan"
+    ]
     assert liwan and all(r["source_title_zh"].startswith("'@荔湾街坊") for r in liwan)
-    hostile = {"label_en: GDP growth": """label_en: '=HYPERLINK("http://example.org")'""",
-               "summary_en: Grow GDP by 5.5%.": 'summary_en: "+1 and more"',
-               "lead_units: [区发改局]": 'lead_units: ["@unit", "\\tsecond"]',
-               "label_zh: 城镇新增就业": 'label_zh: "-城镇新增就业"'}
+    hostile = {
+        "label_en: GDP growth": """label_en: '=HYPERLINK("http://example.org")'""",
+        "summary_en: Grow GDP by 5.5%.": 'summary_en: "+1 and more"',
+        "lead_units: [区发改局]": 'lead_units: ["@unit", "\\tsecond"]',
+        "label_zh: 城镇新增就业": 'label_zh: "-城镇新增就业"',
+    }
     for old, new in hostile.items():
         project.edit("data/districts/alpha.yaml", old, new)
     build_site(project.paths)
     site = project.paths.site
-    rows = {r["id"]: r for r in csv.DictReader(io.StringIO((site / "data/targets.csv").read_text(encoding="utf-8-sig")))}
+    rows = {
+        r["id"]: r for r in csv.DictReader(io.StringIO((site / "data/targets.csv").read_text(encoding="utf-8-sig")))
+    }
     gdp = rows["alpha-gdp-growth"]
-    assert gdp["label_en"] == "'=HYPERLINK(\"http://example.org\")" and gdp["summary_en"] == "'+1 and more"
+    assert gdp["label_en"] == '\'=HYPERLINK("http://example.org")' and gdp["summary_en"] == "'+1 and more"
     assert gdp["lead_units"] == "'@unit; \tsecond" and gdp["value"] == "5.5"
     assert rows["alpha-new-jobs"]["label_zh"] == "'-城镇新增就业" and rows["alpha-new-jobs"]["value"] == "18000"
     chart = list(csv.DictReader(io.StringIO((site / "data/charts/new-urban-jobs.csv").read_text(encoding="utf-8-sig"))))
@@ -130,7 +159,10 @@ def test_each_chart_links_its_own_csv(real_site):
     assert 'href="/data/charts/gdp-growth.csv"' in page
     rows = list(csv.DictReader(io.StringIO((real_site / "data/charts/gdp-growth.csv").read_text(encoding="utf-8-sig"))))
     assert [(r["district"], r["stated"], r["kind"], r["value"]) for r in rows] == [
-        ("haizhu", "true", "target", "5.5"), ("yuexiu", "true", "actual", "2"), ("liwan", "true", "target", "5")]
+        ("haizhu", "true", "target", "5.5"),
+        ("yuexiu", "true", "actual", "2"),
+        ("liwan", "true", "target", "5"),
+    ]
 
 
 def test_each_chart_is_an_svg_file_with_its_title_legend_sources_and_date(real_site):
@@ -139,13 +171,14 @@ def test_each_chart_is_an_svg_file_with_its_title_legend_sources_and_date(real_s
     from xml.etree import ElementTree
 
     from pipeline.history import data_history
-    from pipeline.paths import ProjectPaths, ROOT
+    from pipeline.paths import ROOT, ProjectPaths
 
     updated = data_history(ProjectPaths(ROOT)).last_changed
     assert updated  # the repository's history gives the date
     for prefix, title, legend, source, date in (
-            ("", "新增就业", "2025年全年目标", "来源：海珠区", "数据截至"),
-            ("en/", "New jobs", "Target, full year 2025", "Sources: Haizhu District", "Data as of ")):
+        ("", "新增就业", "2025年全年目标", "来源：海珠区", "数据截至"),
+        ("en/", "New jobs", "Target, full year 2025", "Sources: Haizhu District", "Data as of "),
+    ):
         file = real_site / prefix / "data" / "charts" / "new-urban-jobs.svg"
         root = ElementTree.fromstring(file.read_bytes())  # well-formed XML
         texts = [t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text")]
@@ -192,10 +225,12 @@ class _HostPage(SimpleHTTPRequestHandler):
         pass
 
     def do_GET(self):
-        body = (f"<!doctype html><html><head><meta charset='utf-8'><title>host</title>"
-                f"<meta name='viewport' content='width=device-width, initial-scale=1'></head>"
-                f"<body style='margin:0'><p>A newsroom's article.</p>{self.snippet}<p>After the chart.</p>"
-                f"</body></html>").encode("utf-8")
+        body = (
+            f"<!doctype html><html><head><meta charset='utf-8'><title>host</title>"
+            f"<meta name='viewport' content='width=device-width, initial-scale=1'></head>"
+            f"<body style='margin:0'><p>A newsroom's article.</p>{self.snippet}<p>After the chart.</p>"
+            f"</body></html>"
+        ).encode()
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
@@ -237,6 +272,7 @@ def test_embed_on_another_origin_shows_the_whole_chart_at_the_right_height(chrom
         # No scroll bar inside, nothing cut off: the content fits the frame exactly.
         assert frame.evaluate("document.documentElement.scrollHeight <= window.innerHeight + 1")
         assert frame.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
         def inside_the_frame(selector: str) -> bool:
             inner, outer = frame.locator(selector).bounding_box(), frame_element.bounding_box()
             return inner["y"] >= outer["y"] - 1 and inner["y"] + inner["height"] <= outer["y"] + outer["height"] + 1
@@ -245,8 +281,11 @@ def test_embed_on_another_origin_shows_the_whole_chart_at_the_right_height(chrom
         assert all(inside_the_frame(s) for s in (".chart-plot", ".chart-legend", ".embed-source"))
         # The table and full citation open with a tap, and the frame grows to show them.
         frame.locator(".embed-more > summary").click()
-        page.wait_for_function("h => document.querySelector('iframe').getBoundingClientRect().height > h",
-                               arg=box["height"] + 50, timeout=10_000)
+        page.wait_for_function(
+            "h => document.querySelector('iframe').getBoundingClientRect().height > h",
+            arg=box["height"] + 50,
+            timeout=10_000,
+        )
         assert inside_the_frame(".chart-table") and inside_the_frame(".embed-more .citation")
         # Reaching for the chart upgrades it to Plotly inside the frame, on the other origin.
         frame.locator(".chart-plot").hover()

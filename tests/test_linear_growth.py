@@ -8,6 +8,7 @@ a step that scans every record once per district, or puts every district on a
 page made per district, breaks that equality. bench/scale.py gives the
 seconds; this test keeps them linear.
 """
+
 import textwrap
 from collections import Counter
 from pathlib import Path
@@ -15,14 +16,16 @@ from pathlib import Path
 import jinja2
 import pandas as pd
 import pytest
+from conftest import TOPICS
 
 from pipeline import charts, formatting
 from pipeline.builder import build_site
 from pipeline.paths import ProjectPaths
-from conftest import TOPICS
 
-TEXT = "{name}2025年重点工作\n1\t地区生产总值增长5.5%。\n2\t力争城镇新增就业1.8万人。\n3\t建设人工智能应用示范区。\n" \
-       "4\t上半年新增就业1.08万人。\n"
+TEXT = (
+    "{name}2025年重点工作\n1\t地区生产总值增长5.5%。\n2\t力争城镇新增就业1.8万人。\n3\t建设人工智能应用示范区。\n"
+    "4\t上半年新增就业1.08万人。\n"
+)
 
 DISTRICT = """\
     id: {id}
@@ -109,14 +112,21 @@ def write_project(root: Path, districts: int, with_cities: bool) -> ProjectPaths
     (data / "topics.yaml").write_text(textwrap.dedent(TOPICS), encoding="utf-8")
     sources, cities = [], []
     for number in range(1, districts + 1):
-        fields = {"id": f"d{number:03d}", "name": f"甲{number:03d}区", "number": f"{number:03d}", "order": number, "city": ""}
+        fields = {
+            "id": f"d{number:03d}",
+            "name": f"甲{number:03d}区",
+            "number": f"{number:03d}",
+            "order": number,
+            "city": "",
+        }
         if with_cities:
             city = f"c{(number + 1) // 2:03d}"
             fields["city"] = f"city: {city}\n    "
             if number % 2:
                 cities.append(f"- id: {city}\n  name_zh: 乙{city}市\n  name_en: City {city}\n")
-        (data / "districts" / f"{fields['id']}.yaml").write_text(textwrap.dedent(DISTRICT.format(**fields)),
-                                                                 encoding="utf-8")
+        (data / "districts" / f"{fields['id']}.yaml").write_text(
+            textwrap.dedent(DISTRICT.format(**fields)), encoding="utf-8"
+        )
         (data / "sources" / f"{fields['id']}-tasks.txt").write_text(TEXT.format(**fields), encoding="utf-8")
         sources.append(textwrap.dedent(SOURCE.format(**fields)))
     (data / "sources.yaml").write_text("".join(sources), encoding="utf-8")
@@ -133,6 +143,7 @@ def counted_build(paths: ProjectPaths, monkeypatch) -> Counter:
         def wrapper(*args, **kwargs):
             work[name] += size(*args, **kwargs)
             return function(*args, **kwargs)
+
         return wrapper
 
     def mask_rows(frame, key):
@@ -143,10 +154,12 @@ def counted_build(paths: ProjectPaths, monkeypatch) -> Counter:
     monkeypatch.setattr(formatting, "figure_text", counting("figures formatted", formatting.figure_text))
     monkeypatch.setattr(charts, "comparison_chart", counting("charts drawn", charts.comparison_chart))
     monkeypatch.setattr(charts, "items_chart", counting("charts drawn", charts.items_chart))
-    monkeypatch.setattr(pd.DataFrame, "__getitem__", counting("rows scanned by filters", pd.DataFrame.__getitem__,
-                                                              mask_rows))
-    monkeypatch.setattr(pd.DataFrame, "to_dict", counting("rows converted", pd.DataFrame.to_dict,
-                                                          lambda frame, *a, **k: len(frame)))
+    monkeypatch.setattr(
+        pd.DataFrame, "__getitem__", counting("rows scanned by filters", pd.DataFrame.__getitem__, mask_rows)
+    )
+    monkeypatch.setattr(
+        pd.DataFrame, "to_dict", counting("rows converted", pd.DataFrame.to_dict, lambda frame, *a, **k: len(frame))
+    )
     build_site(paths)
     monkeypatch.undo()
     work["bytes written"] = sum(p.stat().st_size for p in paths.site.rglob("*") if p.is_file())

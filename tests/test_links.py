@@ -6,12 +6,14 @@ site's own address, must name a file of the site, and a #fragment must be an id
 (or <a name>) of the page it points to. Seen to fail: the scratch site below with a
 dead page link, a missing asset, a missing fragment and a javascript: link.
 """
+
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-from pipeline.builder import site_url
 from site_pages import site_pages
+
+from pipeline.builder import site_url
 
 URL_ATTRIBUTES = {"href", "src", "data-plotly"}
 
@@ -39,7 +41,7 @@ class PageLinks(HTMLParser):
 def target_file(site: Path, path: str) -> Path | None:
     """The file a URL path is served from, as Netlify would find it; None if there is none."""
     local = site / unquote(path).lstrip("/")
-    for candidate in ((local / "index.html",) if path.endswith("/") else (local, local / "index.html")):
+    for candidate in (local / "index.html",) if path.endswith("/") else (local, local / "index.html"):
         if candidate.is_file():
             return candidate
     return None
@@ -84,11 +86,15 @@ def test_the_checker_reports_each_kind_of_broken_link(tmp_path):
         '<a href="topics/gdp/">ok, relative</a><a href="https://example.org/x">elsewhere</a><a href="#top" id="top">ok</a>'
         '<a href="/topics/jobs/">dead page</a><script src="/assets/charts.js"></script>'
         '<a href="/topics/gdp/#charts">missing fragment</a><a href="http://site.test/nowhere/">dead, absolute</a>'
-        '<a href="javascript:alert(1)">script</a>', encoding="utf-8")
-    assert sorted(dead_links(site, "http://site.test")) == sorted([
-        "index.html: /topics/jobs/ (no such file)",
-        "index.html: /assets/charts.js (no such file)",
-        "index.html: /topics/gdp/#charts (no id 'charts' there)",
-        "index.html: http://site.test/nowhere/ (no such file)",
-        "index.html: javascript:alert(1) (a javascript: link)",
-    ])
+        '<a href="javascript:alert(1)">script</a>',
+        encoding="utf-8",
+    )
+    assert sorted(dead_links(site, "http://site.test")) == sorted(
+        [
+            "index.html: /topics/jobs/ (no such file)",
+            "index.html: /assets/charts.js (no such file)",
+            "index.html: /topics/gdp/#charts (no id 'charts' there)",
+            "index.html: http://site.test/nowhere/ (no such file)",
+            "index.html: javascript:alert(1) (a javascript: link)",
+        ]
+    )

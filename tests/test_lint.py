@@ -1,4 +1,5 @@
 """Warnings: likely mistakes in valid data, named like errors, never failing the check."""
+
 import subprocess
 import sys
 
@@ -60,8 +61,12 @@ def test_a_result_outside_the_first_half(project):
 
 
 def test_two_records_with_one_quote_and_one_figure(project):
-    add_alpha_record(project, "alpha-gdp-growth-again", "地区生产总值增长5.5%。",
-                     "    measure: growth\n    value: 5.5\n    unit: percent\n    bound: exact\n")
+    add_alpha_record(
+        project,
+        "alpha-gdp-growth-again",
+        "地区生产总值增长5.5%。",
+        "    measure: growth\n    value: 5.5\n    unit: percent\n    bound: exact\n",
+    )
     assert warnings(project) == [
         f"{ALPHA}:46:9: alpha-gdp-growth-again.id: warning: same quote and figure 5.5 percent (exact) as 'alpha-gdp-growth'"
         " (line 6) — likely a duplicate: delete one, or correct its value, unit or bound"
@@ -99,8 +104,12 @@ def test_numerals_in_names_are_not_figures(project):
 
 def test_check_prints_warnings_and_still_succeeds(project):
     project.edit(BETA, "    kind: actual\n", "    kind: target\n")
-    result = subprocess.run([sys.executable, str(ROOT / "build.py"), "--project", str(project.root), "check"],
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "--project", str(project.root), "check"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0
     assert result.stdout == "ok: 4 records in 2 districts, 2 sources; 1 warning(s)\n"
     assert result.stderr.startswith(f"{BETA}:8:11: beta-h1-gdp-growth.kind: warning: a target for the first half")

@@ -6,30 +6,46 @@ Seen to fail: before style.css opened ::details-content in print the quotes were
 the blockquote could not reach inside a closed <details>); while charts.js emptied the chart box to
 draw, a drawn chart printed as Plotly's, cut to the screen's width.
 """
-import pytest
 
+import pytest
 from browser import draw_charts, open_page
 
 DISTRICT = "/districts/haizhu/"
 TOPIC = "/en/topics/gdp/"
 # Navigation and sharing, some of it not on every page: the test adds an element of each class not there.
-CHROME = [".site-header nav", ".skip", ".chart-share", ".toc", ".copy", ".record-quote summary",
-          ".site-search", ".filters", ".record-links", ".compare-switch"]
+CHROME = [
+    ".site-header nav",
+    ".skip",
+    ".chart-share",
+    ".toc",
+    ".copy",
+    ".record-quote summary",
+    ".site-search",
+    ".filters",
+    ".record-links",
+    ".compare-switch",
+]
 VISIBLE = "els => els.map(el => el.checkVisibility() && el.getBoundingClientRect().height > 0)"
 
 
 def shown_chrome(tab) -> list[str]:
     """Which of CHROME's selectors match an element the page shows."""
-    tab.evaluate("""selectors => selectors.forEach(selector => {
+    tab.evaluate(
+        """selectors => selectors.forEach(selector => {
         if (!document.querySelector(selector) && /^\\.[a-z-]+$/.test(selector)) {
           const element = document.createElement('div');
           element.className = selector.slice(1);
           element.textContent = 'chrome';
           document.querySelector('main').append(element);
         }
-      })""", CHROME)
-    return [selector for selector in CHROME
-            if tab.locator(selector).count() and any(tab.locator(selector).evaluate_all(VISIBLE))]
+      })""",
+        CHROME,
+    )
+    return [
+        selector
+        for selector in CHROME
+        if tab.locator(selector).count() and any(tab.locator(selector).evaluate_all(VISIBLE))
+    ]
 
 
 @pytest.mark.parametrize("url", [DISTRICT, TOPIC])
@@ -69,8 +85,9 @@ def test_a_reader_in_a_dark_scheme_prints_dark_on_white(chromium, real_server):
     try:
         tab, _ = open_page(context, real_server.url, DISTRICT)
         tab.emulate_media(media="print")
-        colours = tab.evaluate("[getComputedStyle(document.documentElement).backgroundColor, "
-                               "getComputedStyle(document.body).color]")
+        colours = tab.evaluate(
+            "[getComputedStyle(document.documentElement).backgroundColor, getComputedStyle(document.body).color]"
+        )
         assert colours == ["rgb(255, 255, 255)", "rgb(26, 26, 26)"]
     finally:
         context.close()

@@ -7,6 +7,7 @@ bytecode of what a build imports as it runs (148 MB measured; plotly, a test too
 executable inside its wheel; it is counted on its own. Seen to fail with the site importing plotly at
 build time (ModuleNotFoundError).
 """
+
 import os
 import shutil
 import subprocess
@@ -29,9 +30,23 @@ def test_a_clean_environment_with_only_requirements_txt_builds_the_site(tmp_path
     venv = tmp_path / "venv"
     python = venv / "bin" / "python"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
-    install = subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                              "--no-compile", "--require-hashes", "-r", str(ROOT / "requirements.txt")],
-                             capture_output=True, text=True, timeout=1200)
+    install = subprocess.run(
+        [
+            str(python),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--no-compile",
+            "--require-hashes",
+            "-r",
+            str(ROOT / "requirements.txt"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=1200,
+    )
     assert install.returncode == 0, install.stderr
     search_binary = next(venv.glob("lib/python*/site-packages/pagefind_bin_extended"))
     binary_size = disk_usage_mb(search_binary)
@@ -39,8 +54,12 @@ def test_a_clean_environment_with_only_requirements_txt_builds_the_site(tmp_path
     size = disk_usage_mb(venv) - binary_size
     assert size <= SIZE_LIMIT_MB, f"{size:.0f} MB beside Pagefind"
     for tool in TEST_TOOLS:
-        found = subprocess.run([str(python), "-c", f"import importlib.util as u; print(u.find_spec('{tool}'))"],
-                               capture_output=True, text=True, check=True)
+        found = subprocess.run(
+            [str(python), "-c", f"import importlib.util as u; print(u.find_spec('{tool}'))"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         assert found.stdout.strip() == "None", f"{tool} is installed by requirements.txt"
 
     project = tmp_path / "project"
@@ -48,8 +67,13 @@ def test_a_clean_environment_with_only_requirements_txt_builds_the_site(tmp_path
         shutil.copytree(ROOT / folder, project / folder)
     shutil.copy(ROOT / "netlify.toml", project / "netlify.toml")
     for command in ("check", "build"):
-        run = subprocess.run([str(python), str(ROOT / "build.py"), "--project", str(project), command],
-                             capture_output=True, text=True, timeout=600, cwd=tmp_path)
+        run = subprocess.run(
+            [str(python), str(ROOT / "build.py"), "--project", str(project), command],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            cwd=tmp_path,
+        )
         assert run.returncode == 0, run.stdout + run.stderr
     assert (project / "site" / "index.html").is_file() and (project / "site" / "en" / "embed").is_dir()
     assert (project / "site" / "pagefind" / "pagefind.js").is_file()

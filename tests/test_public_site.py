@@ -1,17 +1,21 @@
 """The real site's essentials: every page type in both languages, comparisons, traceable quotes, budgets."""
+
 import re
 from xml.etree import ElementTree
 
 import pytest
+from test_journalists import first_load_bytes
 
 from pipeline.builder import check_data
 from pipeline.history import data_history
 from pipeline.paths import ProjectPaths
-from test_journalists import first_load_bytes
 
 PAGE_BUDGET = 80 * 1024  # gzip bytes on first load, before plotly.js (which loads only when a chart is touched)
-DISTRICTS = {"haizhu": ("海珠区", "Haizhu District"), "yuexiu": ("越秀区", "Yuexiu District"),
-             "liwan": ("荔湾区", "Liwan District")}
+DISTRICTS = {
+    "haizhu": ("海珠区", "Haizhu District"),
+    "yuexiu": ("越秀区", "Yuexiu District"),
+    "liwan": ("荔湾区", "Liwan District"),
+}
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +43,7 @@ def test_every_page_type_exists_in_both_languages(real_site, dataset):
 
 def test_every_topic_page_shows_the_three_districts_side_by_side(real_site, dataset):
     for topic in dataset.topics:
-        for lang, prefix in (("zh", ""), ("en", "en/")):
+        for prefix in ("", "en/"):
             page = read(real_site, f"{prefix}topics/{topic.id}/index.html")
             columns = re.findall(r'<section class="compare-column" aria-labelledby="col-([a-z]+)">', page)
             assert columns == ["haizhu", "yuexiu", "liwan"], topic.id
@@ -48,7 +52,7 @@ def test_every_topic_page_shows_the_three_districts_side_by_side(real_site, data
 
 def test_a_missing_figure_is_not_stated_and_an_h1_result_is_not_a_target(real_site):
     page = read(real_site, "en/topics/gdp/index.html")
-    table = page[page.index('<table class="chart-table">'):page.index("</table>")]
+    table = page[page.index('<table class="chart-table">') : page.index("</table>")]
     rows = dict(re.findall(r'<th scope="row">([^<]+)</th>(.*?)</tr>', table, re.S))
     # Yuexiu's document states no annual GDP target: its target cell says so, its H1 result is apart.
     assert "Not stated" in rows["Yuexiu District"].split("</td>")[0]
@@ -77,8 +81,8 @@ def test_haizhu_records_show_task_numbers_and_lead_units(real_site):
 
 def test_a_result_is_shown_beside_its_target_without_a_computed_progress(real_site):
     page = read(real_site, "en/districts/yuexiu/index.html")
-    card = page[page.index('id="yuexiu-h2-yaotai-households-signed"'):]
-    card = card[:card.index("</article>")]
+    card = page[page.index('id="yuexiu-h2-yaotai-households-signed"') :]
+    card = card[: card.index("</article>")]
     assert "2,101 households" in card and "1,692 households" in card
     assert "%" not in card.split("record-quote")[0]  # no share of the target is invented
 
@@ -87,7 +91,8 @@ def test_no_asset_is_loaded_from_another_host(real_site):
     for page in real_site.rglob("*.html"):
         text = page.read_text(encoding="utf-8")
         for url in re.findall(r'(?:src|data-plotly)="([^"]+)"', text) + re.findall(
-                r'<link rel="(?:stylesheet|icon)" href="([^"]+)"', text):
+            r'<link rel="(?:stylesheet|icon)" href="([^"]+)"', text
+        ):
             assert url.startswith("/") and not url.startswith("//"), (page, url)
 
 
@@ -107,11 +112,12 @@ def test_search_engines_and_sharing(real_site, dataset):
     assert len(locs) == len(set(locs)) == 2 * pages_per_language
     assert sum("/en/" in loc for loc in locs) == pages_per_language
     for entry, loc in zip(entries, locs):  # each page names both its language versions, one of them itself
-        alternates = {link.get("hreflang"): link.get("href")
-                      for link in entry.iter("{http://www.w3.org/1999/xhtml}link")}
+        alternates = {
+            link.get("hreflang"): link.get("href") for link in entry.iter("{http://www.w3.org/1999/xhtml}link")
+        }
         assert set(alternates) == {"zh-Hans", "en"} and loc in alternates.values()
         origin = "/".join(alternates["zh-Hans"].split("/")[:3])
-        assert alternates["en"] == origin + "/en" + alternates["zh-Hans"][len(origin):]
+        assert alternates["en"] == origin + "/en" + alternates["zh-Hans"][len(origin) :]
     changed = {entry.find("{http://www.sitemaps.org/schemas/sitemap/0.9}lastmod").text for entry in entries}
     assert changed == {data_history(ProjectPaths()).last_changed}  # the date of the data's last change
     not_found = read(real_site, "404.html")

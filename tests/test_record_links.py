@@ -1,5 +1,6 @@
 """Each record card's links: to itself, and, when the repository is known, to report an error in it
 (the GitHub issue form, prefilled) and to edit it (its district's YAML file at its line)."""
+
 import re
 from html import unescape
 from pathlib import Path
@@ -42,7 +43,9 @@ def test_netlifys_repository_url_gives_report_and_edit_links(project, monkeypatc
     build_site(project.paths)
     yaml_lines = (project.root / "data/districts/alpha.yaml").read_text(encoding="utf-8").split("\n")
     links = card_links((project.paths.site / "en/districts/alpha/index.html").read_text(encoding="utf-8"))
-    form_fields = {item["id"] for item in yaml.safe_load(ISSUE_FORM.read_text(encoding="utf-8"))["body"] if "id" in item}
+    form_fields = {
+        item["id"] for item in yaml.safe_load(ISSUE_FORM.read_text(encoding="utf-8"))["body"] if "id" in item
+    }
     for record_id, (own, report, edit) in links.items():
         assert own == f"/en/districts/alpha/#{record_id}"
         address = urlsplit(report)
@@ -75,8 +78,11 @@ def test_another_host_gives_no_links_rather_than_broken_ones(project, monkeypatc
 
 def test_a_wrong_setting_is_named_at_its_line(project, without_repository):
     project.edit("content/site.yaml", 'repository: ""', 'repository: "github.com/civic-data"')
-    project.write("content/site.yaml", (project.root / "content/site.yaml").read_text(encoding="utf-8")
-                  + "colour: blue\n", dedent=False)
+    project.write(
+        "content/site.yaml",
+        (project.root / "content/site.yaml").read_text(encoding="utf-8") + "colour: blue\n",
+        dedent=False,
+    )
     with pytest.raises(DataErrors) as raised:
         build_site(project.paths)
     messages = [str(e) for e in raised.value.errors]

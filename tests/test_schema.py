@@ -1,4 +1,5 @@
 """JSON Schemas for editors: generated from the models, committed in sync, and pointed to by every data file."""
+
 import json
 import subprocess
 import sys
@@ -12,8 +13,13 @@ from pipeline.models import Record
 from pipeline.paths import ROOT
 from pipeline.schema import ALL_SCHEMAS, BEGIN, END, field_reference, modeline, schema_for, stale_files
 
-DATA_FILES = ["data/topics.yaml", "data/sources.yaml", "content/ui.yaml", "content/site.yaml",
-              *sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "data/districts").glob("*.yaml"))]
+DATA_FILES = [
+    "data/topics.yaml",
+    "data/sources.yaml",
+    "content/ui.yaml",
+    "content/site.yaml",
+    *sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "data/districts").glob("*.yaml")),
+]
 
 
 def validator(name: str) -> Draft7Validator:
@@ -21,8 +27,11 @@ def validator(name: str) -> Draft7Validator:
 
 
 def schema_name(data_file: str) -> str:
-    return "district.schema.json" if data_file.startswith("data/districts/") else \
-        Path(data_file).name.replace(".yaml", ".schema.json")
+    return (
+        "district.schema.json"
+        if data_file.startswith("data/districts/")
+        else Path(data_file).name.replace(".yaml", ".schema.json")
+    )
 
 
 def test_committed_schemas_and_field_reference_are_up_to_date():
@@ -57,30 +66,42 @@ def test_every_field_has_a_description_for_the_hover():
 
 
 FIGURE = {"value": 5.5, "unit": "percent", "bound": "exact"}
-BASE = {"id": "alpha-x", "topic": "gdp", "kind": "target", "period": "2025", "label_zh": "甲", "label_en": "A",
-        "summary_en": "A.", "quote": "甲。", "source": "alpha-tasks"}
+BASE = {
+    "id": "alpha-x",
+    "topic": "gdp",
+    "kind": "target",
+    "period": "2025",
+    "label_zh": "甲",
+    "label_en": "A",
+    "summary_en": "A.",
+    "quote": "甲。",
+    "source": "alpha-tasks",
+}
 
 
-@pytest.mark.parametrize("extra", [
-    {},
-    FIGURE,
-    {**FIGURE, "measure": "growth"},
-    {"value": 18000, "unit": "people", "bound": "exact", "measure": "growth"},
-    {"value": 1, "value_high": 2, "unit": "count", "bound": "range"},
-    {"value": 1, "unit": "count", "bound": "range"},
-    {**FIGURE, "value_high": 6},
-    {"value": 5.5},
-    {"unit": "percent", "bound": "exact"},
-    {"value": None, "unit": None, "bound": None},
-    {"value": 5.5, "unit": "percent", "bound": None},
-    {"measure": "growth"},
-    {"value": "5.5", "unit": "percent", "bound": "exact"},
-    {"valeu": 5.5},
-    {"period": 2025},
-    {"period": "2025-Q3"},
-    {"task_no": 0},
-    {"id": "Alpha_X"},
-])
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {},
+        FIGURE,
+        {**FIGURE, "measure": "growth"},
+        {"value": 18000, "unit": "people", "bound": "exact", "measure": "growth"},
+        {"value": 1, "value_high": 2, "unit": "count", "bound": "range"},
+        {"value": 1, "unit": "count", "bound": "range"},
+        {**FIGURE, "value_high": 6},
+        {"value": 5.5},
+        {"unit": "percent", "bound": "exact"},
+        {"value": None, "unit": None, "bound": None},
+        {"value": 5.5, "unit": "percent", "bound": None},
+        {"measure": "growth"},
+        {"value": "5.5", "unit": "percent", "bound": "exact"},
+        {"valeu": 5.5},
+        {"period": 2025},
+        {"period": "2025-Q3"},
+        {"task_no": 0},
+        {"id": "Alpha_X"},
+    ],
+)
 def test_the_schema_accepts_and_refuses_the_records_the_model_does(extra):
     record = {**BASE, **extra}
     try:
@@ -116,8 +137,12 @@ def test_the_schema_command_regenerates_what_is_stale(tmp_path):
     doc.write_text(f"# Contributing\n\n{BEGIN}\nold table\n{END}\n\nAfter.\n", encoding="utf-8")
 
     def run():
-        return subprocess.run([sys.executable, str(ROOT / "build.py"), "--project", str(tmp_path), "schema"],
-                              capture_output=True, text=True, timeout=120)
+        return subprocess.run(
+            [sys.executable, str(ROOT / "build.py"), "--project", str(tmp_path), "schema"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
 
     first = run()
     assert first.returncode == 0, first.stderr

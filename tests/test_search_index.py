@@ -1,5 +1,6 @@
 """The search index as the build makes it: what each entry holds, that a build is repeatable, and a
 clear message when Pagefind is missing. (Searching it in Chromium: tests/test_find_and_follow.py.)"""
+
 import json
 
 import pytest
@@ -27,19 +28,26 @@ def test_every_record_is_an_entry_in_each_language_linked_to_its_card(project):
 
 
 def test_an_entry_page_keeps_markup_in_the_data_as_text():
-    page = entry_page(SearchEntry("/districts/a/#x", "en", "<script>alert(1)</script>",
-                                  {"title": 'a "b" <i>', "where": "A · B · C"}))
+    page = entry_page(
+        SearchEntry("/districts/a/#x", "en", "<script>alert(1)</script>", {"title": 'a "b" <i>', "where": "A · B · C"})
+    )
     assert "<script>" not in page and "&lt;script&gt;" in page
     assert 'content="a &quot;b&quot; &lt;i&gt;"' in page
 
 
 def test_the_index_is_the_same_from_one_build_to_the_next(project):
     build_site(project.paths)
-    first = {p.relative_to(project.paths.site): p.read_bytes() for p in (project.paths.site / "pagefind").rglob("*")
-             if p.is_file()}
+    first = {
+        p.relative_to(project.paths.site): p.read_bytes()
+        for p in (project.paths.site / "pagefind").rglob("*")
+        if p.is_file()
+    }
     build_site(project.paths)
-    second = {p.relative_to(project.paths.site): p.read_bytes() for p in (project.paths.site / "pagefind").rglob("*")
-              if p.is_file()}
+    second = {
+        p.relative_to(project.paths.site): p.read_bytes()
+        for p in (project.paths.site / "pagefind").rglob("*")
+        if p.is_file()
+    }
     assert first == second
     entry = json.loads(first[next(p for p in first if p.name == "pagefind-entry.json")])
     assert set(entry["languages"]) == {"zh", "en"}

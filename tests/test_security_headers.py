@@ -10,16 +10,18 @@ denying framing (embed pages denied), a page type without its rule (that page fr
 'unsafe-inline' in script-src, a syntax error and a rule without "for" (Netlify's parser).
 The small tests at the end keep those broken inputs.
 """
+
 import json
 import re
 import subprocess
 import tomllib
 from pathlib import Path
 
-from pipeline.netlify import header_rules, headers_for
-from pipeline.paths import ROOT
 from site_pages import SitePage, site_pages
 from tools import missing_tool
+
+from pipeline.netlify import header_rules, headers_for
+from pipeline.paths import ROOT
 
 NETLIFY_TOML = ROOT / "netlify.toml"
 NETLIFY_CONFIG = ROOT / "node_modules" / ".bin" / "netlify-config"
@@ -77,8 +79,11 @@ def csp_problems(headers: dict[str, list[str]]) -> list[str]:
 
 def hardening_problems(headers: dict[str, list[str]]) -> list[str]:
     """The headers Mozilla's Observatory scores, each sent once."""
-    problems = [f"{name} sent {len(values)} times" for name, values in headers.items()
-                if len(values) > 1 and name != "Content-Security-Policy"]
+    problems = [
+        f"{name} sent {len(values)} times"
+        for name, values in headers.items()
+        if len(values) > 1 and name != "Content-Security-Policy"
+    ]
     if headers.get("X-Content-Type-Options") != ["nosniff"]:
         problems.append("X-Content-Type-Options is not nosniff")
     if not set(headers.get("Referrer-Policy", ["none"])) <= STRICT_REFERRER:
@@ -104,8 +109,11 @@ def test_no_page_can_be_framed_except_embeds(real_site):
 
 def test_every_page_gets_a_strict_csp_and_the_hardening_headers(real_site):
     rules = header_rules(NETLIFY_TOML)
-    found = {url: csp_problems(headers_for(url, rules)) + hardening_problems(headers_for(url, rules))
-             for page in every_page(real_site) for url in page.urls}
+    found = {
+        url: csp_problems(headers_for(url, rules)) + hardening_problems(headers_for(url, rules))
+        for page in every_page(real_site)
+        for url in page.urls
+    }
     assert {url: problems for url, problems in found.items() if problems} == {}
 
 
@@ -119,7 +127,9 @@ def test_the_catch_all_rule_neither_frames_nor_caches():
 
 def test_assets_are_cached_forever_and_data_is_open_to_other_sites():
     rules = header_rules(NETLIFY_TOML)
-    assert headers_for("/assets/vendor/plotly-basic.min.0123456789.js", rules)["Cache-Control"] == ["public, max-age=31536000, immutable"]
+    assert headers_for("/assets/vendor/plotly-basic.min.0123456789.js", rules)["Cache-Control"] == [
+        "public, max-age=31536000, immutable"
+    ]
     assert "Cache-Control" not in headers_for("/topics/gdp/", rules)
     assert headers_for("/data/targets.csv", rules)["Access-Control-Allow-Origin"] == ["*"]
     assert headers_for("/en/data/charts/gdp-growth.svg", rules)["Access-Control-Allow-Origin"] == ["*"]
@@ -128,12 +138,17 @@ def test_assets_are_cached_forever_and_data_is_open_to_other_sites():
 
 # Netlify's own parser.
 
+
 def netlify_config(toml: Path) -> subprocess.CompletedProcess:
     """Run `netlify-config --offline` (npm package @netlify/config, pinned in package.json) on a file."""
     if not NETLIFY_CONFIG.exists():
         missing_tool("@netlify/config is not installed: `make test` runs `npm ci` (.ci/ensure-test-tools)")
-    return subprocess.run([str(NETLIFY_CONFIG), "--offline", "--config", str(toml), "--cwd", str(toml.parent)],
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [str(NETLIFY_CONFIG), "--offline", "--config", str(toml), "--cwd", str(toml.parent)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def netlify_problems(toml: Path) -> list[str]:
@@ -155,6 +170,7 @@ def test_netlify_parses_the_file_and_reads_the_same_headers():
 
 # The gates fed broken input.
 
+
 def broken_toml(tmp_path, old: str, new: str) -> Path:
     """A copy of netlify.toml with one piece replaced."""
     text = NETLIFY_TOML.read_text(encoding="utf-8")
@@ -165,8 +181,11 @@ def broken_toml(tmp_path, old: str, new: str) -> Path:
 
 
 def test_a_catch_all_rule_that_denies_framing_is_caught(tmp_path, real_site):
-    toml = broken_toml(tmp_path, '  for = "/*"\n  [headers.values]\n',
-                       '  for = "/*"\n  [headers.values]\n    X-Frame-Options = "DENY"\n')
+    toml = broken_toml(
+        tmp_path,
+        '  for = "/*"\n  [headers.values]\n',
+        '  for = "/*"\n  [headers.values]\n    X-Frame-Options = "DENY"\n',
+    )
     problems = framing_problems(every_page(real_site), header_rules(toml))
     assert problems and all("an embed must be framable" in p for p in problems)
     assert {"/embed/sample/", "/en/embed/sample/"} <= {p.split(":")[0] for p in problems}
@@ -175,13 +194,16 @@ def test_a_catch_all_rule_that_denies_framing_is_caught(tmp_path, real_site):
 def test_a_page_type_without_its_rule_is_caught():
     new_kind = SitePage("maps/gdp/index.html")
     assert framing_problems([new_kind], header_rules(NETLIFY_TOML)) == [
-        f"{url}: framing is not denied (no rule for page type 'maps/*'?)" for url in ("/maps/gdp/", "/maps/gdp/index.html")]
+        f"{url}: framing is not denied (no rule for page type 'maps/*'?)"
+        for url in ("/maps/gdp/", "/maps/gdp/index.html")
+    ]
 
 
 def test_unsafe_inline_scripts_are_caught(tmp_path):
     for added in ("'unsafe-inline'", "'unsafe-eval'", "https://cdn.example.org"):
-        toml = broken_toml(tmp_path, "script-src 'self' 'wasm-unsafe-eval';",
-                           f"script-src 'self' 'wasm-unsafe-eval' {added};")
+        toml = broken_toml(
+            tmp_path, "script-src 'self' 'wasm-unsafe-eval';", f"script-src 'self' 'wasm-unsafe-eval' {added};"
+        )
         sources = ["'self'", "'wasm-unsafe-eval'", added]
         assert csp_problems(headers_for("/", header_rules(toml))) == [f"script-src is not strict: {sources}"]
 
@@ -191,4 +213,4 @@ def test_netlify_refuses_a_broken_file(tmp_path):
     toml.write_text('[[headers]]\n  for = "/*"\n  [headers.values\n', encoding="utf-8")
     assert "Could not parse configuration file" in netlify_problems(toml)[0]
     toml.write_text('[[headers]]\n  values = { X-Frame-Options = "DENY" }\n', encoding="utf-8")
-    assert any("Missing \"for\" field" in p or "syntax errors" in p for p in netlify_problems(toml))
+    assert any('Missing "for" field' in p or "syntax errors" in p for p in netlify_problems(toml))

@@ -1,4 +1,5 @@
 """`build.py serve`: a real livereload server that rebuilds on edits and survives bad ones."""
+
 import json
 import os
 import shutil
@@ -10,9 +11,9 @@ import urllib.error
 import urllib.request
 
 import pytest
+from test_checked_inputs import CASES
 
 from pipeline.paths import ROOT
-from test_checked_inputs import CASES
 
 
 def free_port() -> int:
@@ -42,8 +43,12 @@ def wait_for(condition, seconds: float = 30, what: str = "condition"):
 def server(project, tmp_path):
     port = free_port()
     log = open(tmp_path / "serve.log", "w+", encoding="utf-8")
-    process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--project", str(project.root), "serve",
-                                "--port", str(port)], stdout=log, stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "build.py"), "--project", str(project.root), "serve", "--port", str(port)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         wait_for(lambda: "甲区" in fetch(base + "/districts/alpha/"))
@@ -68,7 +73,10 @@ def test_the_search_index_follows_an_edit_when_the_browser_asks_for_it(server, p
     entry = json.loads(fetch(base + "/pagefind/pagefind-entry.json"))
     assert set(entry["languages"]) == {"zh", "en"}
     pages = entry["languages"]["en"]["page_count"]
-    project.edit("data/districts/alpha.yaml", "  - id: alpha-ai-zone", """  - id: alpha-ai-lab
+    project.edit(
+        "data/districts/alpha.yaml",
+        "  - id: alpha-ai-zone",
+        """  - id: alpha-ai-lab
     topic: ai
     kind: target
     period: "2025"
@@ -77,9 +85,11 @@ def test_the_search_index_follows_an_edit_when_the_browser_asks_for_it(server, p
     summary_en: Build an AI zone.
     quote: 建设人工智能应用示范区。
     source: alpha-tasks
-  - id: alpha-ai-zone""")
-    wait_for(lambda: json.loads(fetch(base + "/pagefind/pagefind-entry.json"))["languages"]["en"]["page_count"]
-             == pages + 1)
+  - id: alpha-ai-zone""",
+    )
+    wait_for(
+        lambda: json.loads(fetch(base + "/pagefind/pagefind-entry.json"))["languages"]["en"]["page_count"] == pages + 1
+    )
 
 
 def test_an_edit_rebuilds_and_a_broken_edit_keeps_the_last_good_site(server, project):
@@ -113,8 +123,10 @@ def test_a_failed_rebuild_shows_the_problems_at_every_url_until_the_next_good_bu
         status, body = fetch_failing(base + url)
         assert status == 500
         assert "数据有误，网站未更新" in body and "The build failed" in body
-        assert "data/districts/alpha.yaml:27:12: alpha-new-jobs.value: expected a number, got the text" \
-               " &#x27;&lt;b&gt;1.8万&lt;/b&gt;&#x27;" in body
+        assert (
+            "data/districts/alpha.yaml:27:12: alpha-new-jobs.value: expected a number, got the text"
+            " &#x27;&lt;b&gt;1.8万&lt;/b&gt;&#x27;" in body
+        )
         assert "data/districts/alpha.yaml:37:12: alpha-ai-zone.topic: unknown topic &#x27;robots&#x27;" in body
         assert "<b>1.8万</b>" not in body
         assert "/livereload.js?port=" in body  # the page reloads itself on the next save
@@ -154,6 +166,7 @@ def test_a_file_removed_while_the_watcher_looks_is_a_change_not_a_traceback(tmp_
     """The race the run above met once in CI: livereload's walk lists a file, which is removed before its
     time is read (a folder replaced, a branch switched); the watcher printed a traceback every time."""
     from pipeline.serve import QuickWatcher
+
     (tmp_path / "alpha.yaml").write_text("id: alpha\n", encoding="utf-8")
     watcher = QuickWatcher()
     watcher.watch(str(tmp_path))

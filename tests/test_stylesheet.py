@@ -5,6 +5,7 @@ A browser reports none of these: it drops what it cannot read and goes on. A str
 the rule after it (its selector became `} .rule`), with nothing to show for it but a page that looked
 slightly wrong; the tests at the end show the check failing on that and on other broken stylesheets.
 """
+
 import re
 
 import pytest
@@ -57,13 +58,16 @@ def _rule_problems(rules) -> list[str]:
         elif rule.type == "at-rule":
             name = rule.lower_at_keyword
             if name in RULE_BLOCKS and rule.content is not None and _text(rule.prelude):
-                problems += _rule_problems(tinycss2.parse_rule_list(rule.content, skip_comments=True,
-                                                                    skip_whitespace=True))
+                problems += _rule_problems(
+                    tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True)
+                )
             elif name in DECLARATION_BLOCKS and rule.content is not None:
                 problems += _declaration_problems(rule.content, f"@{name}")
             else:
-                problems.append(f"{where}: @{rule.at_keyword} {_text(rule.prelude)!r} "
-                                "is not a rule this check knows, or has no condition or no block")
+                problems.append(
+                    f"{where}: @{rule.at_keyword} {_text(rule.prelude)!r} "
+                    "is not a rule this check knows, or has no condition or no block"
+                )
     return problems
 
 
@@ -82,7 +86,8 @@ def _selector_problems(prelude) -> list[str]:
         problems.append(f"an empty selector in {text!r}")
     for token in prelude:
         if token.type in ("error", "at-keyword", "{} block", "string", "url") or (
-                token.type == "literal" and token.value in ";{}!"):
+            token.type == "literal" and token.value in ";{}!"
+        ):
             problems.append(f"a garbled selector {text!r} (its {token.serialize()!r} belongs to no selector)")
             break
     return problems
@@ -113,10 +118,14 @@ def test_braces_in_comments_and_strings_are_not_counted():
 
 BROKEN = {
     # The stray } that once dropped the rule after it: `.b` never applied.
-    "stray brace": (".a { color: red; }\n}\n.b { color: blue; }\n",
-                    ["line 2: a } that closes nothing", "garbled selector '} .b'"]),
-    "missing brace": (".a { color: red;\n.b { color: blue; }\n",
-                      ["line 1: a { never closed", "line 2: a rule inside .a's block"]),
+    "stray brace": (
+        ".a { color: red; }\n}\n.b { color: blue; }\n",
+        ["line 2: a } that closes nothing", "garbled selector '} .b'"],
+    ),
+    "missing brace": (
+        ".a { color: red;\n.b { color: blue; }\n",
+        ["line 1: a { never closed", "line 2: a rule inside .a's block"],
+    ),
     "empty selector": (".a, { color: red; }\n", ["line 1: an empty selector in '.a,'"]),
     "unclosed media": ("@media print {\n  .a { color: red; }\n", ["line 1: a { never closed"]),
     "garbled declaration": (".a { color red; }\n", ["line 1: in .a:"]),

@@ -1,6 +1,7 @@
 """YAML syntax errors as an editor reads them: in plain words, at the line to fix, shown with a caret
 (as Elm and Ruff show code). Seen to fail before: an unclosed quote on line 596 was reported at
 605:14 as "expected <block end>, but found '<scalar>'"."""
+
 import pytest
 
 from pipeline.errors import DataError, report, source_excerpt
@@ -33,16 +34,22 @@ def test_an_unclosed_quote_is_named_where_it_opens():
 
 
 def test_a_quoted_value_over_several_lines_is_not_blamed_for_a_later_mistake():
-    text = RECORDS.replace("quote: 第一条。", 'quote: "第一条，\n      接着写。"') + "  - id: alpha-three\n   label_zh: 三\n"
+    text = (
+        RECORDS.replace("quote: 第一条。", 'quote: "第一条，\n      接着写。"')
+        + "  - id: alpha-three\n   label_zh: 三\n"
+    )
     error = only_error(text)
     assert error.line > 8 and "quote is not closed" not in error.message
 
 
-@pytest.mark.parametrize("edit, line, words", [
-    (("    label_en: One", "\tlabel_en: One"), 5, "a tab or other character"),
-    (("    label_en: One", "      label_en: One"), 5, "indented further"),
-    (("    quote: 第一条。", "   quote: 第一条。"), 6, "does not line up"),
-])
+@pytest.mark.parametrize(
+    "edit, line, words",
+    [
+        (("    label_en: One", "\tlabel_en: One"), 5, "a tab or other character"),
+        (("    label_en: One", "      label_en: One"), 5, "indented further"),
+        (("    quote: 第一条。", "   quote: 第一条。"), 6, "does not line up"),
+    ],
+)
 def test_common_mistakes_are_said_in_plain_words(edit, line, words):
     error = only_error(RECORDS.replace(*edit))
     assert error.line == line and words in error.message, error
@@ -52,15 +59,15 @@ def test_common_mistakes_are_said_in_plain_words(edit, line, words):
 def test_the_offending_line_is_shown_with_a_caret_under_the_column():
     lines = ["records:", "  - value: 5.5%"]
     assert source_excerpt(DataError("f.yaml", 2, 12, "", "x"), lines) == (
-        "    2 |   - value: 5.5%\n"
-        "      |            ^")
+        "    2 |   - value: 5.5%\n      |            ^"
+    )
 
 
 def test_the_caret_counts_chinese_characters_as_two_columns():
     lines = ['    label_zh: "新登记经营主体 户', "x"]
     excerpt = source_excerpt(DataError("f.yaml", 1, 23, "", "x"), lines)
     caret = excerpt.split("\n")[1]
-    assert caret.index("^") - len("      | ") == len("    label_zh: \"") + 2 * len("新登记经营主体")  # under the space
+    assert caret.index("^") - len("      | ") == len('    label_zh: "') + 2 * len("新登记经营主体")  # under the space
 
 
 def test_a_long_line_is_cut_around_the_column_and_an_unreadable_file_shows_no_line(tmp_path):

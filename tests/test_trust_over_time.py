@@ -1,6 +1,7 @@
 """What a chart compares, what changed and when: metric definitions, the change log and its feeds, dated
 embeds and the past releases of the downloads, on scratch projects with a git history of their own
 and on the real site."""
+
 import csv
 import html
 import io
@@ -27,8 +28,14 @@ DATES = ("2025-01-10", "2025-02-10", "2025-03-10")
 
 def git(root, *args: str, date: str | None = None) -> str:
     when = {"GIT_AUTHOR_DATE": f"{date}T09:00:00+08:00", "GIT_COMMITTER_DATE": f"{date}T09:00:00+08:00"} if date else {}
-    env = dict(os.environ, GIT_AUTHOR_NAME="Editor", GIT_AUTHOR_EMAIL="editor@example.org",
-               GIT_COMMITTER_NAME="Editor", GIT_COMMITTER_EMAIL="editor@example.org", **when)
+    env = dict(
+        os.environ,
+        GIT_AUTHOR_NAME="Editor",
+        GIT_AUTHOR_EMAIL="editor@example.org",
+        GIT_COMMITTER_NAME="Editor",
+        GIT_COMMITTER_EMAIL="editor@example.org",
+        **when,
+    )
     return subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True, text=True).stdout
 
 
@@ -40,13 +47,19 @@ def history_project(project):
     git(project.root, "commit", "-qm", "First publication", date=DATES[0])
     with open(project.root / "data/sources/alpha-tasks.txt", "a", encoding="utf-8") as text:
         text.write("4\t地区生产总值增长6%左右。\n")
-    project.edit(ALPHA, "    value: 5.5\n    unit: percent\n    bound: exact\n",
-                 "    value: 6\n    unit: percent\n    bound: about\n")
-    project.edit(ALPHA, "    summary_en: Grow GDP by 5.5%.\n    quote: 地区生产总值增长5.5%。\n",
-                 "    summary_en: Grow GDP by about 6%.\n    quote: 地区生产总值增长6%左右。\n")
+    project.edit(
+        ALPHA,
+        "    value: 5.5\n    unit: percent\n    bound: exact\n",
+        "    value: 6\n    unit: percent\n    bound: about\n",
+    )
+    project.edit(
+        ALPHA,
+        "    summary_en: Grow GDP by 5.5%.\n    quote: 地区生产总值增长5.5%。\n",
+        "    summary_en: Grow GDP by about 6%.\n    quote: 地区生产总值增长6%左右。\n",
+    )
     git(project.root, "commit", "-qam", "Alpha's GDP target as the revised document gives it", date=DATES[1])
     text = (project.root / ALPHA).read_text(encoding="utf-8")
-    (project.root / ALPHA).write_text(text[:text.index("  - id: alpha-ai-zone\n")], encoding="utf-8")
+    (project.root / ALPHA).write_text(text[: text.index("  - id: alpha-ai-zone\n")], encoding="utf-8")
     git(project.root, "commit", "-qam", "The AI zone is not a 2025 task", date=DATES[2])
     return project
 
@@ -75,16 +88,19 @@ def test_the_change_log_lists_each_change_with_its_old_and_new_values(history_pr
     assert "Removed (1)" in newest and "alpha-ai-zone" in newest
     assert 'href="/en/districts/alpha/#alpha-ai-zone"' not in newest  # its card is gone
     assert "Alpha&#39;s GDP target as the revised document gives it" in corrected
-    for field, old, new in (("value", "5.5", "6"), ("bound", "exact", "about"),
-                            ("quote", "地区生产总值增长5.5%。", "地区生产总值增长6%左右。")):
+    for field, old, new in (
+        ("value", "5.5", "6"),
+        ("bound", "exact", "about"),
+        ("quote", "地区生产总值增长5.5%。", "地区生产总值增长6%左右。"),
+    ):
         assert f"<code>{field}</code>: <del>{old}</del> → <ins>{new}</ins>" in corrected
     assert 'href="/en/districts/alpha/#alpha-gdp-growth"' in corrected
     assert "Added (4)" in first and "2025-01-10" in first
     # Each card says when it last changed and links to that change.
     district = read(site, "en/districts/alpha/index.html")
-    card = district[district.index('id="alpha-gdp-growth"'):]
+    card = district[district.index('id="alpha-gdp-growth"') :]
     assert re.search(rf'<a href="/en/changes/#{anchors[1]}" class="record-changed">Last changed 2025-02-10</a>', card)
-    jobs = district[district.index('id="alpha-new-jobs"'):]
+    jobs = district[district.index('id="alpha-new-jobs"') :]
     assert f'href="/en/changes/#{anchors[2]}" class="record-changed">Last changed 2025-01-10' in jobs
     assert "最近修改：2025-02-10" in read(site, "districts/alpha/index.html")
 
@@ -138,7 +154,7 @@ def test_embeds_and_citations_are_dated_by_the_last_change(history_project):
     build_site(history_project.paths)
     site = history_project.paths.site
     embed = read(site, "en/embed/gdp-growth/index.html")
-    assert '>Data as of 2025-03-10</a>' in embed
+    assert ">Data as of 2025-03-10</a>" in embed
     assert "Data as of 2025-03-10." in html.unescape(embed)  # the citation names the date too
     assert "数据截至2025-03-10" in read(site, "embed/gdp-growth/index.html")
 
@@ -150,7 +166,9 @@ def test_a_build_without_the_history_says_so(history_project, tmp_path, how):
         shutil.copytree(history_project.root, target, ignore=shutil.ignore_patterns(".git"))
         reason = "not a git repository"
     else:
-        subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{history_project.root}", str(target)], check=True)
+        subprocess.run(
+            ["git", "clone", "-q", "--depth", "1", f"file://{history_project.root}", str(target)], check=True
+        )
         reason = "shallow clone"
     paths = ProjectPaths(target)
     build_site(paths)
@@ -168,18 +186,23 @@ def test_a_comparison_of_differently_worded_records_needs_a_definition_that_spea
     with pytest.raises(DataErrors) as refused:
         build_site(project.paths)
     (message,) = [str(e) for e in refused.value.errors]
-    assert message.startswith("data/districts/beta.yaml:16:15: beta-h1-gdp-growth.label_zh: metric 'gdp-growth' "
-                              "compares records worded differently: '地区生产总值增长' on 'alpha-gdp-growth', "
-                              "'上半年地区生产总值增长' here — define it in data/metrics.yaml")
+    assert message.startswith(
+        "data/districts/beta.yaml:16:15: beta-h1-gdp-growth.label_zh: metric 'gdp-growth' "
+        "compares records worded differently: '地区生产总值增长' on 'alpha-gdp-growth', "
+        "'上半年地区生产总值增长' here — define it in data/metrics.yaml"
+    )
     assert not project.paths.site.exists()
     # A definition that does not say whether the two can fairly be compared is not enough either.
-    project.write("data/metrics.yaml", """\
+    project.write(
+        "data/metrics.yaml",
+        """\
         - id: gdp-growth
           name_zh: 地区生产总值增长
           name_en: GDP growth
           definition_zh: 地区生产总值比上年增长的百分比。
           definition_en: Growth of GDP over the year before, in percent.
-        """)
+        """,
+    )
     with pytest.raises(DataErrors) as still_refused:
         build_site(project.paths)
     assert "add comparability_zh and comparability_en to its entry" in str(still_refused.value.errors[0])
@@ -193,8 +216,11 @@ def test_a_definition_of_a_metric_no_record_has_is_refused(project):
     with pytest.raises(DataErrors) as refused:
         build_site(project.paths)
     messages = [str(e) for e in refused.value.errors]
-    assert any("data/metrics.yaml:1:7: [0].id: no record with a figure has metric 'gdp-grwth'"
-               " — did you mean 'gdp-growth'?" in m for m in messages), messages
+    assert any(
+        "data/metrics.yaml:1:7: [0].id: no record with a figure has metric 'gdp-grwth'"
+        " — did you mean 'gdp-growth'?" in m
+        for m in messages
+    ), messages
 
 
 def comparison_charts(site, prefix: str = "") -> dict[str, str]:
@@ -287,12 +313,17 @@ def test_a_withdrawn_chart_leaves_a_page_at_its_embed_address(project):
 
 
 def test_a_withdrawn_metric_that_records_still_have_is_refused(project):
-    project.edit("data/metrics.yaml", "  comparability_en:", "  withdrawn_zh: 不是同一指标。\n"
-                 "  withdrawn_en: Not the same measure.\n  comparability_en:")
+    project.edit(
+        "data/metrics.yaml",
+        "  comparability_en:",
+        "  withdrawn_zh: 不是同一指标。\n  withdrawn_en: Not the same measure.\n  comparability_en:",
+    )
     with pytest.raises(DataErrors) as refused:
         build_site(project.paths)
-    assert any("metric 'gdp-growth' is withdrawn, but 2 record(s) still have it, 'alpha-gdp-growth' first" in str(e)
-               for e in refused.value.errors)
+    assert any(
+        "metric 'gdp-growth' is withdrawn, but 2 record(s) still have it, 'alpha-gdp-growth' first" in str(e)
+        for e in refused.value.errors
+    )
 
 
 def test_a_merged_records_former_id_still_lands_on_its_card(project):

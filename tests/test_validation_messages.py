@@ -1,4 +1,5 @@
 """Editors' mistakes and the exact messages they get: file:line:column: field: problem — what to do."""
+
 import re
 import shutil
 
@@ -55,7 +56,9 @@ def test_wrong_unit_for_the_quote(project):
 
 
 def test_wrong_bound_for_the_quote(project):
-    project.edit(ALPHA, "    bound: exact\n    label_zh: 城镇新增就业", "    bound: at_least\n    label_zh: 城镇新增就业")
+    project.edit(
+        ALPHA, "    bound: exact\n    label_zh: 城镇新增就业", "    bound: at_least\n    label_zh: 城镇新增就业"
+    )
     assert problems(project) == [
         f"{ALPHA}:27:12: alpha-new-jobs.value: the quote does not contain the figure 1.8万人以上 (at least 18,000 people; 18000 people, at_least)"
         " — make value, unit and bound say what the quote says (e.g. 1.8万人 → 18000 people exact)"
@@ -65,7 +68,9 @@ def test_wrong_bound_for_the_quote(project):
 def test_unknown_unit_lists_the_units(project):
     project.edit(ALPHA, "    unit: people\n", "    unit: persons\n")
     (message,) = problems(project)
-    assert message.startswith(f"{ALPHA}:28:11: alpha-new-jobs.unit: 'persons' is not allowed here — expected 'percent', ")
+    assert message.startswith(
+        f"{ALPHA}:28:11: alpha-new-jobs.unit: 'persons' is not allowed here — expected 'percent', "
+    )
 
 
 def test_unknown_source_and_topic(project):
@@ -125,14 +130,26 @@ def test_duplicate_record_ids_across_files(project):
     ]
 
 
-@pytest.mark.parametrize("written, message", [
-    ("estimate: no", "'no' would be read as a yes/no value — write true or false, or put text in quotes"),
-    ("task_no: 010", "'010' is an ambiguous number (YAML reads it as octal, hex or base 60)"
-                     " — write a plain decimal number such as 8, or put text in quotes"),
-    ("task_no: 1:30", "'1:30' is an ambiguous number (YAML reads it as octal, hex or base 60)"
-                      " — write a plain decimal number such as 8, or put text in quotes"),
-    ("metric: 2025-07-11", "'2025-07-11' would be read as a date object — write the date in quotes: \"2025-07-11\""),
-])
+@pytest.mark.parametrize(
+    "written, message",
+    [
+        ("estimate: no", "'no' would be read as a yes/no value — write true or false, or put text in quotes"),
+        (
+            "task_no: 010",
+            "'010' is an ambiguous number (YAML reads it as octal, hex or base 60)"
+            " — write a plain decimal number such as 8, or put text in quotes",
+        ),
+        (
+            "task_no: 1:30",
+            "'1:30' is an ambiguous number (YAML reads it as octal, hex or base 60)"
+            " — write a plain decimal number such as 8, or put text in quotes",
+        ),
+        (
+            "metric: 2025-07-11",
+            "'2025-07-11' would be read as a date object — write the date in quotes: \"2025-07-11\"",
+        ),
+    ],
+)
 def test_yaml_1_1_traps(project, written, message):
     """PyYAML reads these as booleans, octal or base-60 integers and dates; each is refused where it is written."""
     project.edit(ALPHA, "    task_no: 3\n", f"    {written}\n")
@@ -171,13 +188,15 @@ def test_every_problem_is_reported_at_once(project):
 
 def test_a_growth_rate_must_be_in_percent(project):
     project.edit(ALPHA, "    metric: new-urban-jobs\n", "    metric: new-urban-jobs\n    measure: growth\n")
-    assert problems(project) == [
-        f"{ALPHA}:22:5: alpha-new-jobs: a growth rate needs unit percent or percentage_point"
-    ]
+    assert problems(project) == [f"{ALPHA}:22:5: alpha-new-jobs: a growth rate needs unit percent or percentage_point"]
 
 
 def test_metric_shared_across_districts_needs_one_unit(project):
-    project.edit("data/districts/beta.yaml", "    metric: gdp-growth\n    measure: growth\n", "    metric: new-urban-jobs\n    measure: growth\n")
+    project.edit(
+        "data/districts/beta.yaml",
+        "    metric: gdp-growth\n    measure: growth\n",
+        "    metric: new-urban-jobs\n    measure: growth\n",
+    )
     assert problems(project) == [
         "data/districts/beta.yaml:11:13: beta-h1-gdp-growth.metric: metric 'new-urban-jobs' is level in people on"
         " 'alpha-new-jobs', but growth in percent here"
@@ -202,6 +221,7 @@ def test_citing_another_districts_source_is_one_error(project):
 def test_one_root_cause_is_one_message_on_the_real_data(tmp_path):
     """A mistyped district id, a source's district or a renamed topic reached hundreds of records each:
     239, 120 and 37 messages before they were folded into the one that says what to fix."""
+
     def messages(edit) -> list[str]:
         root = tmp_path / f"p{len(list(tmp_path.iterdir()))}"
         for folder in ("data", "content", "templates", "assets"):
@@ -215,6 +235,7 @@ def test_one_root_cause_is_one_message_on_the_real_data(tmp_path):
         def edit(root):
             path = root / relative
             path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+
         return edit
 
     (district,) = messages(replace("data/districts/haizhu.yaml", "\nid: haizhu\n", "\nid: haizhuu\n"))

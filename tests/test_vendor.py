@@ -3,14 +3,16 @@
 assets/vendor/README.md says how to update it. The tests' figure schema (the plotly Python
 package, tests/test_chart_schema.py) must describe the same plotly.js version.
 """
+
 import importlib.util
 import json
 import re
 from pathlib import Path
 
+from tools import missing_tool
+
 from pipeline.assets import PLOTLY_JS
 from pipeline.paths import ROOT
-from tools import missing_tool
 
 PACKAGE = "plotly.js-basic-dist-min"
 NPM_FILE = ROOT / "node_modules" / PACKAGE / "plotly-basic.min.js"
@@ -31,9 +33,13 @@ def test_the_served_bundle_is_the_pinned_npm_package_byte_for_byte():
         missing_tool("node_modules is not installed: `make test` runs `npm ci` (.ci/ensure-test-tools)")
     package = json.loads((NPM_FILE.parent / "package.json").read_text(encoding="utf-8"))
     assert package["version"] == pinned_version()
-    assert json.loads((ROOT / "package.json").read_text(encoding="utf-8"))["devDependencies"][PACKAGE] == pinned_version()
+    assert (
+        json.loads((ROOT / "package.json").read_text(encoding="utf-8"))["devDependencies"][PACKAGE] == pinned_version()
+    )
     assert (ROOT / "assets" / PLOTLY_JS).read_bytes() == NPM_FILE.read_bytes()
-    assert (ROOT / "assets" / "vendor" / "plotly-basic.LICENSE").read_bytes() == (NPM_FILE.parent / "LICENSE").read_bytes()
+    assert (ROOT / "assets" / "vendor" / "plotly-basic.LICENSE").read_bytes() == (
+        NPM_FILE.parent / "LICENSE"
+    ).read_bytes()
 
 
 def test_the_bundle_version_is_the_one_recorded_and_the_one_the_chart_schema_describes():

@@ -1,4 +1,5 @@
 """The atomic swap of site/: all new files, or the old site as it was."""
+
 import subprocess
 import sys
 import threading

@@ -1,4 +1,5 @@
 """What a test does when a tool it drives (Chromium, java, Netlify's parser) is not installed."""
+
 import os
 
 import pytest

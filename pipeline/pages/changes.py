@@ -1,5 +1,6 @@
 """The change log of the data (/changes/, /en/changes/) and its Atom feeds (/changes.xml, /en/changes.xml),
 made from the data's history (history.py): each change's date, commit message and records."""
+
 from xml.sax.saxutils import escape as xml_escape
 
 from markupsafe import Markup
@@ -25,26 +26,44 @@ class ChangesPages(SiteCore):
         groups: dict[str, list[Fields]] = {"+": [], "~": [], "-": []}
         district_names = {d.id: getattr(d, f"name_{lang}") for d in self.dataset.districts}
         for record in change.records:
-            fields = [Fields(name=n, old=written(record.before.get(n)), new=written(record.record.get(n)))
-                      for n in changed_fields(record.before, record.record)] if record.mark == "~" else []
+            fields = (
+                [
+                    Fields(name=n, old=written(record.before.get(n)), new=written(record.record.get(n)))
+                    for n in changed_fields(record.before, record.record)
+                ]
+                if record.mark == "~"
+                else []
+            )
             exists = record.id in self._record_ids or record.id in self._former_ids
-            groups[record.mark].append(Fields(
-                id=record.id,
-                label=written(record.record.get(f"label_{lang}")),
-                district=district_names.get(record.district, record.district),
-                url=page_url(lang, "districts", record.district) + "#" + record.id if exists else None,
-                fields=fields,
-            ))
+            groups[record.mark].append(
+                Fields(
+                    id=record.id,
+                    label=written(record.record.get(f"label_{lang}")),
+                    district=district_names.get(record.district, record.district),
+                    url=page_url(lang, "districts", record.district) + "#" + record.id if exists else None,
+                    fields=fields,
+                )
+            )
         return groups
 
     def changes(self, lang: str) -> bytes:
         """The change log: every change to the data, newest first, and the releases of its downloads."""
         t = self.t[lang]
-        entries = [Fields(anchor=c.anchor, date=c.date, message=c.message, commit=c.commit[:10],
-                          records=self._change_records(lang, c), other=c.other)
-                   for c in self.history.changes]
-        releases = [Fields(date=r.date, url=f"/{RELEASES}/{r.date}/" if self.released.get(r.date) else None)
-                    for r in self.history.releases]
+        entries = [
+            Fields(
+                anchor=c.anchor,
+                date=c.date,
+                message=c.message,
+                commit=c.commit[:10],
+                records=self._change_records(lang, c),
+                other=c.other,
+            )
+            for c in self.history.changes
+        ]
+        releases = [
+            Fields(date=r.date, url=f"/{RELEASES}/{r.date}/" if self.released.get(r.date) else None)
+            for r in self.history.releases
+        ]
         return self.render(
             "changes.html",
             **self.page_context(lang, self.site_scope, ("changes",), t["changes_title"], t["changes_description"]),
@@ -57,28 +76,33 @@ class ChangesPages(SiteCore):
         """The Atom feed (RFC 4287) of the change log: one entry per change, newest first."""
         t = self.t[lang]
         home = self.site_url + page_url(lang, "changes")
-        lines = ['<?xml version="1.0" encoding="utf-8"?>',
-                 f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{HTML_LANG[lang]}">',
-                 f"  <title>{xml_escape(t['changes_title'] + ' · ' + t['site_title'])}</title>",
-                 f"  <id>{xml_escape(home)}</id>",
-                 f'  <link rel="self" type="application/atom+xml" href="{xml_escape(self.site_url + feed_url(lang))}"/>',
-                 f'  <link rel="alternate" type="text/html" href="{xml_escape(home)}"/>',
-                 f"  <updated>{self.history.changes[0].time}</updated>",
-                 f"  <author><name>{xml_escape(t['site_title'])}</name></author>"]
+        lines = [
+            '<?xml version="1.0" encoding="utf-8"?>',
+            f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{HTML_LANG[lang]}">',
+            f"  <title>{xml_escape(t['changes_title'] + ' · ' + t['site_title'])}</title>",
+            f"  <id>{xml_escape(home)}</id>",
+            f'  <link rel="self" type="application/atom+xml" href="{xml_escape(self.site_url + feed_url(lang))}"/>',
+            f'  <link rel="alternate" type="text/html" href="{xml_escape(home)}"/>',
+            f"  <updated>{self.history.changes[0].time}</updated>",
+            f"  <author><name>{xml_escape(t['site_title'])}</name></author>",
+        ]
         for change in self.history.changes:
             records = self._change_records(lang, change)
             url = self.site_url + change_url(lang, change)
-            counts = t["change_counts"].format(added=len(records["+"]), changed=len(records["~"]),
-                                               removed=len(records["-"]))
+            counts = t["change_counts"].format(
+                added=len(records["+"]), changed=len(records["~"]), removed=len(records["-"])
+            )
             body = self._macros.change_body(Fields(records=records, other=change.other), lang, t, self.site_url)
-            lines += ["  <entry>",
-                      f"    <title>{xml_escape(change.date + t['colon'] + change.message)}</title>",
-                      f"    <id>{xml_escape(url)}</id>",
-                      f'    <link rel="alternate" type="text/html" href="{xml_escape(url)}"/>',
-                      f"    <updated>{change.time}</updated>",
-                      f"    <summary>{xml_escape(counts)}</summary>",
-                      f'    <content type="html">{xml_escape(str(Markup(body)).strip())}</content>',
-                      "  </entry>"]
+            lines += [
+                "  <entry>",
+                f"    <title>{xml_escape(change.date + t['colon'] + change.message)}</title>",
+                f"    <id>{xml_escape(url)}</id>",
+                f'    <link rel="alternate" type="text/html" href="{xml_escape(url)}"/>',
+                f"    <updated>{change.time}</updated>",
+                f"    <summary>{xml_escape(counts)}</summary>",
+                f'    <content type="html">{xml_escape(str(Markup(body)).strip())}</content>',
+                "  </entry>",
+            ]
         lines.append("</feed>")
         return ("\n".join(lines) + "\n").encode("utf-8")
 

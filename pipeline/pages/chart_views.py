@@ -4,6 +4,7 @@ table of the same figures, the share box's embed code and links, and the chart's
 A chart's view is made once per chart and language, and shown on its topic page, its embed page
 and perhaps the home page.
 """
+
 from collections import defaultdict
 
 from markupsafe import Markup
@@ -43,15 +44,24 @@ class ChartViews(SiteCore):
             cells = []
             for kind, period in series:
                 match = [r for r in own[district.id] if r["kind"] == kind and r["period"] == period]
-                cells.append(Fields(text=figure_filter(match[0], lang), url=record_url(lang, match[0]),
-                                    estimate=match[0]["estimate"]) if match else None)
+                cells.append(
+                    Fields(
+                        text=figure_filter(match[0], lang),
+                        url=record_url(lang, match[0]),
+                        estimate=match[0]["estimate"],
+                    )
+                    if match
+                    else None
+                )
             table.append(Fields(district=district, cells=cells))
         return [formatting.kind_label(k, p, False, lang) for k, p in series], table
 
     def _items_cells(self, scope: Scope, chart: Chart, lang: str) -> tuple[list[str], list[dict]]:
         counts = self.tables.groups[scope.group].topic_counts[chart.topic]
-        rows = [Fields(district=d, cells=[Fields(text=str(counts[(d.id, k)]), url=None) for k in ITEM_KINDS])
-                for d in scope.districts]
+        rows = [
+            Fields(district=d, cells=[Fields(text=str(counts[(d.id, k)]), url=None) for k in ITEM_KINDS])
+            for d in scope.districts
+        ]
         return [self.ui[f"item_kind_{k}"][lang] for k in ITEM_KINDS], rows
 
     def chart_view(self, scope: Scope, chart: Chart, lang: str) -> dict:
@@ -76,8 +86,10 @@ class ChartViews(SiteCore):
         if len(sources) > core.NAMED_SOURCES_MAX:  # read at call time, as documents_text does
             return self.documents_text(lang, sources)
         joiner, between = ("", "、") if lang == "zh" else (" ", ", ")
-        return between.join(getattr(self.districts[s.district], f"name_{lang}") + joiner
-                            + self.ui[f"source_short_{s.kind}"][lang] for s in sources)
+        return between.join(
+            getattr(self.districts[s.district], f"name_{lang}") + joiner + self.ui[f"source_short_{s.kind}"][lang]
+            for s in sources
+        )
 
     def _chart_view(self, scope: Scope, chart: Chart, lang: str) -> dict:
         cells = self._comparison_cells if chart.kind == "comparison" else self._items_cells
@@ -96,37 +108,49 @@ class ChartViews(SiteCore):
         short_sources = self.short_sources(lang, scope.sources)
         data_line = t["data_updated_line"] + self.data_updated if self.data_updated else ""
         links = " · ".join(filter(None, [data_line, t["get_the_data"], "SVG", t["full_comparison"]]))
-        height = embed_height(title, figure["layout"]["height"], [item["name"] for item in legend],
-                              t["items_chart_note_short"] if chart.kind == "items" else None, links, t["embed_more"],
-                              definition=definition is not None)
-        iframe = (f'<iframe src="{self.site_url}{embed_url}" title="{title} · {self.ui["site_title"][lang]}" '
-                  f'width="100%" height="{height}" style="border:0;width:100%" loading="lazy" '
-                  f'data-district-targets-embed></iframe>\n'
-                  f'<script src="{self.site_url}/embed.js" async></script>')
-        view = Fields({
-            "id": chart.id,
-            "kind": chart.kind,
-            "title": title,
-            "json": script_json(figure),
-            "svg": Markup(chart_svg(figure, chart.id)),
-            "legend": legend,
-            "height": figure["layout"]["height"],
-            "series": series,
-            "rows": rows,
-            "embed_url": embed_url,
-            "embed_code": iframe,
-            "csv_url": f"/data/{chart.csv_path}",
-            "svg_url": svg_url,
-            "topic_url": topic_url,
-            "short_sources": short_sources,
-            "data_line": data_line,
-            "citation": self.citation(lang, title, topic_url, scope.sources),
-            "definition": definition,
-            "wording": wording,
-        })
+        height = embed_height(
+            title,
+            figure["layout"]["height"],
+            [item["name"] for item in legend],
+            t["items_chart_note_short"] if chart.kind == "items" else None,
+            links,
+            t["embed_more"],
+            definition=definition is not None,
+        )
+        iframe = (
+            f'<iframe src="{self.site_url}{embed_url}" title="{title} · {self.ui["site_title"][lang]}" '
+            f'width="100%" height="{height}" style="border:0;width:100%" loading="lazy" '
+            f"data-district-targets-embed></iframe>\n"
+            f'<script src="{self.site_url}/embed.js" async></script>'
+        )
+        view = Fields(
+            {
+                "id": chart.id,
+                "kind": chart.kind,
+                "title": title,
+                "json": script_json(figure),
+                "svg": Markup(chart_svg(figure, chart.id)),
+                "legend": legend,
+                "height": figure["layout"]["height"],
+                "series": series,
+                "rows": rows,
+                "embed_url": embed_url,
+                "embed_code": iframe,
+                "csv_url": f"/data/{chart.csv_path}",
+                "svg_url": svg_url,
+                "topic_url": topic_url,
+                "short_sources": short_sources,
+                "data_line": data_line,
+                "citation": self.citation(lang, title, topic_url, scope.sources),
+                "definition": definition,
+                "wording": wording,
+            }
+        )
         # The chart's SVG file, drawn from the same figure (figures are drawn once per chart and language).
-        footer = [t["source_line"] + short_sources + t["full_stop"],
-                  " · ".join(filter(None, [data_line, t["licence_line"], self.site_url + topic_url]))]
+        footer = [
+            t["source_line"] + short_sources + t["full_stop"],
+            " · ".join(filter(None, [data_line, t["licence_line"], self.site_url + topic_url])),
+        ]
         view["image"] = standalone_svg(figure, chart.id, title, footer, FONT[lang])
         # The plot and its table, the same on the topic, embed and home pages, are made once.
         view["plot"] = self._macros.chart_plot(view, self.assets[PLOTLY_JS].url)
@@ -156,14 +180,21 @@ class ChartViews(SiteCore):
             if district.id in labels:
                 written = " / ".join(f"“{zh}”" if lang == "zh" else f"“{zh}” ({en})" for zh, en in labels[district.id])
                 named.append(getattr(district, f"name_{lang}") + (" " if lang == "en" else "") + written)
-        wording = (t["documents_wording"] + t["colon"] + t["list_separator"].join(named) + t["full_stop"]
-                   + (" " if lang == "en" else "") + getattr(chart.definition, f"comparability_{lang}"))
+        wording = (
+            t["documents_wording"]
+            + t["colon"]
+            + t["list_separator"].join(named)
+            + t["full_stop"]
+            + (" " if lang == "en" else "")
+            + getattr(chart.definition, f"comparability_{lang}")
+        )
         return definition, wording
 
     def _topic_charts(self, scope: Scope, topic_id: str, lang: str, with_items: bool = True) -> list[dict]:
         charts = self.charts[scope.group]
-        views = [self.chart_view(scope, c, lang) for c in charts.values()
-                 if c.kind == "comparison" and c.topic == topic_id]
+        views = [
+            self.chart_view(scope, c, lang) for c in charts.values() if c.kind == "comparison" and c.topic == topic_id
+        ]
         if with_items and not views:
             views.append(self.chart_view(scope, charts[items_chart_id(topic_id)], lang))
         return views

@@ -4,6 +4,7 @@ rows and cards of a scope, citations, and the context and Jinja environment ever
 The pages themselves are made by family, in the modules beside this one: home_and_topics,
 districts, sources, embeds and about; chart_views makes the charts those pages show.
 """
+
 import functools
 import json
 from collections import defaultdict
@@ -75,8 +76,8 @@ def script_json(value) -> Markup:
 class Scope:
     """The districts one set of comparison pages puts side by side, and where those pages live."""
 
-    group: str | None             # key of tables.groups and of the charts: a city id, or None
-    parts: tuple[str, ...]        # URL prefix of its pages: () or ("cities", <id>)
+    group: str | None  # key of tables.groups and of the charts: a city id, or None
+    parts: tuple[str, ...]  # URL prefix of its pages: () or ("cities", <id>)
     districts: tuple[District, ...]
     sources: tuple[Source, ...]
 
@@ -110,10 +111,21 @@ def table_ranges(records) -> dict[str, tuple[int, int]]:
 class SiteCore:
     """The dataset, tables, charts and assets every page is made from, with what pages share."""
 
-    def __init__(self, templates_dir, dataset: Dataset, tables: Tables, charts: dict[str | None, dict[str, Chart]],
-                 assets: dict[str, Asset], content: dict[str, str], ui: dict[str, dict[str, str]],
-                 site_url: str, history: History, released: dict[str, bool] | None = None,
-                 repository: Repository | None = None, record_lines: dict[str, int] | None = None):
+    def __init__(
+        self,
+        templates_dir,
+        dataset: Dataset,
+        tables: Tables,
+        charts: dict[str | None, dict[str, Chart]],
+        assets: dict[str, Asset],
+        content: dict[str, str],
+        ui: dict[str, dict[str, str]],
+        site_url: str,
+        history: History,
+        released: dict[str, bool] | None = None,
+        repository: Repository | None = None,
+        record_lines: dict[str, int] | None = None,
+    ):
         self.dataset = dataset
         self.tables = tables
         self.charts = charts
@@ -169,11 +181,20 @@ class SiteCore:
             body_key = (row["id"], lang)
             if body_key not in self._card_bodies:  # the same under its topic and each of its tags
                 self._card_bodies[body_key] = self._macros.record_body(
-                    row, lang, self.t[lang], scope.url(lang, "sources", row["source"]),
-                    functools.partial(record_url, lang), rows.progress.get(row["id"], ()),
-                    self.repository_links(lang, row), self.last_change(lang, row["id"]))
-            own_topic = (Fields(url=scope.url(lang, "topics", row["topic"]), name=self.topic_names[lang][row["topic"]])
-                         if also_under else None)
+                    row,
+                    lang,
+                    self.t[lang],
+                    scope.url(lang, "sources", row["source"]),
+                    functools.partial(record_url, lang),
+                    rows.progress.get(row["id"], ()),
+                    self.repository_links(lang, row),
+                    self.last_change(lang, row["id"]),
+                )
+            own_topic = (
+                Fields(url=scope.url(lang, "topics", row["topic"]), name=self.topic_names[lang][row["topic"]])
+                if also_under
+                else None
+            )
             self._cards[key] = self._macros.record(row, lang, self.t[lang], own_topic, self._card_bodies[body_key])
         return self._cards[key]
 
@@ -182,8 +203,10 @@ class SiteCore:
         if self.repository is None:
             return None
         path = f"data/districts/{row['district']}.yaml"
-        return Fields(report=self.repository.report_url(row["id"], self.site_url + record_url(lang, row)),
-                      edit=self.repository.file_url(path, self.record_lines.get(row["id"])))
+        return Fields(
+            report=self.repository.report_url(row["id"], self.site_url + record_url(lang, row)),
+            edit=self.repository.file_url(path, self.record_lines.get(row["id"])),
+        )
 
     def last_change(self, lang: str, record_id: str) -> Fields | None:
         """When a record last changed, and where the change log says how; None without a history."""
@@ -197,8 +220,7 @@ class SiteCore:
 
     def _index_rows(self, scope: Scope) -> ScopeRows:
         records = self.tables.records
-        positions = [p for d in scope.districts if d.id in self.record_ranges
-                     for p in range(*self.record_ranges[d.id])]
+        positions = [p for d in scope.districts if d.id in self.record_ranges for p in range(*self.record_ranges[d.id])]
         own = records.iloc[positions]
         rows = [Fields(row) for row in plain_rows(own)]
         by_id = {row["id"]: row for row in rows}
@@ -211,8 +233,11 @@ class SiteCore:
             for topic_id in keys:
                 on_topic[topic_id][row["district"]].append(row)
         # Partners share a district-prefixed metric key, so they are in the same scope.
-        progress = {record_id: [by_id[p] for p in self.tables.progress[record_id]]
-                    for record_id in by_id if record_id in self.tables.progress}
+        progress = {
+            record_id: [by_id[p] for p in self.tables.progress[record_id]]
+            for record_id in by_id
+            if record_id in self.tables.progress
+        }
         return ScopeRows(by_id, by_district, by_source, on_topic, progress)
 
     def _scopes(self) -> dict[str | None, Scope]:
@@ -221,9 +246,15 @@ class SiteCore:
         sources: dict[str | None, list[Source]] = defaultdict(list)
         for source in self.dataset.sources:
             sources[group_of[source.district]].append(source)
-        return {group: Scope(group, () if group is None else ("cities", group),
-                             tuple(self.districts[d] for d in tables.district_ids), tuple(sources[group]))
-                for group, tables in self.tables.groups.items()}
+        return {
+            group: Scope(
+                group,
+                () if group is None else ("cities", group),
+                tuple(self.districts[d] for d in tables.district_ids),
+                tuple(sources[group]),
+            )
+            for group, tables in self.tables.groups.items()
+        }
 
     @property
     def site_scope(self) -> Scope:
@@ -235,7 +266,8 @@ class SiteCore:
         NAMED_SOURCES_MAX, how many they are and where the data package lists them."""
         if len(sources) > NAMED_SOURCES_MAX:
             return self.ui["sources_counted"][lang].format(
-                count=formatting.count_text(len(sources), lang), url=f"{self.site_url}/data/datapackage.json")
+                count=formatting.count_text(len(sources), lang), url=f"{self.site_url}/data/datapackage.json"
+            )
         key = (lang, tuple(s.id for s in sources))
         if key not in self._documents:  # the same list ends every page and chart of a scope
             not_stated = self.ui["date_not_stated"][lang]
@@ -243,8 +275,11 @@ class SiteCore:
             for source in sources:
                 district = getattr(self.districts[source.district], f"name_{lang}")
                 date = source.date.isoformat() if source.date else not_stated
-                named.append(f"{district}《{source.title_zh}》（{date}）" if lang == "zh"
-                             else f"{district}, “{source.title_en}” ({date})")
+                named.append(
+                    f"{district}《{source.title_zh}》（{date}）"
+                    if lang == "zh"
+                    else f"{district}, “{source.title_en}” ({date})"
+                )
             self._documents[key] = "；".join(named) if lang == "zh" else "; ".join(named)
         return self._documents[key]
 
@@ -254,12 +289,18 @@ class SiteCore:
         documents = self.documents_text(lang, sources)
         updated = self.data_updated or t["date_not_stated"]
         if lang == "zh":
-            return f"{t['site_title']}：《{title}》，{self.site_url}{url}。来源：{documents}。{t['data_updated']}{updated}。"
-        return (f"{t['site_title']}: “{title}”, {self.site_url}{url}. Sources: {documents}. "
-                f"{t['data_updated'].capitalize()} {updated}.")
+            return (
+                f"{t['site_title']}：《{title}》，{self.site_url}{url}。来源：{documents}。"
+                f"{t['data_updated']}{updated}。"
+            )
+        return (
+            f"{t['site_title']}: “{title}”, {self.site_url}{url}. Sources: {documents}. "
+            f"{t['data_updated'].capitalize()} {updated}."
+        )
 
-    def page_context(self, lang: str, scope: Scope, parts: tuple[str, ...], title: str, description: str,
-                sources=None) -> dict:
+    def page_context(
+        self, lang: str, scope: Scope, parts: tuple[str, ...], title: str, description: str, sources=None
+    ) -> dict:
         other = "en" if lang == "zh" else "zh"
         url = page_url(lang, *parts)
         return {

@@ -1,4 +1,5 @@
 """A district's page, every record by topic, and its view by lead unit (牵头单位)."""
+
 from ..templating import Fields
 from .core import SiteCore
 from .filters import record_filters
@@ -14,21 +15,33 @@ class DistrictPages(SiteCore):
         by_topic: dict[str, list[dict]] = {}
         for row in records:  # topics in the order their first record comes
             by_topic.setdefault(row["topic"], []).append(row)
-        groups = [Fields(topic=self.topics[topic_id], count=len(rows), cards=self.record_cards(scope, lang, rows))
-                  for topic_id, rows in by_topic.items()]
+        groups = [
+            Fields(topic=self.topics[topic_id], count=len(rows), cards=self.record_cards(scope, lang, rows))
+            for topic_id, rows in by_topic.items()
+        ]
         name = getattr(district, f"name_{lang}")
         own_sources = self.sources_by_district[district_id]
         has_units = any(row["lead_units"] for row in records)
         return self.render(
             "district.html",
-            **self.page_context(lang, scope, ("districts", district_id), name,
-                           self.ui["district_description"][lang].format(name=name), own_sources),
+            **self.page_context(
+                lang,
+                scope,
+                ("districts", district_id),
+                name,
+                self.ui["district_description"][lang].format(name=name),
+                own_sources,
+            ),
             district=district,
             groups=groups,
             district_sources=own_sources,
             has_lead_units=has_units,
-            record_filters=record_filters(records, self.t[lang], [(g.topic.id, getattr(g.topic, f"name_{lang}"))
-                                                                  for g in groups], with_units=has_units),
+            record_filters=record_filters(
+                records,
+                self.t[lang],
+                [(g.topic.id, getattr(g.topic, f"name_{lang}")) for g in groups],
+                with_units=has_units,
+            ),
             record_count=len(records),
         )
 
@@ -42,11 +55,20 @@ class DistrictPages(SiteCore):
         name = getattr(district, f"name_{lang}")
         return self.render(
             "lead_units.html",
-            **self.page_context(lang, self.scope_of[district_id], ("districts", district_id, "units"),
-                           self.ui["lead_units_title"][lang].format(name=name),
-                           self.ui["lead_units_description"][lang].format(name=name),
-                           self.sources_by_district[district_id]),
+            **self.page_context(
+                lang,
+                self.scope_of[district_id],
+                ("districts", district_id, "units"),
+                self.ui["lead_units_title"][lang].format(name=name),
+                self.ui["lead_units_description"][lang].format(name=name),
+                self.sources_by_district[district_id],
+            ),
             district=district,
-            units=sorted((Fields(name=unit, records=rows, tasks=len({r["task_no"] for r in rows}))
-                          for unit, rows in units.items()), key=lambda unit: (-unit["tasks"], unit["name"])),
+            units=sorted(
+                (
+                    Fields(name=unit, records=rows, tasks=len({r["task_no"] for r in rows}))
+                    for unit, rows in units.items()
+                ),
+                key=lambda unit: (-unit["tasks"], unit["name"]),
+            ),
         )

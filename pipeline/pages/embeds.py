@@ -1,5 +1,6 @@
 """The pages and files made for other sites: each chart's embed page and its SVG image, and a page at
 the embed address of each chart withdrawn."""
+
 from ..charts import Chart
 from ..models import Metric
 from .chart_views import ChartViews

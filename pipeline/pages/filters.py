@@ -4,6 +4,7 @@ records it keeps. filters.js shows them and narrows the list; without JavaScript
 A card's group is read by filters.js from its classes (macros.html `record`): `actual` for a result,
 `commitment` for a target without a figure, a target with a figure otherwise.
 """
+
 from collections import Counter
 
 from ..templating import Fields
@@ -18,22 +19,41 @@ def kind_group(row: dict) -> str:
     return "target" if row["value"] is not None else "commitment"
 
 
-def record_filters(rows: list[dict], t: dict, topics: list[tuple[str, str]] | None = None,
-                   with_units: bool = False) -> list[Fields]:
+def record_filters(
+    rows: list[dict], t: dict, topics: list[tuple[str, str]] | None = None, with_units: bool = False
+) -> list[Fields]:
     """The filters of a list of records: by kind always; by topic given the topics (id, name) in the
     order the page shows them; by lead unit when asked, most records first."""
     kinds = Counter(kind_group(row) for row in rows)
-    filters = [Fields(name="kind", label=t["filter_kind"], all=t["filter_all"],
-                      choices=[Fields(value=k, label=t[f"filter_kind_{k}"], count=kinds[k])
-                               for k in KIND_GROUPS if kinds[k]])]
+    filters = [
+        Fields(
+            name="kind",
+            label=t["filter_kind"],
+            all=t["filter_all"],
+            choices=[Fields(value=k, label=t[f"filter_kind_{k}"], count=kinds[k]) for k in KIND_GROUPS if kinds[k]],
+        )
+    ]
     if topics:
         on_topic = Counter(row["topic"] for row in rows)
-        filters.append(Fields(name="topic", label=t["topic"], all=t["filter_all_topics"],
-                              choices=[Fields(value=topic_id, label=name, count=on_topic[topic_id])
-                                       for topic_id, name in topics]))
+        filters.append(
+            Fields(
+                name="topic",
+                label=t["topic"],
+                all=t["filter_all_topics"],
+                choices=[Fields(value=topic_id, label=name, count=on_topic[topic_id]) for topic_id, name in topics],
+            )
+        )
     if with_units:
         units = Counter(unit for row in rows for unit in row["lead_units"])
-        filters.append(Fields(name="unit", label=t["lead_units"], all=t["filter_all_units"],
-                              choices=[Fields(value=unit, label=unit, count=n)
-                                       for unit, n in sorted(units.items(), key=lambda u: (-u[1], u[0]))]))
+        filters.append(
+            Fields(
+                name="unit",
+                label=t["lead_units"],
+                all=t["filter_all_units"],
+                choices=[
+                    Fields(value=unit, label=unit, count=n)
+                    for unit, n in sorted(units.items(), key=lambda u: (-u[1], u[0]))
+                ],
+            )
+        )
     return filters

@@ -1,12 +1,13 @@
 """The search page, and what the search index holds: every record card, and every topic, district and
 source page, each as a reader's result shows it (pipeline/search_index.py indexes them)."""
+
 from collections.abc import Iterator
 
 from markupsafe import Markup
 
 from .. import formatting
-from ..tables import plain_columns
 from ..search_index import SearchEntry
+from ..tables import plain_columns
 from .core import SiteCore, page_url, record_url, script_json
 
 # Records a site may have and still be searched. Pagefind writes a file per entry and holds the index in
@@ -16,8 +17,24 @@ from .core import SiteCore, page_url, record_url, script_json
 SEARCH_RECORDS_MAX = 20_000
 
 # What a record's entry is made of: its words, and what its result shows.
-SEARCHED_COLUMNS = ("id", "district", "topic", "kind", "period", "estimate", "value", "value_high", "unit", "bound",
-                    "counter", "label_zh", "label_en", "summary_en", "quote", "lead_units")
+SEARCHED_COLUMNS = (
+    "id",
+    "district",
+    "topic",
+    "kind",
+    "period",
+    "estimate",
+    "value",
+    "value_high",
+    "unit",
+    "bound",
+    "counter",
+    "label_zh",
+    "label_en",
+    "summary_en",
+    "quote",
+    "lead_units",
+)
 FULL_STOP = {"zh": "。", "en": "."}
 SPACE = {"zh": "", "en": " "}
 ENDS_A_SENTENCE = ("。", "！", "？", ".", "!", "?", "；", ";")
@@ -43,8 +60,9 @@ class SearchPages(SiteCore):
         site too large to search, it says so and leads to the topic and district lists."""
         return self.render(
             "search.html",
-            **self.page_context(lang, self.site_scope, ("search",), self.ui["search_title"][lang],
-                                self.ui["search_description"][lang]),
+            **self.page_context(
+                lang, self.site_scope, ("search",), self.ui["search_title"][lang], self.ui["search_description"][lang]
+            ),
             searchable=self.searchable,
             search_text=self._search_text(lang),
         )
@@ -52,8 +70,15 @@ class SearchPages(SiteCore):
     def _search_text(self, lang: str) -> Markup:
         """What search.js writes around the results."""
         t = self.t[lang]
-        keys = ("search_loading", "search_failed", "search_count", "search_count_one", "search_none", "search_more",
-                "nav_topics")
+        keys = (
+            "search_loading",
+            "search_failed",
+            "search_count",
+            "search_count_one",
+            "search_none",
+            "search_more",
+            "nav_topics",
+        )
         text = {key: t[key] for key in keys} | {"topics_url": self.site_scope.url(lang) + "#topics"}
         return script_json(text)
 
@@ -71,28 +96,52 @@ class SearchPages(SiteCore):
             for scope in self.scopes.values():
                 for topic in self.dataset.topics:
                     name = getattr(topic, f"name_{lang}")
-                    yield SearchEntry(scope.url(lang, "topics", topic.id), lang,
-                                      sentences((name, getattr(topic, f"description_{lang}")), lang),
-                                      {"title": name, "where": t["search_kind_topic"]})
+                    yield SearchEntry(
+                        scope.url(lang, "topics", topic.id),
+                        lang,
+                        sentences((name, getattr(topic, f"description_{lang}")), lang),
+                        {"title": name, "where": t["search_kind_topic"]},
+                    )
             for district in self.dataset.districts:
                 name = names[district.id]
-                yield SearchEntry(page_url(lang, "districts", district.id), lang,
-                                  sentences((name, self.ui["district_description"][lang].format(name=name)), lang),
-                                  {"title": name, "where": t["search_kind_district"]})
+                yield SearchEntry(
+                    page_url(lang, "districts", district.id),
+                    lang,
+                    sentences((name, self.ui["district_description"][lang].format(name=name)), lang),
+                    {"title": name, "where": t["search_kind_district"]},
+                )
             for source in self.dataset.sources:
                 title = getattr(source, f"title_{lang}")
-                yield SearchEntry(page_url(lang, "sources", source.id), lang,
-                                  sentences((title, source.title_zh, names[source.district]), lang),
-                                  {"title": title, "where": f"{names[source.district]} · {t['search_kind_source']}"})
+                yield SearchEntry(
+                    page_url(lang, "sources", source.id),
+                    lang,
+                    sentences((title, source.title_zh, names[source.district]), lang),
+                    {"title": title, "where": f"{names[source.district]} · {t['search_kind_source']}"},
+                )
 
     def _record_entry(self, lang: str, row: dict, district_name: str) -> SearchEntry:
         t = self.t[lang]
         topic_name = self.topic_names[lang][row["topic"]]
         kind = formatting.kind_label(row["kind"], row["period"], row["estimate"], lang)
-        figure = (formatting.figure_text(row["value"], row["unit"], row["bound"], lang, row["value_high"],
-                                         row["counter"]) if row["value"] is not None else t["commitment"])
+        figure = (
+            formatting.figure_text(row["value"], row["unit"], row["bound"], lang, row["value_high"], row["counter"])
+            if row["value"] is not None
+            else t["commitment"]
+        )
         label = row[f"label_{lang}"]
-        words = [label, figure, row["summary_en"] if lang == "en" else "", row["quote"], district_name, topic_name,
-                 kind, "、".join(row["lead_units"])]
-        return SearchEntry(record_url(lang, row), lang, sentences(words, lang),
-                           {"title": label, "where": f"{district_name} · {topic_name} · {kind}", "figure": figure})
+        words = [
+            label,
+            figure,
+            row["summary_en"] if lang == "en" else "",
+            row["quote"],
+            district_name,
+            topic_name,
+            kind,
+            "、".join(row["lead_units"]),
+        ]
+        return SearchEntry(
+            record_url(lang, row),
+            lang,
+            sentences(words, lang),
+            {"title": label, "where": f"{district_name} · {topic_name} · {kind}", "figure": figure},
+        )

@@ -1,5 +1,6 @@
 """A source document's page: its metadata and full archived text, each quoted passage highlighted and
 linked to its record."""
+
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -49,7 +50,6 @@ def source_passages(text: str, quotes: list[tuple[str, str]]) -> list[SourcePass
     return passages
 
 
-
 class SourcePages(SiteCore):
     """Each source document's page."""
 
@@ -57,13 +57,20 @@ class SourcePages(SiteCore):
         source = self.sources[source_id]
         records = self.scope_rows(self.scope_of[source.district]).by_source[source_id]
         if source_id not in self._passages:  # the same in both languages
-            self._passages[source_id] = source_passages(self.dataset.source_texts[source_id],
-                                                        [(r["id"], r["quote"]) for r in records])
+            self._passages[source_id] = source_passages(
+                self.dataset.source_texts[source_id], [(r["id"], r["quote"]) for r in records]
+            )
         passages = self._passages[source_id]
         return self.render(
             "source.html",
-            **self.page_context(lang, self.scope_of[source.district], ("sources", source_id),
-                           getattr(source, f"title_{lang}"), self.ui["source_description"][lang], [source]),
+            **self.page_context(
+                lang,
+                self.scope_of[source.district],
+                ("sources", source_id),
+                getattr(source, f"title_{lang}"),
+                self.ui["source_description"][lang],
+                [source],
+            ),
             source=source,
             passages=passages,
             card_url={r["id"]: record_url(lang, r) for r in records},

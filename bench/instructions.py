@@ -39,7 +39,7 @@ def run_stages(project: Path, code: Path, stage: str) -> None:
         site = prepare_site(ProjectPaths(project))
         if stage == "render":
             for job in site.files.jobs.values():
-                site.files.renderer.render_page(job)
+                job.render(site.files.site)
 
 
 def instructions(project: Path, code: Path, stage: str) -> int:

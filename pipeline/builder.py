@@ -1,12 +1,10 @@
 """The build, stage by stage: gather and check everything first, then write once."""
 
 import contextlib
-import functools
 import gc
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 from .assets import collect_assets
 from .charts import build_charts
@@ -15,18 +13,17 @@ from .downloads import download_files, release_files
 from .errors import DataError, DataErrors, render_error
 from .gitdata import GitData
 from .history import History, data_history
+from .languages import LANGS, in_lang
 from .load import load_project, record_lines
-from .parallel import PARALLEL_FROM, results
+from .pages.core import site_core
+from .pages.search import search_entries, searchable
 from .paths import ProjectPaths
-from .render import LANGS, PAGES_PER_TASK, PageJob, SiteRenderer, page_makers
+from .render import page_jobs, site_listing_files
 from .repository import Repository, repository_from
 from .search_index import search_index_files
 from .tables import ITEM_KINDS, derive_tables
 from .validate import check_district_file, validate
-from .write import FileWriter, write_site
-
-# Downloads made whole, made and written in one go by a worker of a large site.
-DOWNLOADS_PER_TASK = PAGES_PER_TASK
+from .write import SiteFiles, write_site
 
 
 @dataclass(frozen=True)
@@ -61,104 +58,6 @@ def site_repository(paths: ProjectPaths) -> Repository | None:
     return repository_from(os.environ.get("REPOSITORY_URL") or settings["repository"], settings["branch"])
 
 
-class SiteFiles(Mapping):
-    """Every file of the site, relative path → bytes, with pages rendered and downloads made only as they
-    are read.
-
-    write_site has its write_into write every file, each as it is made: a large
-    site's gigabytes of pages and downloads are never held in memory at once.
-    """
-
-    def __init__(
-        self,
-        renderer: SiteRenderer,
-        jobs: list[PageJob],
-        made: dict[str, list[Callable[[], bytes]]],
-        other: dict[str, bytes],
-    ):
-        self.renderer = renderer
-        self.jobs = {job.file: job for job in jobs}
-        self.made = made
-        self.other = other
-
-    def __getitem__(self, relative: str) -> bytes:
-        if relative in self.jobs:
-            return self.renderer.render_page(self.jobs[relative])
-        if relative in self.made:
-            return b"".join(make() for make in self.made[relative])
-        return self.other[relative]
-
-    def __contains__(self, relative: object) -> bool:
-        return relative in self.jobs or relative in self.made or relative in self.other  # without making it
-
-    def __iter__(self) -> Iterator[str]:
-        yield from self.jobs
-        yield from self.made
-        yield from self.other
-
-    def __len__(self) -> int:
-        return len(self.jobs) + len(self.made) + len(self.other)
-
-    def write_into(self, folder: Path) -> int:
-        """Make every file and write it under `folder`; returns how many files were written.
-
-        Pages are written by the process that renders them (one per CPU on a large site): a large
-        site's 1.7 GB of pages never travels between processes. The parts of a large download come
-        back to this process, in order, to be appended one after another.
-        """
-        writer = FileWriter(folder)
-        # Downloads first: the largest take seconds, and run beside the pages. A download made in
-        # parts comes back here to be appended in order; one made whole is written where it is made,
-        # with others (a site of 3,000 districts has 12,600 chart CSVs, each too small to travel alone).
-        work = [
-            functools.partial(_made_part, name, make)
-            for name, parts in self.made.items()
-            if len(parts) > 1
-            for make in parts
-        ]
-        whole = [(name, parts[0]) for name, parts in self.made.items() if len(parts) == 1]
-        work += [
-            functools.partial(_written_downloads, folder, whole[i : i + DOWNLOADS_PER_TASK])
-            for i in range(0, len(whole), DOWNLOADS_PER_TASK)
-        ]
-        work += [
-            functools.partial(_written_pages, folder, make)
-            for make in page_makers(self.renderer, list(self.jobs.values()))
-        ]
-        written_elsewhere = 0
-        for relative, content in results(work, parallel=len(self.jobs) >= PARALLEL_FROM):
-            if content is None:
-                written_elsewhere += 1
-            else:
-                writer.write(relative, content)
-        for relative, content in self.other.items():
-            writer.write(relative, content)
-        return written_elsewhere + writer.written
-
-
-def _made_part(name: str, make: Callable[[], bytes]) -> list[tuple[str, bytes]]:
-    return [(name, make())]
-
-
-def _written_pages(folder: Path, make: Callable[[], list[tuple[str, bytes]]]) -> list[tuple[str, None]]:
-    """Pages made (by one of page_makers) and written where they are made; only their names come back."""
-    return _written(folder, make())
-
-
-def _written_downloads(folder: Path, named: list[tuple[str, Callable[[], bytes]]]) -> list[tuple[str, None]]:
-    """Downloads made whole, each by its function, and written where they are made."""
-    return _written(folder, ((relative, make()) for relative, make in named))
-
-
-def _written(folder: Path, files: Iterable[tuple[str, bytes]]) -> list[tuple[str, None]]:
-    writer = FileWriter(folder)
-    names = []
-    for relative, content in files:
-        writer.write(relative, content)
-        names.append((relative, None))
-    return names
-
-
 @dataclass(frozen=True)
 class PreparedSite:
     """A checked build held in memory: its files, pages rendered only when read."""
@@ -170,7 +69,7 @@ class PreparedSite:
 
 def site_charts(dataset, tables, ui: dict[str, dict[str, str]]):
     """Every chart of a dataset, titled in each language (charts.build_charts)."""
-    names = {lang: {d.id: getattr(d, f"name_{lang}") for d in dataset.districts} for lang in LANGS}
+    names = {lang: {d.id: in_lang(d, "name", lang) for d in dataset.districts} for lang in LANGS}
     return build_charts(
         tables,
         names,
@@ -208,7 +107,8 @@ def prepare_site(
     history: History | None = None,
     with_releases: bool = True,
 ) -> PreparedSite:
-    """Every stage but the writing; raises DataErrors listing every problem in the data.
+    """Every stage but the writing: the pages to make and every other file; raises DataErrors listing
+    every problem in the data.
 
     with_search=False leaves the search index out, for add_search_index to make later (`serve` shows
     an edit's pages first, then indexes them). history: the data's, if already read (`serve` reads it
@@ -222,7 +122,7 @@ def prepare_site(
     assets = collect_assets(paths.assets)
     repository = site_repository(paths)
     lines = record_lines(paths, [d.id for d in dataset.districts]) if repository else None
-    renderer = SiteRenderer(
+    site = site_core(
         paths.templates,
         dataset,
         tables,
@@ -236,13 +136,13 @@ def prepare_site(
         repository=repository,
         record_lines=lines,
     )
-    jobs = renderer.jobs()
-    other = renderer.site_files(jobs)
-    if with_search and renderer.searchable:
-        other.update(search_index_files(renderer.search_entries()))
+    jobs = page_jobs(site)
+    other = site_listing_files(site, jobs)
+    if with_search and searchable(site):
+        other.update(search_index_files(search_entries(site)))
     other.update({asset.url.lstrip("/"): asset.content for asset in assets.values()})
     downloads = download_files(dataset, tables, charts, version=history.last_changed) | releases
-    files = SiteFiles(renderer, jobs, downloads, other)
+    files = SiteFiles(site, jobs, downloads, other)
     return PreparedSite(files, pages=sum(job.file.endswith(".html") for job in jobs), records=len(tables.records))
 
 
@@ -250,15 +150,15 @@ def rendering_problems(paths: ProjectPaths, parse_cache: dict | None = None) -> 
     """What only rendering finds (a template's unknown name, a string content/ui.yaml lacks), named in
     its file: the whole site prepared, and its first page of each kind rendered in each language."""
     try:
-        site = prepare_site(paths, parse_cache, with_search=False)
+        prepared = prepare_site(paths, parse_cache, with_search=False)
         tried, problems = set(), set()
-        for job in site.files.jobs.values():
-            kind = (job.method, job.file.startswith("en/"))
+        for job in prepared.files.jobs.values():
+            kind = (job.make, job.file.startswith("en/"))
             if kind in tried:
                 continue
             tried.add(kind)
             try:
-                site.files.renderer.render_page(job)
+                job.render(prepared.files.site)
             except Exception as exc:
                 if (found := render_error(exc, paths.root)) is None:
                     raise
@@ -270,10 +170,10 @@ def rendering_problems(paths: ProjectPaths, parse_cache: dict | None = None) -> 
         return [found]
 
 
-def add_search_index(site: PreparedSite) -> None:
+def add_search_index(prepared: PreparedSite) -> None:
     """The search index of a site prepared without it (none for a site too large to search)."""
-    if site.files.renderer.searchable:
-        site.files.other.update(search_index_files(site.files.renderer.search_entries()))
+    if searchable(prepared.files.site):
+        prepared.files.other.update(search_index_files(search_entries(prepared.files.site)))
 
 
 @contextlib.contextmanager

@@ -1,4 +1,8 @@
-"""Stage 6: write the built site all at once, or not at all.
+"""Stage 6: make and write the built site all at once, or not at all.
+
+SiteFiles holds every file of a prepared site, pages made only as they are read or written: a small
+site's in this process, one after another; a large site's (PARALLEL_FROM pages or more) by one forked
+process per CPU (parallel.py), each page written by the process that renders it.
 
 Pages go to a fresh folder beside site/, which replaces site/ only when every
 file is written: a failed build leaves the previous site untouched. On Linux the
@@ -9,17 +13,25 @@ elsewhere site/ is moved aside and the new one moved in, a moment apart.
 
 import ctypes
 import errno
+import functools
 import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
+
+from .pages.core import SiteCore
+from .parallel import PARALLEL_FROM, results
+from .render import PageJob
 
 # Removing a large site's previous site/ (70,000 files) takes half a minute on a slow disk.
 # From this many files the new site is in place before the old one is removed, by a process of
 # its own that outlives the build; a smaller site is removed at once.
 BACKGROUND_REMOVAL_FROM = 2000
+PAGES_PER_TASK = 400  # at most, pages rendered in one go by a worker of a large site (a city has about 200)
+# Downloads made whole, made and written in one go by a worker of a large site.
+DOWNLOADS_PER_TASK = PAGES_PER_TASK
 
 
 class FileWriter:
@@ -54,6 +66,123 @@ def mapping_writer(files: Mapping[str, bytes]) -> Callable[[Path], int]:
         return writer.written
 
     return write_into
+
+
+class SiteFiles(Mapping):
+    """Every file of the site, relative path → bytes, with pages rendered and downloads made only as they
+    are read.
+
+    write_site has its write_into write every file, each as it is made: a large
+    site's gigabytes of pages and downloads are never held in memory at once.
+    """
+
+    def __init__(
+        self,
+        site: SiteCore,
+        jobs: list[PageJob],
+        made: dict[str, list[Callable[[], bytes]]],
+        other: dict[str, bytes],
+    ):
+        self.site = site
+        self.jobs = {job.file: job for job in jobs}
+        self.made = made  # downloads, each made by its parts' functions
+        self.other = other  # files already made
+
+    def __getitem__(self, relative: str) -> bytes:
+        if relative in self.jobs:
+            return self.jobs[relative].render(self.site)
+        if relative in self.made:
+            return b"".join(make() for make in self.made[relative])
+        return self.other[relative]
+
+    def __contains__(self, relative: object) -> bool:
+        return relative in self.jobs or relative in self.made or relative in self.other  # without making it
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self.jobs
+        yield from self.made
+        yield from self.other
+
+    def __len__(self) -> int:
+        return len(self.jobs) + len(self.made) + len(self.other)
+
+    def write_into(self, folder: Path) -> int:
+        """Make every file and write it under `folder`; returns how many files were written.
+
+        Pages are written by the process that renders them (one per CPU on a large site): a large
+        site's 1.7 GB of pages never travels between processes. The parts of a large download come
+        back to this process, in order, to be appended one after another.
+        """
+        writer = FileWriter(folder)
+        written_elsewhere = 0
+        for relative, content in results(self._work(folder), parallel=len(self.jobs) >= PARALLEL_FROM):
+            if content is None:
+                written_elsewhere += 1
+            else:
+                writer.write(relative, content)
+        for relative, content in self.other.items():
+            writer.write(relative, content)
+        return written_elsewhere + writer.written
+
+    def _work(self, folder: Path) -> list[Callable[[], list[tuple[str, bytes | None]]]]:
+        """Downloads first: the largest take seconds, and run beside the pages. A download made in
+        parts comes back here to be appended in order; one made whole is written where it is made,
+        with others (a site of 3,000 districts has 12,600 chart CSVs, each too small to travel alone)."""
+        work = [
+            functools.partial(_made_part, name, make)
+            for name, parts in self.made.items()
+            if len(parts) > 1
+            for make in parts
+        ]
+        whole = [(name, parts[0]) for name, parts in self.made.items() if len(parts) == 1]
+        work += [
+            functools.partial(_written_downloads, folder, whole[i : i + DOWNLOADS_PER_TASK])
+            for i in range(0, len(whole), DOWNLOADS_PER_TASK)
+        ]
+        work += [functools.partial(_written_pages, folder, self.site, run) for run in page_runs(self.jobs.values())]
+        return work
+
+
+def page_runs(jobs: Iterable[PageJob]) -> list[list[PageJob]]:
+    """The pages in runs of at most PAGES_PER_TASK, each rendered in one go (see parallel.py).
+
+    A run also ends where the scope changes, so that each scope's record rows and chart views are
+    made by one worker, not by every worker that renders one of its pages.
+    """
+    runs: list[list[PageJob]] = []
+    for job in jobs:
+        if not runs or len(runs[-1]) == PAGES_PER_TASK or _scope_group(job) != _scope_group(runs[-1][0]):
+            runs.append([])
+        runs[-1].append(job)
+    return runs
+
+
+def _scope_group(job: PageJob) -> str | None | bool:
+    """The group of the scope a job's page belongs to; False for a site-wide page."""
+    return job.scope.group if job.scope else False
+
+
+def _made_part(name: str, make: Callable[[], bytes]) -> list[tuple[str, bytes]]:
+    return [(name, make())]
+
+
+def _written_pages(folder: Path, site: SiteCore, run: list[PageJob]) -> list[tuple[str, None]]:
+    """A run of pages rendered and written where they are rendered; only their names come back."""
+    return _written(folder, ((job.file, job.render(site)) for job in run))
+
+
+def _written_downloads(folder: Path, named: list[tuple[str, Callable[[], bytes]]]) -> list[tuple[str, None]]:
+    """Downloads made whole, each by its function, and written where they are made."""
+    return _written(folder, ((relative, make()) for relative, make in named))
+
+
+def _written(folder: Path, files: Iterable[tuple[str, bytes]]) -> list[tuple[str, None]]:
+    writer = FileWriter(folder)
+    names = []
+    for relative, content in files:
+        writer.write(relative, content)
+        names.append((relative, None))
+    return names
 
 
 # renameat2's arguments (linux/fcntl.h, linux/fs.h): paths relative to the working directory, swapped.
@@ -101,7 +230,7 @@ def write_site(write_into: Callable[[Path], int], site_dir: Path) -> None:
     """Have `write_into` write the new site into a fresh folder (it returns how many files it wrote),
     then put that folder in place of site/, atomically: on any failure site/ stays as it was.
 
-    The writer is mapping_writer(files), or builder.SiteFiles.write_into, whose pages are written
+    The writer is mapping_writer(files), or SiteFiles.write_into, whose pages are written
     by the processes that render them.
     """
     site_dir = Path(site_dir)

@@ -8,7 +8,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from pipeline import builder, downloads, load, parallel, render
+from pipeline import builder, downloads, load, parallel, render, write
 from pipeline.builder import build_site
 from pipeline.errors import DataErrors
 from pipeline.models import Record
@@ -158,7 +158,7 @@ def test_hostile_text_in_data_stays_inert(project):
 
 
 def test_a_records_card_is_the_same_on_its_district_and_topic_pages(project):
-    """A card is made once per scope, record and language and shown on both pages (SiteCore.record_card, pipeline/pages/core.py):
+    """A card is made once per scope, record and language and shown on both pages (record_card, pipeline/pages/core.py):
     the same heading level on both, and the same links."""
     build_site(project.paths)
     for lang in ("", "en/"):
@@ -217,11 +217,11 @@ def test_a_site_made_by_worker_processes_is_the_site_made_by_one(project, monkey
         return {p.relative_to(project.paths.site): p.read_bytes() for p in project.paths.site.rglob("*") if p.is_file()}
 
     one_process = built()
-    monkeypatch.setattr(builder, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(render, "PAGES_PER_TASK", 3)  # several runs per worker
-    monkeypatch.setattr(builder, "DOWNLOADS_PER_TASK", 2)
-    processes = note_processes(monkeypatch, render, "_render_run", project.root / "renderers.txt")
-    download_writers = note_processes(monkeypatch, builder, "_written_downloads", project.root / "downloads.txt")
+    monkeypatch.setattr(write, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(write, "PAGES_PER_TASK", 3)  # several runs per worker
+    monkeypatch.setattr(write, "DOWNLOADS_PER_TASK", 2)
+    processes = note_processes(monkeypatch, write, "_written_pages", project.root / "renderers.txt")
+    download_writers = note_processes(monkeypatch, write, "_written_downloads", project.root / "downloads.txt")
     workers = built()
     assert_made_by_workers(processes())
     assert_made_by_workers(download_writers())  # the chart CSVs and the data package
@@ -235,7 +235,7 @@ def test_downloads_made_in_parts_are_the_downloads_made_whole(project, monkeypat
     build_site(project.paths)
     whole = {name: (project.paths.site / "data" / name).read_bytes() for name in ("targets.csv", "targets.json")}
     monkeypatch.setattr(downloads, "ROWS_PER_PART", 1)
-    monkeypatch.setattr(builder, "PARALLEL_FROM", 1)  # parts made by several workers, written in order
+    monkeypatch.setattr(write, "PARALLEL_FROM", 1)  # parts made by several workers, written in order
     build_site(project.paths)
     assert len(downloads.targets_parts(lambda *args: b"", *_dataset_and_tables(project))) > 2
     for name, content in whole.items():

@@ -13,9 +13,10 @@ import textwrap
 
 import pytest
 
-from pipeline import charts, render
+from pipeline import charts
 from pipeline.builder import build_site
 from pipeline.errors import DataErrors
+from pipeline.pages import core as pages_core
 
 CITIES = """\
     - id: north
@@ -162,9 +163,9 @@ def test_a_city_site_converts_each_citys_records_and_draws_its_charts_once(citie
     city, so each city's rows are converted once and each chart drawn once per language. Pages that
     interleaved cities would convert a city's rows again each time it came back."""
     converted, drawn = [], []
-    index_rows = render.SiteRenderer._index_rows
+    index_rows = pages_core.index_rows
     monkeypatch.setattr(
-        render.SiteRenderer, "_index_rows", lambda self, scope: converted.append(scope.group) or index_rows(self, scope)
+        pages_core, "index_rows", lambda site, scope: converted.append(scope.group) or index_rows(site, scope)
     )
     figure = charts.Chart.figure
     monkeypatch.setattr(

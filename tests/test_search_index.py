@@ -14,8 +14,8 @@ from pipeline.search_index import SearchEntry, SearchIndexError, entry_page
 
 def test_every_record_is_an_entry_in_each_language_linked_to_its_card(project):
     site = prepare_site(project.paths)
-    entries = list(site.files.renderer.search_entries())
-    records = site.files.renderer.tables.records
+    entries = list(search_pages.search_entries(site.files.site))
+    records = site.files.site.tables.records
     for lang, prefix in (("zh", "/"), ("en", "/en/")):
         cards = {e.url: e for e in entries if e.language == lang and "#" in e.url}
         assert set(cards) == {f"{prefix}districts/{d}/#{r}" for d, r in zip(records["district"], records["id"])}

@@ -1,40 +1,44 @@
-"""What every page shares: the site's languages and URLs, the scopes of districts compared, the record
-rows and cards of a scope, citations, and the context and Jinja environment every template gets.
+"""What every page shares: the core it is made from (dataset, tables, charts, assets, strings), the
+site's URLs, the scopes of districts compared, the record rows and cards of a scope, citations, and
+the context every template gets.
 
-The pages themselves are made by family, in the modules beside this one: home_and_topics,
-districts, sources, embeds and about; chart_views makes the charts those pages show.
+Pages are plain functions of a SiteCore, one module per family beside this one (home_and_topics,
+districts, sources, embeds, about, search, changes); chart_views makes the charts those pages show.
+What pages derive and share is kept in the core's PageCache, keyed by what it is made from.
 """
 
-import functools
 import json
-from collections import defaultdict
-from dataclasses import dataclass
+from collections import OrderedDict, defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import markdown
 import nh3
+from jinja2 import Environment, Template
 from markupsafe import Markup
 
 from .. import formatting
 from ..assets import Asset
 from ..charts import Chart
 from ..history import History
-from ..models import Dataset, District, Source
+from ..languages import HTML_LANG, LANGS, OG_LOCALE, Lang, in_lang, other_lang
+from ..models import Dataset, District, Source, Topic
 from ..repository import Repository
 from ..tables import Tables, plain_rows, topic_keys
 from ..templating import Fields, UiStrings, UiText, environment
 
-LANGS = ("zh", "en")
-HTML_LANG = {"zh": "zh-Hans", "en": "en"}
-OG_LOCALE = {"zh": "zh_CN", "en": "en_US"}
 SCOPED_SECTIONS = ("topics", "embed")  # with the home page, the pages a scope has of its own
 # A citation names its source documents one by one up to this many (Guangzhou's eleven districts, a
 # document or two each); beyond, it counts them and points to the data package, which lists each:
 # a site of 3,000 districts would fill 190 KB at the foot of every site-wide page.
 NAMED_SOURCES_MAX = 30
+# Scopes whose rows, cards and chart views are held at once: pages come scope by scope, and a large
+# site's 180,000 rows would take 200 MB in every process if all were held.
+SCOPES_HELD = 1
 
 
-def page_url(lang: str, *parts: str) -> str:
+def page_url(lang: Lang, *parts: str) -> str:
     """Root-relative URL of a page: page_url('en', 'topics', 'gdp') → '/en/topics/gdp/'."""
     prefix = "/" if lang == "zh" else "/en/"
     return (prefix + "/".join(parts) + "/") if parts else prefix
@@ -45,17 +49,17 @@ def page_file(url: str) -> str:
     return url.lstrip("/") + "index.html"
 
 
-def record_url(lang: str, row: dict) -> str:
+def record_url(lang: Lang, row: dict) -> str:
     """Where a record's card is on its district's page: '/districts/haizhu/#haizhu-t01-gdp-growth'."""
     return page_url(lang, "districts", row["district"]) + "#" + row["id"]
 
 
-def feed_url(lang: str) -> str:
+def feed_url(lang: Lang) -> str:
     """The Atom feed of the data's changes: /changes.xml, /en/changes.xml."""
     return ("/" if lang == "zh" else "/en/") + "changes.xml"
 
 
-def change_url(lang: str, change) -> str:
+def change_url(lang: Lang, change) -> str:
     """A change's entry on the change log: '/changes/#c-0123456789'."""
     return page_url(lang, "changes") + "#" + change.anchor
 
@@ -81,7 +85,7 @@ class Scope:
     districts: tuple[District, ...]
     sources: tuple[Source, ...]
 
-    def url(self, lang: str, *parts: str) -> str:
+    def url(self, lang: Lang, *parts: str) -> str:
         """page_url, with the home, topic and embed pages of this scope under its prefix."""
         if not parts or parts[0] in SCOPED_SECTIONS:
             return page_url(lang, *self.parts, *parts)
@@ -99,6 +103,150 @@ class ScopeRows:
     progress: dict[str, list[Fields]]  # record id → its partners (a result beside its target)
 
 
+@dataclass
+class ScopeCache:
+    """What the pages of one scope make once and share: its rows, and by language its record cards,
+    chart views and source passages."""
+
+    rows: ScopeRows
+    cards: dict[tuple, Markup] = field(default_factory=dict)  # (record id, lang, tag page) → card
+    card_bodies: dict[tuple, Markup] = field(default_factory=dict)  # (record id, lang) → card body
+    chart_views: dict[tuple, Fields] = field(default_factory=dict)  # (chart id, lang) → view
+    comparison_rows: dict[str, list[Fields]] = field(default_factory=dict)  # chart id → its rows
+    passages: dict[str, list] = field(default_factory=dict)  # source id → its passages
+
+
+class PageCache:
+    """Everything pages derive and share, each kept under the key of what it is made from: a scope's
+    ScopeCache under its group (SCOPES_HELD at most, the least recently used dropped first, so pages
+    may come in any order), the source lists of citations and the compiled templates."""
+
+    def __init__(self) -> None:
+        self.scopes: OrderedDict[str | None, ScopeCache] = OrderedDict()
+        self.documents: dict[tuple, str] = {}  # (lang, source ids) → the documents named
+        self.templates: dict[str, Template] = {}
+
+    def scope(self, group: str | None, make_rows) -> ScopeCache:
+        """The cache of a scope's pages, made with its rows (make_rows()) when none is held."""
+        if group in self.scopes:
+            self.scopes.move_to_end(group)
+            return self.scopes[group]
+        while len(self.scopes) >= SCOPES_HELD:
+            self.scopes.popitem(last=False)  # dropped before the next scope's are made
+        self.scopes[group] = ScopeCache(make_rows())
+        return self.scopes[group]
+
+
+@dataclass(frozen=True)
+class SiteCore:
+    """What every page is made from, read and never changed by the page functions (but for `cache`)."""
+
+    dataset: Dataset
+    tables: Tables
+    charts: dict[str | None, dict[str, Chart]]
+    assets: dict[str, Asset]
+    content: dict[str, str]  # content/'s markdown pages by file name
+    ui: UiStrings  # content/ui.yaml: key → {lang: text}
+    t: dict[str, UiText]  # content/ui.yaml in one language, as templates read it
+    site_url: str
+    history: History
+    released: dict[str, bool]  # release date → whether its downloads could be made
+    repository: Repository | None
+    record_lines: dict[str, int]  # record id → its line in its district's file
+    env: Environment
+    macros: Any  # the module of templates/macros.html
+    topics: dict[str, Topic]
+    sources: dict[str, Source]
+    districts: dict[str, District]
+    topic_names: dict[str, dict[str, str]]  # lang → topic id → name
+    sources_by_district: dict[str, list[Source]]
+    scopes: dict[str | None, Scope]
+    scope_of: dict[str, Scope]  # district id → its scope
+    record_ranges: dict[str, tuple[int, int]]  # district id → its rows in the records table
+    cache: PageCache
+
+    @property
+    def data_updated(self) -> str | None:
+        """The date the data last changed, if the history is known."""
+        return self.history.last_changed
+
+    @property
+    def asset_urls(self) -> dict[str, str]:
+        """Each asset's published URL by name: templates read asset['style.css']."""
+        return {name: asset.url for name, asset in self.assets.items()}
+
+    @property
+    def site_scope(self) -> Scope:
+        """The scope of the site-wide pages (about, 404, and the city index on a site of several cities)."""
+        return self.scopes.get(None) or Scope(None, (), self.dataset.districts, self.dataset.sources)
+
+
+def site_core(
+    templates_dir: Path,
+    dataset: Dataset,
+    tables: Tables,
+    charts: dict[str | None, dict[str, Chart]],
+    assets: dict[str, Asset],
+    content: dict[str, str],
+    ui: dict[str, dict[str, str]],
+    *,
+    site_url: str,
+    history: History,
+    released: dict[str, bool] | None = None,
+    repository: Repository | None = None,
+    record_lines: dict[str, int] | None = None,
+) -> SiteCore:
+    """The core of one build's pages, with the lookups every page makes."""
+    env = environment(Path(templates_dir).resolve())
+    districts = {d.id: d for d in dataset.districts}
+    sources_by_district: dict[str, list[Source]] = defaultdict(list)
+    for source in dataset.sources:
+        sources_by_district[source.district].append(source)
+    scopes = _scopes(dataset, tables, districts)
+    return SiteCore(
+        dataset=dataset,
+        tables=tables,
+        charts=charts,
+        assets=assets,
+        content=content,
+        ui=UiStrings(ui),
+        t={lang: UiText((key, text[lang]) for key, text in ui.items()) for lang in LANGS},
+        site_url=site_url.rstrip("/"),
+        history=history,
+        released=released or {},
+        repository=repository,
+        record_lines=record_lines or {},
+        env=env,
+        macros=env.get_template("macros.html").module,
+        topics={t.id: t for t in dataset.topics},
+        sources={s.id: s for s in dataset.sources},
+        districts=districts,
+        topic_names={lang: {t.id: in_lang(t, "name", lang) for t in dataset.topics} for lang in LANGS},
+        sources_by_district=sources_by_district,
+        scopes=scopes,
+        scope_of={d.id: scope for scope in scopes.values() for d in scope.districts},
+        record_ranges=table_ranges(tables.records),
+        cache=PageCache(),
+    )
+
+
+def _scopes(dataset: Dataset, tables: Tables, districts: dict[str, District]) -> dict[str | None, Scope]:
+    """One scope per group of districts: the whole site, or each city under /cities/<id>/."""
+    group_of = {d: group for group, group_tables in tables.groups.items() for d in group_tables.district_ids}
+    sources: dict[str | None, list[Source]] = defaultdict(list)
+    for source in dataset.sources:
+        sources[group_of[source.district]].append(source)
+    return {
+        group: Scope(
+            group,
+            () if group is None else ("cities", group),
+            tuple(districts[d] for d in group_tables.district_ids),
+            tuple(sources[group]),
+        )
+        for group, group_tables in tables.groups.items()
+    }
+
+
 def table_ranges(records) -> dict[str, tuple[int, int]]:
     """District → (start, stop) of its rows in the records table, which keeps each district's rows together."""
     ranges: dict[str, tuple[int, int]] = {}
@@ -108,233 +256,172 @@ def table_ranges(records) -> dict[str, tuple[int, int]]:
     return ranges
 
 
-class SiteCore:
-    """The dataset, tables, charts and assets every page is made from, with what pages share."""
+def scope_cache(site: SiteCore, scope: Scope) -> ScopeCache:
+    """What a scope's pages share, its rows converted from the records table when its first page is made."""
+    return site.cache.scope(scope.group, lambda: index_rows(site, scope))
 
-    def __init__(
-        self,
-        templates_dir,
-        dataset: Dataset,
-        tables: Tables,
-        charts: dict[str | None, dict[str, Chart]],
-        assets: dict[str, Asset],
-        content: dict[str, str],
-        ui: dict[str, dict[str, str]],
-        site_url: str,
-        history: History,
-        released: dict[str, bool] | None = None,
-        repository: Repository | None = None,
-        record_lines: dict[str, int] | None = None,
-    ):
-        self.dataset = dataset
-        self.tables = tables
-        self.charts = charts
-        self.assets = assets
-        self.asset_urls = {name: asset.url for name, asset in assets.items()}  # templates read asset['style.css']
-        self.content = content
-        self.ui = UiStrings(ui)
-        self.site_url = site_url.rstrip("/")
-        self.history = history
-        self.data_updated = history.last_changed
-        self.released = released or {}  # release date → whether its downloads could be made
-        self.repository = repository
-        self.record_lines = record_lines or {}
-        self.env = environment(Path(templates_dir).resolve())
-        self.templates = {}
-        self.topics = {t.id: t for t in dataset.topics}
-        self.sources = {s.id: s for s in dataset.sources}
-        self.districts = {d.id: d for d in dataset.districts}
-        self.t = {lang: UiText((key, text[lang]) for key, text in ui.items()) for lang in LANGS}
-        self.topic_names = {lang: {t.id: getattr(t, f"name_{lang}") for t in dataset.topics} for lang in LANGS}
-        self.record_ranges = table_ranges(tables.records)
-        self.sources_by_district: dict[str, list[Source]] = defaultdict(list)
-        for source in dataset.sources:
-            self.sources_by_district[source.district].append(source)
-        self.scopes = self._scopes()
-        self.scope_of = {d.id: scope for scope in self.scopes.values() for d in scope.districts}
-        self._rows: ScopeRows | None = None
-        self._rows_group: str | None = None
-        self._cards: dict[tuple, Markup] = {}  # the cards of the scope whose rows are held
-        self._card_bodies: dict[tuple, Markup] = {}
-        self._macros = self.env.get_template("macros.html").module
-        self._documents: dict[tuple, str] = {}
-        # The source pages' passages, dropped with the rows of their scope (scope_rows).
-        self._passages: dict[str, list] = {}
 
-    def scope_rows(self, scope: Scope) -> ScopeRows:
-        """The record rows of a scope's districts, converted from the records table when its first page
-        is rendered. Pages come scope by scope, so only one scope's are held: a large site's
-        180,000 rows would take 200 MB in every process."""
-        if self._rows is None or scope.group != self._rows_group:
-            self._rows, self._cards, self._card_bodies, self._passages = None, {}, {}, {}  # the last scope's go first
-            self._rows, self._rows_group = self._index_rows(scope), scope.group
-        return self._rows
+def scope_rows(site: SiteCore, scope: Scope) -> ScopeRows:
+    """The record rows of a scope's districts."""
+    return scope_cache(site, scope).rows
 
-    def record_card(self, scope: Scope, lang: str, row: Fields, here: str | None = None) -> Markup:
-        """A record's card (macros.html `record`), made once per scope, language and record: the same
-        card shows on its district's page and on its topic's page (a third of the pages' work); on a
-        page of one of its tags (`here`), it also links to its own topic."""
-        rows = self.scope_rows(scope)
-        also_under = here if here and row["topic"] != here else None
-        key = (row["id"], lang, also_under)
-        if key not in self._cards:
-            body_key = (row["id"], lang)
-            if body_key not in self._card_bodies:  # the same under its topic and each of its tags
-                self._card_bodies[body_key] = self._macros.record_body(
-                    row,
-                    lang,
-                    self.t[lang],
-                    scope.url(lang, "sources", row["source"]),
-                    functools.partial(record_url, lang),
-                    rows.progress.get(row["id"], ()),
-                    self.repository_links(lang, row),
-                    self.last_change(lang, row["id"]),
-                )
-            own_topic = (
-                Fields(url=scope.url(lang, "topics", row["topic"]), name=self.topic_names[lang][row["topic"]])
-                if also_under
-                else None
+
+def index_rows(site: SiteCore, scope: Scope) -> ScopeRows:
+    """A scope's record rows, indexed by id, district, source and topic, with each record's partners."""
+    records = site.tables.records
+    positions = [p for d in scope.districts if d.id in site.record_ranges for p in range(*site.record_ranges[d.id])]
+    own = records.iloc[positions]
+    rows = [Fields(row) for row in plain_rows(own)]
+    by_id = {row["id"]: row for row in rows}
+    by_district: dict[str, list[Fields]] = defaultdict(list)
+    by_source: dict[str, list[Fields]] = defaultdict(list)
+    on_topic: dict[str, dict[str, list[Fields]]] = defaultdict(lambda: defaultdict(list))
+    for row, keys in zip(rows, topic_keys(own)):
+        by_district[row["district"]].append(row)
+        by_source[row["source"]].append(row)
+        for topic_id in keys:
+            on_topic[topic_id][row["district"]].append(row)
+    # Partners share a district-prefixed metric key, so they are in the same scope.
+    progress = {
+        record_id: [by_id[p] for p in site.tables.progress[record_id]]
+        for record_id in by_id
+        if record_id in site.tables.progress
+    }
+    return ScopeRows(by_id, by_district, by_source, on_topic, progress)
+
+
+def record_card(site: SiteCore, scope: Scope, lang: Lang, row: Fields, here: str | None = None) -> Markup:
+    """A record's card (macros.html `record`), made once per scope, language and record: the same
+    card shows on its district's page and on its topic's page (a third of the pages' work); on a
+    page of one of its tags (`here`), it also links to its own topic."""
+    cache = scope_cache(site, scope)
+    also_under = here if here and row["topic"] != here else None
+    key = (row["id"], lang, also_under)
+    if key not in cache.cards:
+        body_key = (row["id"], lang)
+        if body_key not in cache.card_bodies:  # the same under its topic and each of its tags
+            cache.card_bodies[body_key] = site.macros.record_body(
+                r=row,
+                lang=lang,
+                t=site.t[lang],
+                source_url=scope.url(lang, "sources", row["source"]),
+                record_url=lambda r: record_url(lang, r),
+                partners=cache.rows.progress.get(row["id"], ()),
+                links=repository_links(site, lang, row),
+                changed=last_change(site, lang, row["id"]),
             )
-            self._cards[key] = self._macros.record(row, lang, self.t[lang], own_topic, self._card_bodies[body_key])
-        return self._cards[key]
-
-    def repository_links(self, lang: str, row: Fields) -> Fields | None:
-        """Where to report an error in a record and to edit it, or None when the repository is not known."""
-        if self.repository is None:
-            return None
-        path = f"data/districts/{row['district']}.yaml"
-        return Fields(
-            report=self.repository.report_url(row["id"], self.site_url + record_url(lang, row)),
-            edit=self.repository.file_url(path, self.record_lines.get(row["id"])),
+        own_topic = (
+            Fields(url=scope.url(lang, "topics", row["topic"]), name=site.topic_names[lang][row["topic"]])
+            if also_under
+            else None
         )
+        cache.cards[key] = site.macros.record(
+            r=row, lang=lang, t=site.t[lang], also_under=own_topic, body=cache.card_bodies[body_key]
+        )
+    return cache.cards[key]
 
-    def last_change(self, lang: str, record_id: str) -> Fields | None:
-        """When a record last changed, and where the change log says how; None without a history."""
-        change = self.history.last_change.get(record_id)
-        return Fields(date=change.date, url=change_url(lang, change)) if change else None
 
-    def record_cards(self, scope: Scope, lang: str, rows: list[Fields], here: str | None = None) -> Markup:
-        """The cards of several records, one after another (joined here: a template looping over
-        them would call into Python once per card, on every topic and district page)."""
-        return Markup("".join(self.record_card(scope, lang, row, here) for row in rows))
+def record_cards(site: SiteCore, scope: Scope, lang: Lang, rows: list[Fields], here: str | None = None) -> Markup:
+    """The cards of several records, one after another (joined here: a template looping over
+    them would call into Python once per card, on every topic and district page)."""
+    return Markup("".join(record_card(site, scope, lang, row, here) for row in rows))
 
-    def _index_rows(self, scope: Scope) -> ScopeRows:
-        records = self.tables.records
-        positions = [p for d in scope.districts if d.id in self.record_ranges for p in range(*self.record_ranges[d.id])]
-        own = records.iloc[positions]
-        rows = [Fields(row) for row in plain_rows(own)]
-        by_id = {row["id"]: row for row in rows}
-        by_district: dict[str, list[Fields]] = defaultdict(list)
-        by_source: dict[str, list[Fields]] = defaultdict(list)
-        on_topic: dict[str, dict[str, list[Fields]]] = defaultdict(lambda: defaultdict(list))
-        for row, keys in zip(rows, topic_keys(own)):
-            by_district[row["district"]].append(row)
-            by_source[row["source"]].append(row)
-            for topic_id in keys:
-                on_topic[topic_id][row["district"]].append(row)
-        # Partners share a district-prefixed metric key, so they are in the same scope.
-        progress = {
-            record_id: [by_id[p] for p in self.tables.progress[record_id]]
-            for record_id in by_id
-            if record_id in self.tables.progress
-        }
-        return ScopeRows(by_id, by_district, by_source, on_topic, progress)
 
-    def _scopes(self) -> dict[str | None, Scope]:
-        """One scope per group of districts: the whole site, or each city under /cities/<id>/."""
-        group_of = {d: group for group, tables in self.tables.groups.items() for d in tables.district_ids}
-        sources: dict[str | None, list[Source]] = defaultdict(list)
-        for source in self.dataset.sources:
-            sources[group_of[source.district]].append(source)
-        return {
-            group: Scope(
-                group,
-                () if group is None else ("cities", group),
-                tuple(self.districts[d] for d in tables.district_ids),
-                tuple(sources[group]),
+def repository_links(site: SiteCore, lang: Lang, row: Fields) -> Fields | None:
+    """Where to report an error in a record and to edit it, or None when the repository is not known."""
+    if site.repository is None:
+        return None
+    path = f"data/districts/{row['district']}.yaml"
+    return Fields(
+        report=site.repository.report_url(row["id"], site.site_url + record_url(lang, row)),
+        edit=site.repository.file_url(path, site.record_lines.get(row["id"])),
+    )
+
+
+def last_change(site: SiteCore, lang: Lang, record_id: str) -> Fields | None:
+    """When a record last changed, and where the change log says how; None without a history."""
+    change = site.history.last_change.get(record_id)
+    return Fields(date=change.date, url=change_url(lang, change)) if change else None
+
+
+def documents_text(site: SiteCore, lang: Lang, sources: tuple[Source, ...] | list[Source]) -> str:
+    """The source documents named with district and date: 海珠区《…》（2025-07-11）; …, or beyond
+    NAMED_SOURCES_MAX, how many they are and where the data package lists them."""
+    if len(sources) > NAMED_SOURCES_MAX:
+        return site.ui["sources_counted"][lang].format(
+            count=formatting.count_text(len(sources), lang), url=f"{site.site_url}/data/datapackage.json"
+        )
+    key = (lang, tuple(s.id for s in sources))
+    if key not in site.cache.documents:  # the same list ends every page and chart of a scope
+        not_stated = site.ui["date_not_stated"][lang]
+        named = []
+        for source in sources:
+            district = in_lang(site.districts[source.district], "name", lang)
+            date = source.date.isoformat() if source.date else not_stated
+            named.append(
+                f"{district}《{source.title_zh}》（{date}）"
+                if lang == "zh"
+                else f"{district}, “{source.title_en}” ({date})"
             )
-            for group, tables in self.tables.groups.items()
-        }
+        site.cache.documents[key] = "；".join(named) if lang == "zh" else "; ".join(named)
+    return site.cache.documents[key]
 
-    @property
-    def site_scope(self) -> Scope:
-        """The scope of the site-wide pages (about, 404, and the city index on a site of several cities)."""
-        return self.scopes.get(None) or Scope(None, (), self.dataset.districts, self.dataset.sources)
 
-    def documents_text(self, lang: str, sources: tuple[Source, ...] | list[Source]) -> str:
-        """The source documents named with district and date: 海珠区《…》（2025-07-11）; …, or beyond
-        NAMED_SOURCES_MAX, how many they are and where the data package lists them."""
-        if len(sources) > NAMED_SOURCES_MAX:
-            return self.ui["sources_counted"][lang].format(
-                count=formatting.count_text(len(sources), lang), url=f"{self.site_url}/data/datapackage.json"
-            )
-        key = (lang, tuple(s.id for s in sources))
-        if key not in self._documents:  # the same list ends every page and chart of a scope
-            not_stated = self.ui["date_not_stated"][lang]
-            named = []
-            for source in sources:
-                district = getattr(self.districts[source.district], f"name_{lang}")
-                date = source.date.isoformat() if source.date else not_stated
-                named.append(
-                    f"{district}《{source.title_zh}》（{date}）"
-                    if lang == "zh"
-                    else f"{district}, “{source.title_en}” ({date})"
-                )
-            self._documents[key] = "；".join(named) if lang == "zh" else "; ".join(named)
-        return self._documents[key]
-
-    def citation(self, lang: str, title: str, url: str, sources) -> str:
-        """A ready citation line: site, page or chart title, address, source documents, data date."""
-        t = self.t[lang]
-        documents = self.documents_text(lang, sources)
-        updated = self.data_updated or t["date_not_stated"]
-        if lang == "zh":
-            return (
-                f"{t['site_title']}：《{title}》，{self.site_url}{url}。来源：{documents}。"
-                f"{t['data_updated']}{updated}。"
-            )
+def citation(site: SiteCore, lang: Lang, title: str, url: str, sources) -> str:
+    """A ready citation line: site, page or chart title, address, source documents, data date."""
+    t = site.t[lang]
+    documents = documents_text(site, lang, sources)
+    updated = site.data_updated or t["date_not_stated"]
+    if lang == "zh":
         return (
-            f"{t['site_title']}: “{title}”, {self.site_url}{url}. Sources: {documents}. "
-            f"{t['data_updated'].capitalize()} {updated}."
+            f"{t['site_title']}：《{title}》，{site.site_url}{url}。来源：{documents}。{t['data_updated']}{updated}。"
         )
+    return (
+        f"{t['site_title']}: “{title}”, {site.site_url}{url}. Sources: {documents}. "
+        f"{t['data_updated'].capitalize()} {updated}."
+    )
 
-    def page_context(
-        self, lang: str, scope: Scope, parts: tuple[str, ...], title: str, description: str, sources=None
-    ) -> dict:
-        other = "en" if lang == "zh" else "zh"
-        url = page_url(lang, *parts)
-        return {
-            "lang": lang,
-            "html_lang": HTML_LANG[lang],
-            "og_locale": OG_LOCALE[lang],
-            "t": self.t[lang],
-            "title": title,
-            "description": description,
-            "url": url,
-            "absolute_url": self.site_url + url,
-            "has_address": True,  # the 404 page has none: it is served at any address that has no page
-            "other_lang": other,
-            "other_url": page_url(other, *parts),
-            "other_absolute_url": self.site_url + page_url(other, *parts),
-            "other_html_lang": HTML_LANG[other],
-            "asset": self.asset_urls,
-            "page_url": lambda *p: scope.url(lang, *p),
-            # Every page links to these twice or more: written once here, not called for in the template.
-            "home_url": scope.url(lang),
-            "about_url": page_url(lang, "about"),
-            "search_url": page_url(lang, "search"),
-            "changes_url": page_url(lang, "changes"),
-            "feed_url": feed_url(lang) if self.history.changes else None,
-            "record_url": functools.partial(record_url, lang),
-            "topics": self.dataset.topics,
-            "topic_names": self.topic_names[lang],
-            "districts": scope.districts,
-            "sources": scope.sources,
-            "not_stated": formatting.NOT_STATED[lang],
-            "page_citation": self.citation(lang, title, url, sources if sources is not None else scope.sources),
-        }
 
-    def render(self, template: str, **context) -> bytes:
-        if template not in self.templates:  # a template cannot change during one build
-            self.templates[template] = self.env.get_template(template)
-        return self.templates[template].render(**context).encode("utf-8")
+def page_context(
+    site: SiteCore, lang: Lang, scope: Scope, parts: tuple[str, ...], title: str, description: str, sources=None
+) -> dict:
+    """What every template gets: the page's language, title and addresses, the site's strings and links."""
+    other = other_lang(lang)
+    url = page_url(lang, *parts)
+    return {
+        "lang": lang,
+        "html_lang": HTML_LANG[lang],
+        "og_locale": OG_LOCALE[lang],
+        "t": site.t[lang],
+        "title": title,
+        "description": description,
+        "url": url,
+        "absolute_url": site.site_url + url,
+        "has_address": True,  # the 404 page has none: it is served at any address that has no page
+        "other_lang": other,
+        "other_url": page_url(other, *parts),
+        "other_absolute_url": site.site_url + page_url(other, *parts),
+        "other_html_lang": HTML_LANG[other],
+        "asset": site.asset_urls,
+        "page_url": lambda *p: scope.url(lang, *p),
+        # Every page links to these twice or more: written once here, not called for in the template.
+        "home_url": scope.url(lang),
+        "about_url": page_url(lang, "about"),
+        "search_url": page_url(lang, "search"),
+        "changes_url": page_url(lang, "changes"),
+        "feed_url": feed_url(lang) if site.history.changes else None,
+        "record_url": lambda row: record_url(lang, row),
+        "topics": site.dataset.topics,
+        "topic_names": site.topic_names[lang],
+        "districts": scope.districts,
+        "sources": scope.sources,
+        "not_stated": formatting.NOT_STATED[lang],
+        "page_citation": citation(site, lang, title, url, sources if sources is not None else scope.sources),
+    }
+
+
+def render(site: SiteCore, template: str, **context) -> bytes:
+    """A template rendered with its context, as the bytes of a page."""
+    if template not in site.cache.templates:  # a template cannot change during one build
+        site.cache.templates[template] = site.env.get_template(template)
+    return site.cache.templates[template].render(**context).encode("utf-8")

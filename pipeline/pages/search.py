@@ -6,9 +6,10 @@ from collections.abc import Iterator
 from markupsafe import Markup
 
 from .. import formatting
+from ..languages import LANGS, Lang, in_lang
 from ..search_index import SearchEntry
 from ..tables import plain_columns
-from .core import SiteCore, page_url, record_url, script_json
+from .core import SiteCore, page_context, page_url, record_url, render, script_json
 
 # Records a site may have and still be searched. Pagefind writes a file per entry and holds the index in
 # memory: 18,000 records (300 synthetic districts) took the build from 8.5 s to 33 s and Pagefind to
@@ -47,101 +48,107 @@ def sentences(parts, lang: str) -> str:
     return SPACE[lang].join(p if p.endswith(ENDS_A_SENTENCE) else p + FULL_STOP[lang] for p in kept if p)
 
 
-class SearchPages(SiteCore):
-    """The search page in each language, and the entries of the search index."""
+def searchable(site: SiteCore) -> bool:
+    """Whether the site is small enough to have a search index (SEARCH_RECORDS_MAX)."""
+    return len(site.tables.records) <= SEARCH_RECORDS_MAX
 
-    @property
-    def searchable(self) -> bool:
-        """Whether the site is small enough to have a search index (SEARCH_RECORDS_MAX)."""
-        return len(self.tables.records) <= SEARCH_RECORDS_MAX
 
-    def search(self, lang: str) -> bytes:
-        """The search page: the form and its results are drawn by search.js; without JavaScript, or on a
-        site too large to search, it says so and leads to the topic and district lists."""
-        return self.render(
-            "search.html",
-            **self.page_context(
-                lang, self.site_scope, ("search",), self.ui["search_title"][lang], self.ui["search_description"][lang]
-            ),
-            searchable=self.searchable,
-            search_text=self._search_text(lang),
-        )
+def render_search(site: SiteCore, lang: Lang) -> bytes:
+    """The search page: the form and its results are drawn by search.js; without JavaScript, or on a
+    site too large to search, it says so and leads to the topic and district lists."""
+    return render(
+        site,
+        "search.html",
+        **page_context(
+            site, lang, site.site_scope, ("search",), site.ui["search_title"][lang], site.ui["search_description"][lang]
+        ),
+        searchable=searchable(site),
+        search_text=_search_text(site, lang),
+    )
 
-    def _search_text(self, lang: str) -> Markup:
-        """What search.js writes around the results."""
-        t = self.t[lang]
-        keys = (
-            "search_loading",
-            "search_failed",
-            "search_count",
-            "search_count_one",
-            "search_none",
-            "search_more",
-            "nav_topics",
-        )
-        text = {key: t[key] for key in keys} | {"topics_url": self.site_scope.url(lang) + "#topics"}
-        return script_json(text)
 
-    def search_entries(self) -> Iterator[SearchEntry]:
-        """Each record in each language, linked to its card on its district's page; then each topic,
-        district and source page. Records are read from the records table, column by column, not
-        through the pages' rows: those are converted once per scope, for its pages."""
-        cells = plain_columns(self.tables.records[list(SEARCHED_COLUMNS)])
-        for lang in ("zh", "en"):
-            t = self.t[lang]
-            names = {d.id: getattr(d, f"name_{lang}") for d in self.dataset.districts}
-            for values in zip(*cells.values()):
-                row = dict(zip(SEARCHED_COLUMNS, values))
-                yield self._record_entry(lang, row, names[row["district"]])
-            for scope in self.scopes.values():
-                for topic in self.dataset.topics:
-                    name = getattr(topic, f"name_{lang}")
-                    yield SearchEntry(
-                        scope.url(lang, "topics", topic.id),
-                        lang,
-                        sentences((name, getattr(topic, f"description_{lang}")), lang),
-                        {"title": name, "where": t["search_kind_topic"]},
-                    )
-            for district in self.dataset.districts:
-                name = names[district.id]
-                yield SearchEntry(
-                    page_url(lang, "districts", district.id),
-                    lang,
-                    sentences((name, self.ui["district_description"][lang].format(name=name)), lang),
-                    {"title": name, "where": t["search_kind_district"]},
-                )
-            for source in self.dataset.sources:
-                title = getattr(source, f"title_{lang}")
-                yield SearchEntry(
-                    page_url(lang, "sources", source.id),
-                    lang,
-                    sentences((title, source.title_zh, names[source.district]), lang),
-                    {"title": title, "where": f"{names[source.district]} · {t['search_kind_source']}"},
-                )
+def _search_text(site: SiteCore, lang: Lang) -> Markup:
+    """What search.js writes around the results."""
+    t = site.t[lang]
+    keys = (
+        "search_loading",
+        "search_failed",
+        "search_count",
+        "search_count_one",
+        "search_none",
+        "search_more",
+        "nav_topics",
+    )
+    text = {key: t[key] for key in keys} | {"topics_url": site.site_scope.url(lang) + "#topics"}
+    return script_json(text)
 
-    def _record_entry(self, lang: str, row: dict, district_name: str) -> SearchEntry:
-        t = self.t[lang]
-        topic_name = self.topic_names[lang][row["topic"]]
-        kind = formatting.kind_label(row["kind"], row["period"], row["estimate"], lang)
-        figure = (
-            formatting.figure_text(row["value"], row["unit"], row["bound"], lang, row["value_high"], row["counter"])
-            if row["value"] is not None
-            else t["commitment"]
-        )
-        label = row[f"label_{lang}"]
-        words = [
-            label,
-            figure,
-            row["summary_en"] if lang == "en" else "",
-            row["quote"],
-            district_name,
-            topic_name,
-            kind,
-            "、".join(row["lead_units"]),
-        ]
-        return SearchEntry(
-            record_url(lang, row),
+
+def search_entries(site: SiteCore) -> Iterator[SearchEntry]:
+    """Each record in each language, linked to its card on its district's page; then each topic,
+    district and source page. Records are read from the records table, column by column, not
+    through the pages' rows: those are converted once per scope, for its pages."""
+    cells = plain_columns(site.tables.records[list(SEARCHED_COLUMNS)])
+    for lang in LANGS:
+        names = {d.id: in_lang(d, "name", lang) for d in site.dataset.districts}
+        for values in zip(*cells.values()):
+            row = dict(zip(SEARCHED_COLUMNS, values))
+            yield _record_entry(site, lang, row, names[row["district"]])
+        yield from _page_entries(site, lang, names)
+
+
+def _page_entries(site: SiteCore, lang: Lang, names: dict[str, str]) -> Iterator[SearchEntry]:
+    """The entries of each topic, district and source page in one language."""
+    t = site.t[lang]
+    for scope in site.scopes.values():
+        for topic in site.dataset.topics:
+            name = in_lang(topic, "name", lang)
+            yield SearchEntry(
+                scope.url(lang, "topics", topic.id),
+                lang,
+                sentences((name, in_lang(topic, "description", lang)), lang),
+                {"title": name, "where": t["search_kind_topic"]},
+            )
+    for district in site.dataset.districts:
+        name = names[district.id]
+        yield SearchEntry(
+            page_url(lang, "districts", district.id),
             lang,
-            sentences(words, lang),
-            {"title": label, "where": f"{district_name} · {topic_name} · {kind}", "figure": figure},
+            sentences((name, site.ui["district_description"][lang].format(name=name)), lang),
+            {"title": name, "where": t["search_kind_district"]},
         )
+    for source in site.dataset.sources:
+        title = in_lang(source, "title", lang)
+        yield SearchEntry(
+            page_url(lang, "sources", source.id),
+            lang,
+            sentences((title, source.title_zh, names[source.district]), lang),
+            {"title": title, "where": f"{names[source.district]} · {t['search_kind_source']}"},
+        )
+
+
+def _record_entry(site: SiteCore, lang: Lang, row: dict, district_name: str) -> SearchEntry:
+    t = site.t[lang]
+    topic_name = site.topic_names[lang][row["topic"]]
+    kind = formatting.kind_label(row["kind"], row["period"], row["estimate"], lang)
+    figure = (
+        formatting.figure_text(row["value"], row["unit"], row["bound"], lang, row["value_high"], row["counter"])
+        if row["value"] is not None
+        else t["commitment"]
+    )
+    label = row[f"label_{lang}"]
+    words = [
+        label,
+        figure,
+        row["summary_en"] if lang == "en" else "",
+        row["quote"],
+        district_name,
+        topic_name,
+        kind,
+        "、".join(row["lead_units"]),
+    ]
+    return SearchEntry(
+        record_url(lang, row),
+        lang,
+        sentences(words, lang),
+        {"title": label, "where": f"{district_name} · {topic_name} · {kind}", "figure": figure},
+    )

@@ -4,8 +4,9 @@ linked to its record."""
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from ..languages import Lang, in_lang
 from ..validate import without_whitespace
-from .core import SiteCore, record_url
+from .core import SiteCore, page_context, record_url, render, scope_cache
 
 
 @dataclass
@@ -50,29 +51,30 @@ def source_passages(text: str, quotes: list[tuple[str, str]]) -> list[SourcePass
     return passages
 
 
-class SourcePages(SiteCore):
-    """Each source document's page."""
-
-    def source(self, source_id: str, lang: str) -> bytes:
-        source = self.sources[source_id]
-        records = self.scope_rows(self.scope_of[source.district]).by_source[source_id]
-        if source_id not in self._passages:  # the same in both languages
-            self._passages[source_id] = source_passages(
-                self.dataset.source_texts[source_id], [(r["id"], r["quote"]) for r in records]
-            )
-        passages = self._passages[source_id]
-        return self.render(
-            "source.html",
-            **self.page_context(
-                lang,
-                self.scope_of[source.district],
-                ("sources", source_id),
-                getattr(source, f"title_{lang}"),
-                self.ui["source_description"][lang],
-                [source],
-            ),
-            source=source,
-            passages=passages,
-            card_url={r["id"]: record_url(lang, r) for r in records},
-            record_count=len(records),
+def render_source(site: SiteCore, source_id: str, lang: Lang) -> bytes:
+    """A source document's page: its full text, each quoted passage linked to its record."""
+    source = site.sources[source_id]
+    scope = site.scope_of[source.district]
+    cache = scope_cache(site, scope)
+    records = cache.rows.by_source[source_id]
+    if source_id not in cache.passages:  # the same in both languages
+        cache.passages[source_id] = source_passages(
+            site.dataset.source_texts[source_id], [(r["id"], r["quote"]) for r in records]
         )
+    return render(
+        site,
+        "source.html",
+        **page_context(
+            site,
+            lang,
+            scope,
+            ("sources", source_id),
+            in_lang(source, "title", lang),
+            site.ui["source_description"][lang],
+            [source],
+        ),
+        source=source,
+        passages=cache.passages[source_id],
+        card_url={r["id"]: record_url(lang, r) for r in records},
+        record_count=len(records),
+    )

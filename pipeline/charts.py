@@ -108,44 +108,11 @@ def comparison_chart(export_name: str, rows: list[dict], district_names: dict[st
     slot = max((NARROWEST_PLOT_BOX - margin_left - 8) / len(districts) - 4, MIN_LABEL_WIDTH)
     names = {d: wrapped_label(district_names[d], slot) for d in districts}
     x_names = [names[d] for d in districts]
-    traces = []
-    for kind, period in SERIES_ORDER:
-        series = [row for row in stated if row["kind"] == kind and row["period"] == period]
-        if not series:
-            continue
-        labels, hovers = [], []
-        for row in series:
-            estimate = bool(row["estimate"])
-            note = ("（预计）" if lang == "zh" else " (est.)") if estimate else ""
-            value_high = None if pd.isna(row["value_high"]) else row["value_high"]
-            labels.append(plotly_text(figure_label(row["value"], unit, row["bound"], lang, value_high, counter) + note))
-            hovers.append(
-                plotly_text(f"{district_names[row['district']]} · {kind_label(kind, period, estimate, lang)}")
-                + "<br>"
-                + plotly_text(figure_text(row["value"], row["unit"], row["bound"], lang, value_high, row["counter"]))
-            )
-        is_target = kind == "target"
-        traces.append(
-            {
-                "type": "bar",
-                "meta": kind,
-                "name": kind_label(kind, period, False, lang),
-                "x": [names[row["district"]] for row in series],
-                "y": [float(row["value"]) for row in series],
-                "text": labels,
-                "textposition": "outside",
-                "cliponaxis": False,
-                "constraintext": "none",  # Plotly would shrink a label to its bar's width; the static chart does not
-                "textfont": {"size": FONT_SIZE},
-                "customdata": hovers,
-                "hovertemplate": "%{customdata}<extra></extra>",
-                "marker": {
-                    "color": TARGET_COLOUR if is_target else PAPER,
-                    "line": {"color": TARGET_COLOUR if is_target else ACTUAL_COLOUR, "width": 2},
-                    "pattern": {"shape": "" if is_target else "/", "fgcolor": ACTUAL_COLOUR, "size": 6},
-                },
-            }
-        )
+    traces = [
+        _comparison_trace(series, names, district_names, lang)
+        for kind, period in SERIES_ORDER
+        if (series := [row for row in stated if row["kind"] == kind and row["period"] == period])
+    ]
     annotations = [
         {
             "x": names[row["district"]],
@@ -160,29 +127,78 @@ def comparison_chart(export_name: str, rows: list[dict], district_names: dict[st
         if not row["stated"]
     ]
     caption = unit_caption(unit, lang, counter)
-    if caption:  # above the axis, from the figure's left edge
-        annotations.append(
-            {
-                "x": 0,
-                "xref": "paper",
-                "xanchor": "left",
-                "xshift": -margin_left,
-                "y": 1,
-                "yref": "paper",
-                "yanchor": "bottom",
-                "yshift": 10,
-                "showarrow": False,
-                "text": plotly_text(caption),
-                "font": {"size": FONT_SIZE, "color": MUTED},
-            }
-        )
+    if caption:
+        annotations.append(_caption_note(caption, margin_left))
     margin = {
         "l": margin_left,
         "r": 8,
         "t": 32 if caption else 16,
         "b": 16 + max(_lines(name) for name in x_names) * LINE_HEIGHT,
     }
-    layout = {
+    layout = _comparison_layout(lang, x_names, ticks, tick_text, margin, annotations)
+    return {"data": traces, "layout": layout, "config": _config(export_name, lang), "export": _export(title, layout)}
+
+
+def _comparison_trace(series: list[dict], names: dict[str, str], district_names: dict[str, str], lang: str) -> dict:
+    """One series (kind and period) of a comparison: a bar per district that states it, labelled with
+    its figure and bound, targets filled and results hatched."""
+    kind, period = series[0]["kind"], series[0]["period"]
+    labels, hovers = [], []
+    for row in series:
+        estimate = bool(row["estimate"])
+        note = ("（预计）" if lang == "zh" else " (est.)") if estimate else ""
+        value_high = None if pd.isna(row["value_high"]) else row["value_high"]
+        figure = (row["value"], row["unit"], row["bound"], lang, value_high, row["counter"])
+        labels.append(plotly_text(figure_label(*figure) + note))
+        hovers.append(
+            plotly_text(f"{district_names[row['district']]} · {kind_label(kind, period, estimate, lang)}")
+            + "<br>"
+            + plotly_text(figure_text(*figure))
+        )
+    is_target = kind == "target"
+    return {
+        "type": "bar",
+        "meta": kind,
+        "name": kind_label(kind, period, False, lang),
+        "x": [names[row["district"]] for row in series],
+        "y": [float(row["value"]) for row in series],
+        "text": labels,
+        "textposition": "outside",
+        "cliponaxis": False,
+        "constraintext": "none",  # Plotly would shrink a label to its bar's width; the static chart does not
+        "textfont": {"size": FONT_SIZE},
+        "customdata": hovers,
+        "hovertemplate": "%{customdata}<extra></extra>",
+        "marker": {
+            "color": TARGET_COLOUR if is_target else PAPER,
+            "line": {"color": TARGET_COLOUR if is_target else ACTUAL_COLOUR, "width": 2},
+            "pattern": {"shape": "" if is_target else "/", "fgcolor": ACTUAL_COLOUR, "size": 6},
+        },
+    }
+
+
+def _caption_note(caption: str, margin_left: int) -> dict:
+    """The unit's caption, above the axis, from the figure's left edge."""
+    return {
+        "x": 0,
+        "xref": "paper",
+        "xanchor": "left",
+        "xshift": -margin_left,
+        "y": 1,
+        "yref": "paper",
+        "yanchor": "bottom",
+        "yshift": 10,
+        "showarrow": False,
+        "text": plotly_text(caption),
+        "font": {"size": FONT_SIZE, "color": MUTED},
+    }
+
+
+def _comparison_layout(
+    lang: str, x_names: list[str], ticks: list[float], tick_text: list[str], margin: dict, annotations: list[dict]
+) -> dict:
+    """A comparison's layout: one axis from zero, no legend inside (the page has its own), no drag."""
+    return {
         "font": {"family": FONT[lang], "size": FONT_SIZE, "color": INK},
         "barmode": "group",
         "bargap": 0.35,
@@ -205,7 +221,6 @@ def comparison_chart(export_name: str, rows: list[dict], district_names: dict[st
         "paper_bgcolor": PAPER,
         "plot_bgcolor": PAPER,
     }
-    return {"data": traces, "layout": layout, "config": _config(export_name, lang), "export": _export(title, layout)}
 
 
 def _export(title: str, layout: dict) -> dict:
@@ -249,33 +264,9 @@ def items_chart(
     wrapped = [wrap(district_names[d], name_width, FONT_SIZE) for d in districts]
     names = ["<br>".join(plotly_text(line) for line in lines) for lines in wrapped]
     margin_left = math.ceil(max(text_width(line, FONT_SIZE) for lines in wrapped for line in lines)) + TICK_GAP
-    unit_word = "条" if lang == "zh" else ""
     totals = [sum(int(counts[(d, kind)]) for kind in ITEM_KINDS) for d in districts]
     ticks = nice_ticks(max(totals + [1]) * 1.05)
-    traces = []
-    for kind in ITEM_KINDS:
-        values = [int(counts[(d, kind)]) for d in districts]
-        traces.append(
-            {
-                "type": "bar",
-                "orientation": "h",
-                "name": kind_names[kind],
-                "meta": kind,
-                "y": names,
-                "x": values,
-                "text": [str(v) if v else "" for v in values],
-                "textposition": "inside",
-                "insidetextanchor": "middle",
-                "constraintext": "none",
-                "textfont": {"size": FONT_SIZE},
-                "customdata": [
-                    f"{plotly_text(district_names[d])} · {kind_names[kind]}: {v}{unit_word}"
-                    for d, v in zip(districts, values)
-                ],
-                "hovertemplate": "%{customdata}<extra></extra>",
-                "marker": ITEM_STYLE[kind],
-            }
-        )
+    traces = [_items_trace(kind, counts, districts, names, district_names, lang, kind_names) for kind in ITEM_KINDS]
     row_height = max(56, max(len(lines) for lines in wrapped) * LINE_HEIGHT + 16)
     layout = {
         "font": {"family": FONT[lang], "size": FONT_SIZE, "color": INK},
@@ -297,6 +288,38 @@ def items_chart(
         "plot_bgcolor": PAPER,
     }
     return {"data": traces, "layout": layout, "config": _config(export_name, lang), "export": _export(title, layout)}
+
+
+def _items_trace(
+    kind: str,
+    counts: dict[tuple[str, str], int],
+    districts: list[str],
+    names: list[str],
+    district_names: dict[str, str],
+    lang: str,
+    kind_names: dict[str, str],
+) -> dict:
+    """One kind of an items chart: each district's count, labelled inside its bar (none for 0)."""
+    unit_word = "条" if lang == "zh" else ""
+    values = [int(counts[(d, kind)]) for d in districts]
+    return {
+        "type": "bar",
+        "orientation": "h",
+        "name": kind_names[kind],
+        "meta": kind,
+        "y": names,
+        "x": values,
+        "text": [str(v) if v else "" for v in values],
+        "textposition": "inside",
+        "insidetextanchor": "middle",
+        "constraintext": "none",
+        "textfont": {"size": FONT_SIZE},
+        "customdata": [
+            f"{plotly_text(district_names[d])} · {kind_names[kind]}: {v}{unit_word}" for d, v in zip(districts, values)
+        ],
+        "hovertemplate": "%{customdata}<extra></extra>",
+        "marker": ITEM_STYLE[kind],
+    }
 
 
 def _config(export_name: str, lang: str) -> dict:

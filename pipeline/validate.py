@@ -237,6 +237,11 @@ def _check_record(
                 f"cite a source of '{district_id}'",
             )
         return  # its quote is checked once the right source is cited
+    _check_quote_and_figure(report, loaded, path, record, figure, source, archives_flat)
+
+
+def _check_quote_and_figure(report, loaded, path, record, figure, source, archives_flat) -> None:
+    """The record's quote stands in its source's archived text, and its figure in its quote."""
     text = archives_flat.get(source.archive)
     if text is None:
         return  # reported once against the source itself
@@ -444,6 +449,13 @@ def _check_definitions(
             )
     if not wording_checked or (raw.metrics and raw.metrics.data is None):
         return [m for _, m in entries]  # unreadable: its error is already reported
+    _check_wording(report, raw, compared, defined, refused)
+    return [m for _, m in entries]
+
+
+def _check_wording(report: _Report, raw: RawProject, compared: dict, defined: dict, refused: set[str]) -> None:
+    """A metric compared across districts whose records are worded differently has a definition saying
+    whether they can fairly be compared."""
     written = _raw_ids(raw.metrics) if raw.metrics else set()
     for key, located in compared.items():
         if len({district for *_, district in located}) < 2 or key in refused or (key in written and key not in defined):
@@ -467,28 +479,10 @@ def _check_definitions(
                 hint + " saying in one sentence whether the figures can fairly be compared; "
                 "if they cannot, give the records different metrics",
             )
-    return [m for _, m in entries]
 
 
-def validate(raw: RawProject, wording_checked: bool = True) -> Dataset:
-    """Return the validated dataset, or raise DataErrors listing every problem.
-
-    wording_checked=False is for a past release of the data (see _check_definitions)."""
-    report = _Report()
-    # District files may have been checked as they were parsed (load_project's check_district).
-    checked = [d if isinstance(d, CheckedDistrict) else check_district_file(d) for d in raw.districts]
-    optional = [loaded for loaded in (raw.cities, raw.metrics) if loaded]
-    for loaded in [raw.topics, raw.sources, *(c.loaded for c in checked), *optional]:
-        report.errors.extend(loaded.errors)
-    report.errors.extend(raw.file_errors)
-
-    topic_entries = _validate_list(report, raw.topics, Topic)
-    source_entries = _validate_list(report, raw.sources, Source)
-    _check_unique_ids(report, [(raw.topics, (i,), t.id) for i, t in topic_entries])
-    _check_unique_ids(report, [(raw.sources, (i,), s.id) for i, s in source_entries])
-    topics = {t.id: t for _, t in topic_entries}
-    sources = {s.id: s for _, s in source_entries}
-
+def _district_entries(report: _Report, checked: list[CheckedDistrict]) -> tuple[list, list, list]:
+    """Each district that could be read, with its records; where it is written; and where each record is."""
     districts: list[District] = []
     located_districts: list[tuple[LoadedFile, District]] = []
     located_records = []
@@ -511,10 +505,11 @@ def validate(raw: RawProject, wording_checked: bool = True) -> Dataset:
         # Its records are checked against the file's name, so that one mistyped id is one message, not one
         # more for each record whose id or source then seems to belong elsewhere.
         located_records.extend((loaded, ("records", i), r, one.figures.get(i), stem) for i, r in records)
+    return districts, located_districts, located_records
 
-    # A district file that cannot be parsed still exists: name it by its file so
-    # one syntax error does not cascade into "unknown district" elsewhere.
-    district_ids = {d.id for d in districts} | {_file_stem(c.loaded) for c in checked}
+
+def _check_source_entries(report: _Report, raw: RawProject, source_entries, district_ids: set[str], located_records):
+    """Each source names a known district and has its archived text."""
     citing = collections.Counter(record.source for _, _, record, _, _ in located_records)
     for i, source in source_entries:
         if source.district not in district_ids:
@@ -537,8 +532,9 @@ def validate(raw: RawProject, wording_checked: bool = True) -> Dataset:
                 "add the document's full text under data/sources/",
             )
 
-    archives_flat = {name: without_whitespace(text) for name, text in raw.archives.items()}
-    _check_unique_ids(report, [(loaded, path, r.id) for loaded, path, r, _, _ in located_records])
+
+def _check_former_ids(report: _Report, located_records) -> None:
+    """A former id is no current record's id, and belongs to one record only."""
     current = {r.id for _, _, r, _, _ in located_records}
     former: dict[str, str] = {}
     for loaded, path, record, _, _ in located_records:
@@ -557,27 +553,42 @@ def validate(raw: RawProject, wording_checked: bool = True) -> Dataset:
                     f"'{old_id}' is already a former id of '{former[old_id]}'",
                     "an old link can land on one card only: keep the former id on one record",
                 )
+
+
+def validate(raw: RawProject, wording_checked: bool = True) -> Dataset:
+    """Return the validated dataset, or raise DataErrors listing every problem.
+
+    wording_checked=False is for a past release of the data (see _check_definitions)."""
+    report = _Report()
+    # District files may have been checked as they were parsed (load_project's check_district).
+    checked = [d if isinstance(d, CheckedDistrict) else check_district_file(d) for d in raw.districts]
+    optional = [loaded for loaded in (raw.cities, raw.metrics) if loaded]
+    for loaded in [raw.topics, raw.sources, *(c.loaded for c in checked), *optional]:
+        report.errors.extend(loaded.errors)
+    report.errors.extend(raw.file_errors)
+    topic_entries = _validate_list(report, raw.topics, Topic)
+    source_entries = _validate_list(report, raw.sources, Source)
+    _check_unique_ids(report, [(raw.topics, (i,), t.id) for i, t in topic_entries])
+    _check_unique_ids(report, [(raw.sources, (i,), s.id) for i, s in source_entries])
+    topics = {t.id: t for _, t in topic_entries}
+    sources = {s.id: s for _, s in source_entries}
+    districts, located_districts, located_records = _district_entries(report, checked)
+    # A district file that cannot be parsed still exists: name it by its file so
+    # one syntax error does not cascade into "unknown district" elsewhere.
+    district_ids = {d.id for d in districts} | {_file_stem(c.loaded) for c in checked}
+    _check_source_entries(report, raw, source_entries, district_ids, located_records)
+    archives_flat = {name: without_whitespace(text) for name, text in raw.archives.items()}
+    _check_unique_ids(report, [(loaded, path, r.id) for loaded, path, r, _, _ in located_records])
+    _check_former_ids(report, located_records)
     # Cross-references wait until the files they point into can be read.
     if raw.topics.data is not None and raw.sources.data is not None:
         written_ids = _raw_ids(raw.topics) | _raw_ids(raw.sources)  # once: sources grow with districts
         for loaded, path, record, figure, district_id in located_records:
-            _check_record(
-                report,
-                loaded,
-                path,
-                record,
-                figure,
-                district_id,
-                topics,
-                sources,
-                archives_flat,
-                written_ids,
-                district_ids,
-            )
+            where = (report, loaded, path, record, figure, district_id)
+            _check_record(*where, topics, sources, archives_flat, written_ids, district_ids)
     refused = _check_metrics(report, located_records)
     cities = _check_cities(report, raw, located_districts)
     metrics = _check_definitions(report, raw, located_records, district_ids, refused, wording_checked)
-
     if report.errors:
         ids = {c.loaded.file: c.ids for c in checked}
         raise DataErrors(folded([named_by_id(e, ids) for e in report.errors]))

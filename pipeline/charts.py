@@ -20,11 +20,11 @@ from decimal import Decimal
 import pandas as pd
 
 from .formatting import NOT_STATED, chart_number, figure_label, figure_text, kind_label, unit_caption
+from .languages import LANGS, in_lang
 from .models import Metric
-from .tables import ITEM_KINDS, SERIES_ORDER, columns
+from .tables import ITEM_KINDS, SERIES_ORDER, ComparisonRow
 from .text_metrics import text_width, wrap
 
-LANGS = ("zh", "en")
 # Latin text in a Latin font on English pages, as style.css sets them; CJK fonts first on Chinese ones.
 CJK_FONTS = (
     '"PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", '
@@ -88,18 +88,20 @@ def _lines(label: str) -> int:
     return label.count("<br>") + 1
 
 
-def comparison_chart(export_name: str, rows: list[dict], district_names: dict[str, str], lang: str, title: str) -> dict:
+def comparison_chart(
+    export_name: str, rows: list[ComparisonRow], district_names: dict[str, str], lang: str, title: str
+) -> dict:
     """A grouped bar chart of one metric across districts, one series per kind and period.
 
-    rows: the metric's comparison table as row dicts (plain lists are read far faster than a
-    DataFrame, and a large site draws thousands of charts).
+    rows: the metric's comparison rows (plain objects are read far faster than a DataFrame, and a large
+    site draws thousands of charts).
     Sized so that nothing is cut off in the narrowest box (NARROWEST_PLOT_BOX): the left margin
     holds the longest tick label, district names and "not stated" notes wrap to their slot.
     """
-    stated = [row for row in rows if row["stated"]]
-    districts = list(dict.fromkeys(row["district"] for row in rows))
-    unit, counter = stated[0]["unit"], stated[0]["counter"]
-    top = float(max(v for row in stated for v in (row["value"], row["value_high"]) if not pd.isna(v))) * 1.25
+    stated = [row for row in rows if row.stated]
+    districts = list(dict.fromkeys(row.district for row in rows))
+    unit, counter = stated[0].unit, stated[0].counter
+    top = float(max(v for row in stated for v in (row.value, row.value_high) if not pd.isna(v))) * 1.25
     ticks = nice_ticks(top)
     tick_text = [chart_number(t, unit, lang, axis_top=ticks[-1]) for t in ticks]
     margin_left = math.ceil(max(text_width(t, FONT_SIZE) for t in tick_text)) + TICK_GAP
@@ -111,11 +113,11 @@ def comparison_chart(export_name: str, rows: list[dict], district_names: dict[st
     traces = [
         _comparison_trace(series, names, district_names, lang)
         for kind, period in SERIES_ORDER
-        if (series := [row for row in stated if row["kind"] == kind and row["period"] == period])
+        if (series := [row for row in stated if row.kind == kind and row.period == period])
     ]
     annotations = [
         {
-            "x": names[row["district"]],
+            "x": names[row.district],
             "y": 0,
             "yref": "y",
             "yanchor": "bottom",
@@ -124,7 +126,7 @@ def comparison_chart(export_name: str, rows: list[dict], district_names: dict[st
             "font": {"size": FONT_SIZE, "color": MUTED},
         }
         for row in rows
-        if not row["stated"]
+        if not row.stated
     ]
     caption = unit_caption(unit, lang, counter)
     if caption:
@@ -139,19 +141,21 @@ def comparison_chart(export_name: str, rows: list[dict], district_names: dict[st
     return {"data": traces, "layout": layout, "config": _config(export_name, lang), "export": _export(title, layout)}
 
 
-def _comparison_trace(series: list[dict], names: dict[str, str], district_names: dict[str, str], lang: str) -> dict:
+def _comparison_trace(
+    series: list[ComparisonRow], names: dict[str, str], district_names: dict[str, str], lang: str
+) -> dict:
     """One series (kind and period) of a comparison: a bar per district that states it, labelled with
     its figure and bound, targets filled and results hatched."""
-    kind, period = series[0]["kind"], series[0]["period"]
+    kind, period = series[0].kind, series[0].period
     labels, hovers = [], []
     for row in series:
-        estimate = bool(row["estimate"])
+        estimate = bool(row.estimate)
         note = ("（预计）" if lang == "zh" else " (est.)") if estimate else ""
-        value_high = None if pd.isna(row["value_high"]) else row["value_high"]
-        figure = (row["value"], row["unit"], row["bound"], lang, value_high, row["counter"])
+        value_high = None if pd.isna(row.value_high) else row.value_high
+        figure = (row.value, row.unit, row.bound, lang, value_high, row.counter)
         labels.append(plotly_text(figure_label(*figure) + note))
         hovers.append(
-            plotly_text(f"{district_names[row['district']]} · {kind_label(kind, period, estimate, lang)}")
+            plotly_text(f"{district_names[row.district]} · {kind_label(kind, period, estimate, lang)}")
             + "<br>"
             + plotly_text(figure_text(*figure))
         )
@@ -160,8 +164,8 @@ def _comparison_trace(series: list[dict], names: dict[str, str], district_names:
         "type": "bar",
         "meta": kind,
         "name": kind_label(kind, period, False, lang),
-        "x": [names[row["district"]] for row in series],
-        "y": [float(row["value"]) for row in series],
+        "x": [names[row.district] for row in series],
+        "y": [float(row.value) for row in series],
         "text": labels,
         "textposition": "outside",
         "cliponaxis": False,
@@ -378,8 +382,7 @@ def build_charts(
     A metric chart's title is its definition's name (data/metrics.yaml); without one, the
     label of the metric's first record in district order, so it reads as the documents word it.
     """
-    records = tables.records
-    first = dict(zip(records["id"].tolist(), columns(records, "topic", "label_zh", "label_en")))
+    first = {row.id: (row.topic, row.label_zh, row.label_en) for row in tables.rows}
     definitions = {m.id: m for m in metrics}
     return {
         group: _group_charts(
@@ -401,13 +404,15 @@ def _group_charts(
         topic, label_zh, label_en = first[group_tables.first_records[metric]]
         definition = definitions.get(metric)
         titles = (
-            {"zh": definition.name_zh, "en": definition.name_en} if definition else {"zh": label_zh, "en": label_en}
+            {lang: in_lang(definition, "name", lang) for lang in LANGS}
+            if definition
+            else {"zh": label_zh, "en": label_en}
         )
         draw = functools.partial(_draw_comparison, export_name(metric), rows, district_names, titles)
         charts[metric] = Chart(metric, "comparison", topic, titles, draw, group, definition)
     for topic in topics:
         chart_id = items_chart_id(topic.id)
-        titles = {lang: item_titles[lang].format(topic=getattr(topic, f"name_{lang}")) for lang in LANGS}
+        titles = {lang: item_titles[lang].format(topic=in_lang(topic, "name", lang)) for lang in LANGS}
         draw = functools.partial(
             _draw_items,
             export_name(chart_id),

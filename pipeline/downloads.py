@@ -14,7 +14,7 @@ from collections.abc import Callable
 from .charts import Chart
 from .formatting import plain_number
 from .models import Dataset, District
-from .tables import ITEM_KINDS, Tables, plain_columns
+from .tables import COMPARISON_COLUMNS, ITEM_KINDS, ComparisonRow, Tables, plain_columns
 
 # Records per part of targets.csv and targets.json, each part made on its own and written before the
 # next is made (a large site's targets.json is 150 MB). Parts of 20,000 records added about 60 MB
@@ -170,15 +170,15 @@ def targets_parts(
     return [functools.partial(make_part, dataset, tables, start, start + ROWS_PER_PART) for start in starts]
 
 
-def chart_rows(districts: dict[str, District], rows: list[dict]) -> list[dict]:
+def chart_rows(districts: dict[str, District], rows: list[ComparisonRow]) -> list[dict]:
     """The figures of one comparison chart, one row per district and series."""
     return [
-        dict(
-            row,
-            record=row["id"],
-            district_zh=districts[row["district"]].name_zh,
-            district_en=districts[row["district"]].name_en,
-        )
+        {name: getattr(row, name) for name in COMPARISON_COLUMNS}
+        | {
+            "record": row.id,
+            "district_zh": districts[row.district].name_zh,
+            "district_en": districts[row.district].name_en,
+        }
         for row in rows
     ]
 
@@ -281,7 +281,7 @@ def _definition(metric) -> dict:
     return {"description": description, "metric": {k: v for k, v in metric.model_dump().items() if v is not None}}
 
 
-def comparison_csv(districts: dict[str, District], rows: list[dict]) -> bytes:
+def comparison_csv(districts: dict[str, District], rows: list[ComparisonRow]) -> bytes:
     """The CSV of one comparison chart."""
     return csv_bytes(row_columns(chart_rows(districts, rows), CHART_FIELDS), CHART_FIELDS)
 

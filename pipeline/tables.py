@@ -1,6 +1,7 @@
 """Stage 3: derive the tables every page and chart reads from the validated dataset.
 
-Rows are sorted by fixed keys (district order, topic order, record id) so two
+Each record becomes one RecordRow, the one shape every later stage reads it in; the same rows as a
+pandas table serve the counts and the downloads. Rows are sorted by fixed keys (district order, topic order, record id) so two
 builds of the same data give the same pages byte for byte.
 
 Pages that compare districts compare one group of districts: the districts of
@@ -14,58 +15,83 @@ small pandas frame costs a millisecond to build and another to read back.
 
 import operator
 from collections import Counter, defaultdict
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
 
 import pandas as pd
 
 from .models import Dataset, Topic, has_district_prefix
 
-RECORD_COLUMNS = [
-    "id",
-    "district",
-    "topic",
-    "tags",
-    "kind",
-    "period",
-    "estimate",
-    "metric",
-    "measure",
-    "value",
-    "value_high",
-    "unit",
-    "bound",
-    "counter",
-    "label_zh",
-    "label_en",
-    "summary_en",
-    "quote",
-    "source",
-    "task_no",
-    "lead_units",
-    "former_ids",
-    "district_order",
-    "topic_order",
-]
-# The columns records_table adds to a record's own fields, and those fields, read straight from its model.
-ADDED_COLUMNS = ["district", "district_order", "topic_order", "counter"]
-MODEL_COLUMNS = [c for c in RECORD_COLUMNS if c not in ADDED_COLUMNS]
 
-COMPARISON_COLUMNS = [
-    "district",
-    "stated",
-    "id",
-    "kind",
-    "period",
-    "estimate",
-    "measure",
-    "value",
-    "value_high",
-    "unit",
-    "bound",
-    "counter",
-    "topic",
-]
+@dataclass(frozen=True, slots=True)
+class RecordRow:
+    """A record as every stage after validation reads it: its model's fields, its district, the positions
+    of its district and topic, and the counter its quote writes (户 …). Made once per build, in table
+    order, by record_rows; templates read it as r.value."""
+
+    id: str
+    district: str
+    topic: str
+    tags: tuple[str, ...]
+    kind: str
+    period: str
+    estimate: bool
+    metric: str | None
+    measure: str | None
+    value: float | None  # in base units, as a float (the records table's column)
+    value_high: float | None
+    unit: str | None
+    bound: str | None
+    counter: str | None
+    label_zh: str
+    label_en: str
+    summary_en: str
+    quote: str
+    source: str
+    task_no: int | None
+    lead_units: tuple[str, ...]
+    former_ids: tuple[str, ...]
+    district_order: int
+    topic_order: int
+
+    @property
+    def topic_keys(self) -> tuple[str, ...]:
+        """Its primary topic and its tags, each once."""
+        return tuple(dict.fromkeys((self.topic, *self.tags)))
+
+
+RECORD_COLUMNS = [f.name for f in fields(RecordRow)]
+# The columns record_rows adds to a record's own fields or converts; the others are read from its model.
+MADE_COLUMNS = ("district", "district_order", "topic_order", "counter", "value", "value_high")
+MODEL_FIELDS = [c for c in RECORD_COLUMNS if c not in MADE_COLUMNS]
+
+
+@dataclass(frozen=True, slots=True)
+class ComparisonRow:
+    """One district's figure in one series (kind and period) of a comparison chart; a district that states
+    none has one row, not stated, with no value."""
+
+    district: str
+    stated: bool
+    id: str | None = None
+    kind: str | None = None
+    period: str | None = None
+    estimate: bool | None = None
+    measure: str | None = None
+    value: float | None = None
+    value_high: float | None = None
+    unit: str | None = None
+    bound: str | None = None
+    counter: str | None = None
+    topic: str | None = None
+
+    @classmethod
+    def of(cls, row: RecordRow) -> "ComparisonRow":
+        """A record's figure as its comparison shows it."""
+        return cls(row.district, True, *(getattr(row, name) for name in COMPARISON_COLUMNS[2:]))
+
+
+COMPARISON_COLUMNS = [f.name for f in fields(ComparisonRow)]
 
 # The series a comparison shows, in legend order: targets before results.
 SERIES_ORDER = [("target", "2025"), ("target", "2025-H2"), ("actual", "2025-H1")]
@@ -85,7 +111,7 @@ class GroupTables:
     """The tables of the pages that put one group of districts side by side."""
 
     district_ids: list[str]
-    comparisons: dict[str, list[dict]]  # metric key → rows, one per district and series (comparisons_by_group)
+    comparisons: dict[str, list[ComparisonRow]]  # metric key → one row per district and series
     first_records: dict[str, str]  # metric key → id of its first record in the group (the chart's wording)
     coverage: dict[str, dict[str, str]]  # topic → district → coverage level
     topic_counts: dict[str, dict[tuple[str, str], int]]  # topic → (district, kind) → records, tags counted too
@@ -96,37 +122,44 @@ class GroupTables:
 class Tables:
     """The derived tables of one build."""
 
-    records: pd.DataFrame  # one row per record
+    rows: tuple[RecordRow, ...]  # every record, in table order
+    records: pd.DataFrame  # the same, a row per record: for counts and downloads
     groups: dict[str | None, GroupTables]  # by city id; one group, None, when no district names a city
     counts: pd.DataFrame  # primary topic × (district, or SITE_COLUMN if cities, kind) → number of records
     city_counts: pd.DataFrame | None  # city × kind → number of records; None when no district names a city
     progress: dict[str, tuple[str, ...]]  # record id → ids of its result/target partners
 
 
-def records_table(dataset: Dataset) -> pd.DataFrame:
-    """Every record as one row, with its district and the measure word its quote uses, in district order
-    and then by topic order and id."""
+def record_rows(dataset: Dataset) -> tuple[RecordRow, ...]:
+    """Every record as a row, with its district and the counter its quote uses, in district order and
+    then by topic order and id."""
     topic_order = {t.id: i for i, t in enumerate(dataset.topics)}
-    record_fields = operator.attrgetter(*MODEL_COLUMNS)
     rows = []
     # Sorted district by district (the districts come in order): one sort of the whole table costs more.
     for district_order, district in enumerate(dataset.districts):
         for record in sorted(district.records, key=lambda r: (topic_order[r.topic], r.id)):
             rows.append(
-                (
-                    *record_fields(record),
-                    district.id,
-                    district_order,
-                    topic_order[record.topic],
-                    dataset.counters.get(record.id),
+                RecordRow(
+                    **{name: getattr(record, name) for name in MODEL_FIELDS},
+                    value=None if record.value is None else float(record.value),
+                    value_high=None if record.value_high is None else float(record.value_high),
+                    district=district.id,
+                    district_order=district_order,
+                    topic_order=topic_order[record.topic],
+                    counter=dataset.counters.get(record.id),
                 )
             )
-    # Rows are read as tuples of fields (a model_dump per record took 1.6 times as long) and handed to
-    # pandas column by column. Text stays Python objects: pandas' own string type costs a conversion
-    # in and another out of every column, and pages read the rows back as Python values.
-    names = MODEL_COLUMNS + ADDED_COLUMNS
-    cells = zip(*rows) if rows else [[] for _ in names]
-    table = pd.DataFrame(dict(zip(names, map(list, cells))), columns=RECORD_COLUMNS, dtype=object)
+    return tuple(rows)
+
+
+def records_table(rows: Sequence[RecordRow]) -> pd.DataFrame:
+    """The rows as a table, for counts and downloads.
+
+    Handed to pandas column by column. Text stays Python objects: pandas' own string type costs a
+    conversion in and another out of every column.
+    """
+    cells = zip(*map(operator.attrgetter(*RECORD_COLUMNS), rows)) if rows else [[] for _ in RECORD_COLUMNS]
+    table = pd.DataFrame(dict(zip(RECORD_COLUMNS, map(list, cells))), columns=RECORD_COLUMNS, dtype=object)
     return table.astype(
         {
             "value": "float64",
@@ -137,17 +170,6 @@ def records_table(dataset: Dataset) -> pd.DataFrame:
             "topic_order": "int64",
         }
     )
-
-
-def columns(frame: pd.DataFrame, *names: str) -> Iterator[tuple]:
-    """The named columns' cells, row by row, as plain Python values. Each column is read whole as a list:
-    pandas 3 reads a string column cell by cell, a boxed call each (seconds for a site of 3,000 districts)."""
-    return zip(*(frame[name].tolist() for name in names))
-
-
-def topic_keys(records: pd.DataFrame) -> list[tuple[str, ...]]:
-    """For each record, in table order: its primary topic and its tags, each once."""
-    return [tuple(dict.fromkeys((topic, *tags))) for topic, tags in columns(records, "topic", "tags")]
 
 
 def rows_by_index(frame: pd.DataFrame) -> dict:
@@ -176,65 +198,54 @@ def plain_columns(frame: pd.DataFrame) -> dict[str, list]:
     return columns
 
 
-def plain_rows(frame: pd.DataFrame) -> list[dict]:
-    """A table as row dicts of plain values (see plain_columns)."""
-    columns = plain_columns(frame)
-    names = list(columns)
-    return [dict(zip(names, row)) for row in zip(*columns.values())]
-
-
 def comparisons_by_group(
-    records: pd.DataFrame, groups: dict[str | None, list[str]], all_district_ids: set[str]
-) -> tuple[dict[str | None, dict[str, list[dict]]], dict[str | None, dict[str, str]]]:
+    rows: Sequence[RecordRow], groups: dict[str | None, list[str]], all_district_ids: set[str]
+) -> tuple[dict[str | None, dict[str, list[ComparisonRow]]], dict[str | None, dict[str, str]]]:
     """For each group: metric key → its comparison rows, and metric key → the id of its first record.
 
     A metric is compared within a group when its key is cross-district and its figures there share one
     unit; a key that starts with a district id (yuexiu-…) pairs a result with its target inside that
     district and is shown beside its pair instead. The rows are one per district and series (kind,
     period), in district order; a district with no figure gets one row, not stated, with no value.
-    One filter and one conversion serve every group, so the cost does not grow with the groups.
+    One pass serves every group, so the cost does not grow with the groups.
     """
     group_of = {d: group for group, ids in groups.items() for d in ids}
-    figures = records[records["metric"].notna() & records["value"].notna()]
+    figures = [row for row in rows if row.metric is not None and row.value is not None]
     units: dict[tuple, set] = defaultdict(set)
-    for district, metric, unit in columns(figures, "district", "metric", "unit"):
-        units[group_of[district], metric].add(unit)
+    for row in figures:
+        units[group_of[row.district], row.metric].add(row.unit)
     comparable = {
         key for key, seen in units.items() if len(seen) == 1 and not has_district_prefix(key[1], all_district_ids)
     }
-    stated: dict[tuple, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
-    for row in plain_rows(figures[[c for c in COMPARISON_COLUMNS if c != "stated"] + ["metric"]]):
-        key = (group_of[row["district"]], row.pop("metric"))
-        if key in comparable:
-            stated[key][row["district"]].append({"district": row["district"], "stated": True, **row})
+    stated: dict[tuple, dict[str, list[ComparisonRow]]] = defaultdict(lambda: defaultdict(list))
+    for row in figures:
+        if (key := (group_of[row.district], row.metric)) in comparable:
+            stated[key][row.district].append(ComparisonRow.of(row))
     firsts: dict[str | None, dict[str, str]] = defaultdict(dict)
-    for record_id, district, metric in columns(records, "id", "district", "metric"):
-        key = (group_of[district], metric)
-        if key in comparable and metric not in firsts[key[0]]:
-            firsts[key[0]][metric] = record_id
-    not_stated = dict.fromkeys(COMPARISON_COLUMNS)
-    comparisons: dict[str | None, dict[str, list[dict]]] = defaultdict(dict)
+    for row in rows:
+        key = (group_of[row.district], row.metric)
+        if key in comparable and row.metric not in firsts[key[0]]:
+            firsts[key[0]][row.metric] = row.id
+    comparisons: dict[str | None, dict[str, list[ComparisonRow]]] = defaultdict(dict)
     for group, metric in sorted(comparable, key=lambda key: (key[0] or "", key[1])):
         own = stated[group, metric]
         comparisons[group][metric] = [
-            row for d in groups[group] for row in (own.get(d) or [dict(not_stated, district=d, stated=False)])
+            row for d in groups[group] for row in (own.get(d) or [ComparisonRow(district=d, stated=False)])
         ]
     return comparisons, firsts
 
 
 def coverage_tables(
-    records: pd.DataFrame, keys: list[tuple[str, ...]], topic_ids: list[str], groups: dict[str | None, list[str]]
+    rows: Sequence[RecordRow], topic_ids: list[str], groups: dict[str | None, list[str]]
 ) -> dict[str | None, dict[str, dict[str, str]]]:
     """For each group, topic (primary or tag) and district: a quantified target, a result only, a commitment
     only, or not stated."""
     strongest: dict[tuple[str, str], int] = {}
     rank = {level: i for i, level in enumerate(COVERAGE_LEVELS)}
-    for record_keys, (district, kind), has_value in zip(
-        keys, columns(records, "district", "kind"), records["value"].notna().tolist()
-    ):
-        level = rank[("target" if kind == "target" else "actual") if has_value else "commitment"]
-        for topic in record_keys:
-            strongest[topic, district] = min(level, strongest.get((topic, district), level))
+    for row in rows:
+        level = rank[("target" if row.kind == "target" else "actual") if row.value is not None else "commitment"]
+        for topic in row.topic_keys:
+            strongest[topic, row.district] = min(level, strongest.get((topic, row.district), level))
     not_stated = rank["not-stated"]
     return {
         group: {t: {d: COVERAGE_LEVELS[strongest.get((t, d), not_stated)] for d in ids} for t in topic_ids}
@@ -248,13 +259,14 @@ def shown_kinds(records: pd.DataFrame) -> pd.Series:
 
 
 def topic_counts_tables(
-    records: pd.DataFrame, keys: list[tuple[str, ...]], topic_ids: list[str], groups: dict[str | None, list[str]]
+    rows: Sequence[RecordRow], topic_ids: list[str], groups: dict[str | None, list[str]]
 ) -> dict[str | None, dict[str, dict[tuple[str, str], int]]]:
     """For each group: records per topic, district and kind, a record counting under each of its topic keys."""
     counts: Counter = Counter()
-    for record_keys, district, kind in zip(keys, records["district"].tolist(), shown_kinds(records).tolist()):
-        for topic in record_keys:
-            counts[topic, district, kind] += 1
+    for row in rows:
+        kind = row.kind if row.value is not None else "no-figure"
+        for topic in row.topic_keys:
+            counts[topic, row.district, kind] += 1
     return {
         group: {t: {(d, k): counts[t, d, k] for d in ids for k in ITEM_KINDS} for t in topic_ids}
         for group, ids in groups.items()
@@ -290,19 +302,19 @@ def city_counts_table(records: pd.DataFrame, city_ids: list[str], city_of: dict[
 
 
 def facet_tables(
-    records: pd.DataFrame, keys: list[tuple[str, ...]], topics: list[Topic], groups: dict[str | None, list[str]]
+    rows: Sequence[RecordRow], topics: list[Topic], groups: dict[str | None, list[str]]
 ) -> dict[str | None, dict[str, dict[str, dict[str, tuple]]]]:
     """For each group and topic with facets: facet × district → the ids of the district's records on the
     topic whose quote names one of the facet's keywords."""
     faceted = [t for t in topics if t.facets]
     cells = {t.id: {d: [[] for _ in t.facets] for ids in groups.values() for d in ids} for t in faceted}
-    for record_keys, (record_id, district, quote) in zip(keys, columns(records, "id", "district", "quote")):
+    for row in rows:
         for topic in faceted:
-            if topic.id not in record_keys:
+            if topic.id not in row.topic_keys:
                 continue
             for i, facet in enumerate(topic.facets):
-                if any(k in quote for k in facet.keywords):
-                    cells[topic.id][district][i].append(record_id)
+                if any(k in row.quote for k in facet.keywords):
+                    cells[topic.id][row.district][i].append(row.id)
     return {
         group: {
             t.id: {f.id: {d: tuple(cells[t.id][d][i]) for d in ids} for i, f in enumerate(t.facets)} for t in faceted
@@ -311,15 +323,15 @@ def facet_tables(
     }
 
 
-def progress_pairs(records: pd.DataFrame, district_ids: set[str]) -> dict[str, tuple[str, ...]]:
+def progress_pairs(rows: Sequence[RecordRow], district_ids: set[str]) -> dict[str, tuple[str, ...]]:
     """Record id → the ids of its partners: a result and a target under one district-prefixed metric key.
 
     Only pairs the documents themselves make are linked; no progress figure is computed.
     """
     by_metric: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for record_id, metric, kind in columns(records, "id", "metric", "kind"):
-        if isinstance(metric, str) and has_district_prefix(metric, district_ids):
-            by_metric[metric].append((record_id, kind))
+    for row in rows:
+        if row.metric is not None and has_district_prefix(row.metric, district_ids):
+            by_metric[row.metric].append((row.id, row.kind))
     pairs: dict[str, tuple[str, ...]] = {}
     for metric in sorted(by_metric):
         members = by_metric[metric]
@@ -340,17 +352,18 @@ def district_groups(dataset: Dataset) -> dict[str | None, list[str]]:
 
 def derive_tables(dataset: Dataset) -> Tables:
     """All tables of one build, each in one pass over the records for every group at once."""
-    records = records_table(dataset)
+    rows = record_rows(dataset)
+    records = records_table(rows)
     district_ids = [d.id for d in dataset.districts]
     groups = district_groups(dataset)
-    keys = topic_keys(records)
     topic_ids = [t.id for t in dataset.topics]
-    comparisons, firsts = comparisons_by_group(records, groups, set(district_ids))
-    coverage = coverage_tables(records, keys, topic_ids, groups)
-    topic_counts = topic_counts_tables(records, keys, topic_ids, groups)
-    facets = facet_tables(records, keys, dataset.topics, groups)
+    comparisons, firsts = comparisons_by_group(rows, groups, set(district_ids))
+    coverage = coverage_tables(rows, topic_ids, groups)
+    topic_counts = topic_counts_tables(rows, topic_ids, groups)
+    facets = facet_tables(rows, dataset.topics, groups)
     city_of = {d.id: d.city for d in dataset.districts}
     return Tables(
+        rows=rows,
         records=records,
         groups={
             group: GroupTables(
@@ -369,5 +382,5 @@ def derive_tables(dataset: Dataset) -> Tables:
             else counts_table(records, topic_ids, [SITE_COLUMN], column_of=dict.fromkeys(district_ids, SITE_COLUMN))
         ),
         city_counts=None if list(groups) == [None] else city_counts_table(records, list(groups), city_of),
-        progress=progress_pairs(records, set(district_ids)),
+        progress=progress_pairs(rows, set(district_ids)),
     )

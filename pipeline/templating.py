@@ -7,20 +7,21 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from . import formatting
 from .errors import MissingText
+from .tables import ComparisonRow, RecordRow
 
 
-def figure_filter(row: dict, lang: str) -> str:
-    """The `figure` filter: a record row in, its figure as text."""
-    return formatting.figure_text(row["value"], row["unit"], row["bound"], lang, row["value_high"], row["counter"])
+def figure_filter(row: RecordRow | ComparisonRow, lang: str) -> str:
+    """The `figure` filter: a record's row (or its row in a comparison) in, its figure as text."""
+    return formatting.figure_text(row.value, row.unit, row.bound, lang, row.value_high, row.counter)
 
 
-def kind_filter(row: dict, lang: str) -> str:
-    """The `kind` filter: a record row in, its kind and period as text."""
-    return formatting.kind_label(row["kind"], row["period"], row["estimate"], lang)
+def kind_filter(row: RecordRow | ComparisonRow, lang: str) -> str:
+    """The `kind` filter: a record's row (or its row in a comparison) in, its kind and period as text."""
+    return formatting.kind_label(row.kind, row.period, row.estimate, lang)
 
 
 class Fields(dict):
-    """A row or view that templates read as r.value: Jinja tries the attribute first, which is the key."""
+    """A view that templates read as v.title: Jinja tries the attribute first, which is the key."""
 
     __slots__ = ()
 

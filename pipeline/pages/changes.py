@@ -15,7 +15,7 @@ from .core import SiteCore, change_url, feed_url, page_context, page_url, render
 def card_ids(site: SiteCore) -> set[str]:
     """The ids that land on a card: every record's, and the former ids of a record merged into another."""
     former = {old_id for d in site.dataset.districts for r in d.records for old_id in r.former_ids}
-    return set(site.tables.records["id"].tolist()) | former
+    return {row.id for row in site.tables.rows} | former
 
 
 def change_records(site: SiteCore, lang: Lang, change, with_cards: set[str]) -> dict[str, list[Fields]]:

@@ -15,7 +15,7 @@ from ..chart_svg import chart_svg, standalone_svg
 from ..charts import FONT, Chart, items_chart_id
 from ..embed_size import embed_height
 from ..languages import Lang, in_lang
-from ..tables import ITEM_KINDS, SERIES_ORDER
+from ..tables import ITEM_KINDS, SERIES_ORDER, ComparisonRow
 from ..templating import Fields, figure_filter
 from . import core
 from .core import Scope, SiteCore, citation, documents_text, record_url, scope_cache, script_json
@@ -132,24 +132,19 @@ def _chart_image(site: SiteCore, view: Fields, figure: dict, lang: Lang) -> byte
 
 
 def _comparison_cells(site: SiteCore, scope: Scope, chart: Chart, lang: Lang) -> tuple[list[str], list[Fields]]:
-    comparison_rows = scope_cache(site, scope).comparison_rows
-    if chart.id not in comparison_rows:  # once for both languages
-        comparison_rows[chart.id] = [Fields(row) for row in site.tables.groups[scope.group].comparisons[chart.id]]
-    rows = comparison_rows[chart.id]
-    present = {(r["kind"], r["period"]) for r in rows}
+    rows = site.tables.groups[scope.group].comparisons[chart.id]
+    present = {(r.kind, r.period) for r in rows}
     series = [s for s in SERIES_ORDER if s in present]
-    own: dict[str, list[dict]] = defaultdict(list)
+    own: dict[str, list[ComparisonRow]] = defaultdict(list)
     for row in rows:
-        own[row["district"]].append(row)
+        own[row.district].append(row)
     table = []
     for district in scope.districts:
         cells = []
         for kind, period in series:
-            match = [r for r in own[district.id] if r["kind"] == kind and r["period"] == period]
+            match = [r for r in own[district.id] if r.kind == kind and r.period == period]
             cells.append(
-                Fields(
-                    text=figure_filter(match[0], lang), url=record_url(lang, match[0]), estimate=match[0]["estimate"]
-                )
+                Fields(text=figure_filter(match[0], lang), url=record_url(lang, match[0]), estimate=match[0].estimate)
                 if match
                 else None
             )
@@ -176,11 +171,11 @@ def _definition(site: SiteCore, scope: Scope, chart: Chart, lang: Lang) -> tuple
     rows = scope_cache(site, scope).rows.by_id
     labels: dict[str, list] = defaultdict(list)
     for row in site.tables.groups[scope.group].comparisons[chart.id]:
-        if not row["stated"]:
+        if not row.stated:
             continue
-        record = rows[row["id"]]
-        if (record["label_zh"], record["label_en"]) not in labels[record["district"]]:
-            labels[record["district"]].append((record["label_zh"], record["label_en"]))
+        record = rows[row.id]
+        if (record.label_zh, record.label_en) not in labels[record.district]:
+            labels[record.district].append((record.label_zh, record.label_en))
     if len({zh for own in labels.values() for zh, _ in own}) < 2 or not chart.definition.comparability_zh:
         return definition, None
     t = site.t[lang]

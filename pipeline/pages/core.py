@@ -25,7 +25,7 @@ from ..history import History
 from ..languages import HTML_LANG, LANGS, OG_LOCALE, Lang, in_lang, other_lang
 from ..models import Dataset, District, Source, Topic
 from ..repository import Repository
-from ..tables import Tables, plain_rows, topic_keys
+from ..tables import RecordRow, Tables
 from ..templating import Fields, UiStrings, UiText, environment
 
 SCOPED_SECTIONS = ("topics", "embed")  # with the home page, the pages a scope has of its own
@@ -49,9 +49,9 @@ def page_file(url: str) -> str:
     return url.lstrip("/") + "index.html"
 
 
-def record_url(lang: Lang, row: dict) -> str:
+def record_url(lang: Lang, row: RecordRow) -> str:
     """Where a record's card is on its district's page: '/districts/haizhu/#haizhu-t01-gdp-growth'."""
-    return page_url(lang, "districts", row["district"]) + "#" + row["id"]
+    return page_url(lang, "districts", row.district) + "#" + row.id
 
 
 def feed_url(lang: Lang) -> str:
@@ -96,11 +96,11 @@ class Scope:
 class ScopeRows:
     """The record rows of one scope's districts, indexed the ways its pages read them, in table order."""
 
-    by_id: dict[str, Fields]
-    by_district: dict[str, list[Fields]]
-    by_source: dict[str, list[Fields]]
-    on_topic: dict[str, dict[str, list[Fields]]]  # topic → district → rows, a record under its tags too
-    progress: dict[str, list[Fields]]  # record id → its partners (a result beside its target)
+    by_id: dict[str, RecordRow]
+    by_district: dict[str, list[RecordRow]]
+    by_source: dict[str, list[RecordRow]]
+    on_topic: dict[str, dict[str, list[RecordRow]]]  # topic → district → rows, a record under its tags too
+    progress: dict[str, list[RecordRow]]  # record id → its partners (a result beside its target)
 
 
 @dataclass
@@ -112,7 +112,6 @@ class ScopeCache:
     cards: dict[tuple, Markup] = field(default_factory=dict)  # (record id, lang, tag page) → card
     card_bodies: dict[tuple, Markup] = field(default_factory=dict)  # (record id, lang) → card body
     chart_views: dict[tuple, Fields] = field(default_factory=dict)  # (chart id, lang) → view
-    comparison_rows: dict[str, list[Fields]] = field(default_factory=dict)  # chart id → its rows
     passages: dict[str, list] = field(default_factory=dict)  # source id → its passages
 
 
@@ -162,7 +161,7 @@ class SiteCore:
     sources_by_district: dict[str, list[Source]]
     scopes: dict[str | None, Scope]
     scope_of: dict[str, Scope]  # district id → its scope
-    record_ranges: dict[str, tuple[int, int]]  # district id → its rows in the records table
+    record_ranges: dict[str, tuple[int, int]]  # district id → its rows in tables.rows
     cache: PageCache
 
     @property
@@ -225,7 +224,7 @@ def site_core(
         sources_by_district=sources_by_district,
         scopes=scopes,
         scope_of={d.id: scope for scope in scopes.values() for d in scope.districts},
-        record_ranges=table_ranges(tables.records),
+        record_ranges=table_ranges(tables.rows),
         cache=PageCache(),
     )
 
@@ -247,10 +246,10 @@ def _scopes(dataset: Dataset, tables: Tables, districts: dict[str, District]) ->
     }
 
 
-def table_ranges(records) -> dict[str, tuple[int, int]]:
-    """District → (start, stop) of its rows in the records table, which keeps each district's rows together."""
+def table_ranges(rows: tuple[RecordRow, ...]) -> dict[str, tuple[int, int]]:
+    """District → (start, stop) of its rows in the table's rows, which keep each district's rows together."""
     ranges: dict[str, tuple[int, int]] = {}
-    for position, district in enumerate(records["district"].tolist()):
+    for position, district in enumerate(row.district for row in rows):
         start = ranges[district][0] if district in ranges else position
         ranges[district] = (start, position + 1)
     return ranges
@@ -268,19 +267,21 @@ def scope_rows(site: SiteCore, scope: Scope) -> ScopeRows:
 
 def index_rows(site: SiteCore, scope: Scope) -> ScopeRows:
     """A scope's record rows, indexed by id, district, source and topic, with each record's partners."""
-    records = site.tables.records
-    positions = [p for d in scope.districts if d.id in site.record_ranges for p in range(*site.record_ranges[d.id])]
-    own = records.iloc[positions]
-    rows = [Fields(row) for row in plain_rows(own)]
-    by_id = {row["id"]: row for row in rows}
-    by_district: dict[str, list[Fields]] = defaultdict(list)
-    by_source: dict[str, list[Fields]] = defaultdict(list)
-    on_topic: dict[str, dict[str, list[Fields]]] = defaultdict(lambda: defaultdict(list))
-    for row, keys in zip(rows, topic_keys(own)):
-        by_district[row["district"]].append(row)
-        by_source[row["source"]].append(row)
-        for topic_id in keys:
-            on_topic[topic_id][row["district"]].append(row)
+    rows = [
+        row
+        for d in scope.districts
+        if d.id in site.record_ranges
+        for row in site.tables.rows[slice(*site.record_ranges[d.id])]
+    ]
+    by_id = {row.id: row for row in rows}
+    by_district: dict[str, list[RecordRow]] = defaultdict(list)
+    by_source: dict[str, list[RecordRow]] = defaultdict(list)
+    on_topic: dict[str, dict[str, list[RecordRow]]] = defaultdict(lambda: defaultdict(list))
+    for row in rows:
+        by_district[row.district].append(row)
+        by_source[row.source].append(row)
+        for topic_id in row.topic_keys:
+            on_topic[topic_id][row.district].append(row)
     # Partners share a district-prefixed metric key, so they are in the same scope.
     progress = {
         record_id: [by_id[p] for p in site.tables.progress[record_id]]
@@ -290,28 +291,28 @@ def index_rows(site: SiteCore, scope: Scope) -> ScopeRows:
     return ScopeRows(by_id, by_district, by_source, on_topic, progress)
 
 
-def record_card(site: SiteCore, scope: Scope, lang: Lang, row: Fields, here: str | None = None) -> Markup:
+def record_card(site: SiteCore, scope: Scope, lang: Lang, row: RecordRow, here: str | None = None) -> Markup:
     """A record's card (macros.html `record`), made once per scope, language and record: the same
     card shows on its district's page and on its topic's page (a third of the pages' work); on a
     page of one of its tags (`here`), it also links to its own topic."""
     cache = scope_cache(site, scope)
-    also_under = here if here and row["topic"] != here else None
-    key = (row["id"], lang, also_under)
+    also_under = here if here and row.topic != here else None
+    key = (row.id, lang, also_under)
     if key not in cache.cards:
-        body_key = (row["id"], lang)
+        body_key = (row.id, lang)
         if body_key not in cache.card_bodies:  # the same under its topic and each of its tags
             cache.card_bodies[body_key] = site.macros.record_body(
                 r=row,
                 lang=lang,
                 t=site.t[lang],
-                source_url=scope.url(lang, "sources", row["source"]),
+                source_url=scope.url(lang, "sources", row.source),
                 record_url=lambda r: record_url(lang, r),
-                partners=cache.rows.progress.get(row["id"], ()),
+                partners=cache.rows.progress.get(row.id, ()),
                 links=repository_links(site, lang, row),
-                changed=last_change(site, lang, row["id"]),
+                changed=last_change(site, lang, row.id),
             )
         own_topic = (
-            Fields(url=scope.url(lang, "topics", row["topic"]), name=site.topic_names[lang][row["topic"]])
+            Fields(url=scope.url(lang, "topics", row.topic), name=site.topic_names[lang][row.topic])
             if also_under
             else None
         )
@@ -321,20 +322,20 @@ def record_card(site: SiteCore, scope: Scope, lang: Lang, row: Fields, here: str
     return cache.cards[key]
 
 
-def record_cards(site: SiteCore, scope: Scope, lang: Lang, rows: list[Fields], here: str | None = None) -> Markup:
+def record_cards(site: SiteCore, scope: Scope, lang: Lang, rows: list[RecordRow], here: str | None = None) -> Markup:
     """The cards of several records, one after another (joined here: a template looping over
     them would call into Python once per card, on every topic and district page)."""
     return Markup("".join(record_card(site, scope, lang, row, here) for row in rows))
 
 
-def repository_links(site: SiteCore, lang: Lang, row: Fields) -> Fields | None:
+def repository_links(site: SiteCore, lang: Lang, row: RecordRow) -> Fields | None:
     """Where to report an error in a record and to edit it, or None when the repository is not known."""
     if site.repository is None:
         return None
-    path = f"data/districts/{row['district']}.yaml"
+    path = f"data/districts/{row.district}.yaml"
     return Fields(
-        report=site.repository.report_url(row["id"], site.site_url + record_url(lang, row)),
-        edit=site.repository.file_url(path, site.record_lines.get(row["id"])),
+        report=site.repository.report_url(row.id, site.site_url + record_url(lang, row)),
+        edit=site.repository.file_url(path, site.record_lines.get(row.id)),
     )
 
 

@@ -1,6 +1,7 @@
 """A district's page, every record by topic, and its view by lead unit (牵头单位)."""
 
 from ..languages import Lang, in_lang
+from ..tables import RecordRow
 from ..templating import Fields
 from .core import SiteCore, page_context, record_cards, render, scope_rows
 from .filters import record_filters
@@ -11,16 +12,16 @@ def render_district(site: SiteCore, district_id: str, lang: Lang) -> bytes:
     district = site.districts[district_id]
     scope = site.scope_of[district_id]
     records = scope_rows(site, scope).by_district[district_id]
-    by_topic: dict[str, list[dict]] = {}
+    by_topic: dict[str, list[RecordRow]] = {}
     for row in records:  # topics in the order their first record comes
-        by_topic.setdefault(row["topic"], []).append(row)
+        by_topic.setdefault(row.topic, []).append(row)
     groups = [
         Fields(topic=site.topics[topic_id], count=len(rows), cards=record_cards(site, scope, lang, rows))
         for topic_id, rows in by_topic.items()
     ]
     name = in_lang(district, "name", lang)
     own_sources = site.sources_by_district[district_id]
-    has_units = any(row["lead_units"] for row in records)
+    has_units = any(row.lead_units for row in records)
     topics = [(g.topic.id, in_lang(g.topic, "name", lang)) for g in groups]
     return render(
         site,
@@ -47,9 +48,9 @@ def render_lead_units(site: SiteCore, district_id: str, lang: Lang) -> bytes:
     """A district's records by lead unit, the units with the most tasks first."""
     district = site.districts[district_id]
     records = scope_rows(site, site.scope_of[district_id]).by_district[district_id]
-    units: dict[str, list[dict]] = {}
-    for row in sorted(records, key=lambda r: (r["task_no"] or 0, r["id"])):
-        for unit in row["lead_units"]:
+    units: dict[str, list[RecordRow]] = {}
+    for row in sorted(records, key=lambda r: (r.task_no or 0, r.id)):
+        for unit in row.lead_units:
             units.setdefault(unit, []).append(row)
     name = in_lang(district, "name", lang)
     return render(
@@ -66,7 +67,7 @@ def render_lead_units(site: SiteCore, district_id: str, lang: Lang) -> bytes:
         ),
         district=district,
         units=sorted(
-            (Fields(name=unit, records=rows, tasks=len({r["task_no"] for r in rows})) for unit, rows in units.items()),
+            (Fields(name=unit, records=rows, tasks=len({r.task_no for r in rows})) for unit, rows in units.items()),
             key=lambda unit: (-unit["tasks"], unit["name"]),
         ),
     )

@@ -7,20 +7,21 @@ A card's group is read by filters.js from its classes (macros.html `record`): `a
 
 from collections import Counter
 
+from ..tables import RecordRow
 from ..templating import Fields
 
 KIND_GROUPS = ("target", "actual", "commitment")
 
 
-def kind_group(row: dict) -> str:
+def kind_group(row: RecordRow) -> str:
     """The kind filter's group of a record: a result, a target with a figure, or a commitment only."""
-    if row["kind"] == "actual":
+    if row.kind == "actual":
         return "actual"
-    return "target" if row["value"] is not None else "commitment"
+    return "target" if row.value is not None else "commitment"
 
 
 def record_filters(
-    rows: list[dict], t: dict, topics: list[tuple[str, str]] | None = None, with_units: bool = False
+    rows: list[RecordRow], t: dict, topics: list[tuple[str, str]] | None = None, with_units: bool = False
 ) -> list[Fields]:
     """The filters of a list of records: by kind always; by topic given the topics (id, name) in the
     order the page shows them; by lead unit when asked, most records first."""
@@ -34,7 +35,7 @@ def record_filters(
         )
     ]
     if topics:
-        on_topic = Counter(row["topic"] for row in rows)
+        on_topic = Counter(row.topic for row in rows)
         filters.append(
             Fields(
                 name="topic",
@@ -44,7 +45,7 @@ def record_filters(
             )
         )
     if with_units:
-        units = Counter(unit for row in rows for unit in row["lead_units"])
+        units = Counter(unit for row in rows for unit in row.lead_units)
         filters.append(
             Fields(
                 name="unit",

@@ -8,7 +8,7 @@ from markupsafe import Markup
 from .. import formatting
 from ..languages import LANGS, Lang, in_lang
 from ..search_index import SearchEntry
-from ..tables import plain_columns
+from ..tables import RecordRow
 from .core import SiteCore, page_context, page_url, record_url, render, script_json
 
 # Records a site may have and still be searched. Pagefind writes a file per entry and holds the index in
@@ -17,25 +17,6 @@ from .core import SiteCore, page_context, page_url, record_url, render, script_j
 # budgets many times over. Past this, the site has no search and its search page says so.
 SEARCH_RECORDS_MAX = 20_000
 
-# What a record's entry is made of: its words, and what its result shows.
-SEARCHED_COLUMNS = (
-    "id",
-    "district",
-    "topic",
-    "kind",
-    "period",
-    "estimate",
-    "value",
-    "value_high",
-    "unit",
-    "bound",
-    "counter",
-    "label_zh",
-    "label_en",
-    "summary_en",
-    "quote",
-    "lead_units",
-)
 FULL_STOP = {"zh": "。", "en": "."}
 SPACE = {"zh": "", "en": " "}
 ENDS_A_SENTENCE = ("。", "！", "？", ".", "!", "?", "；", ";")
@@ -85,14 +66,11 @@ def _search_text(site: SiteCore, lang: Lang) -> Markup:
 
 def search_entries(site: SiteCore) -> Iterator[SearchEntry]:
     """Each record in each language, linked to its card on its district's page; then each topic,
-    district and source page. Records are read from the records table, column by column, not
-    through the pages' rows: those are converted once per scope, for its pages."""
-    cells = plain_columns(site.tables.records[list(SEARCHED_COLUMNS)])
+    district and source page."""
     for lang in LANGS:
         names = {d.id: in_lang(d, "name", lang) for d in site.dataset.districts}
-        for values in zip(*cells.values()):
-            row = dict(zip(SEARCHED_COLUMNS, values))
-            yield _record_entry(site, lang, row, names[row["district"]])
+        for row in site.tables.rows:
+            yield _record_entry(site, lang, row, names[row.district])
         yield from _page_entries(site, lang, names)
 
 
@@ -126,25 +104,25 @@ def _page_entries(site: SiteCore, lang: Lang, names: dict[str, str]) -> Iterator
         )
 
 
-def _record_entry(site: SiteCore, lang: Lang, row: dict, district_name: str) -> SearchEntry:
+def _record_entry(site: SiteCore, lang: Lang, row: RecordRow, district_name: str) -> SearchEntry:
     t = site.t[lang]
-    topic_name = site.topic_names[lang][row["topic"]]
-    kind = formatting.kind_label(row["kind"], row["period"], row["estimate"], lang)
+    topic_name = site.topic_names[lang][row.topic]
+    kind = formatting.kind_label(row.kind, row.period, row.estimate, lang)
     figure = (
-        formatting.figure_text(row["value"], row["unit"], row["bound"], lang, row["value_high"], row["counter"])
-        if row["value"] is not None
+        formatting.figure_text(row.value, row.unit, row.bound, lang, row.value_high, row.counter)
+        if row.value is not None
         else t["commitment"]
     )
-    label = row[f"label_{lang}"]
+    label = in_lang(row, "label", lang)
     words = [
         label,
         figure,
-        row["summary_en"] if lang == "en" else "",
-        row["quote"],
+        row.summary_en if lang == "en" else "",
+        row.quote,
         district_name,
         topic_name,
         kind,
-        "、".join(row["lead_units"]),
+        "、".join(row.lead_units),
     ]
     return SearchEntry(
         record_url(lang, row),

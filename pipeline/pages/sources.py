@@ -59,7 +59,7 @@ def render_source(site: SiteCore, source_id: str, lang: Lang) -> bytes:
     records = cache.rows.by_source[source_id]
     if source_id not in cache.passages:  # the same in both languages
         cache.passages[source_id] = source_passages(
-            site.dataset.source_texts[source_id], [(r["id"], r["quote"]) for r in records]
+            site.dataset.source_texts[source_id], [(r.id, r.quote) for r in records]
         )
     return render(
         site,
@@ -75,6 +75,6 @@ def render_source(site: SiteCore, source_id: str, lang: Lang) -> bytes:
         ),
         source=source,
         passages=cache.passages[source_id],
-        card_url={r["id"]: record_url(lang, r) for r in records},
+        card_url={r.id: record_url(lang, r) for r in records},
         record_count=len(records),
     )

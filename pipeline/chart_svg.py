@@ -21,34 +21,19 @@ from html import unescape
 from xml.sax.saxutils import escape, quoteattr
 
 from .charts import (
-    ACTUAL_COLOUR,
     AXIS,
     GRID,
     INK,
     LINE_HEIGHT,
     MUTED,
-    NO_FIGURE,
-    NO_FIGURE_LINE,
     PAPER,
-    TARGET_COLOUR,
     plotly_text,
 )
+from .palette import DARK
 from .text_metrics import text_width, wrap
 
-# Each colour the charts are drawn in, and its counterpart in a dark scheme: style.css's dark values
-# (tests/test_dark_mode.py checks they agree). On a page style.css restyles the colour attributes; a
-# standalone file, opened on its own, carries these as its own rules.
-DARK = {
-    PAPER: "#16181c",
-    INK: "#e8e6e3",
-    MUTED: "#a3a9b1",
-    GRID: "#33383f",
-    AXIS: "#8d939b",
-    TARGET_COLOUR: "#8ab8e6",
-    ACTUAL_COLOUR: "#f0a35c",
-    NO_FIGURE: "#4b5361",
-    NO_FIGURE_LINE: "#7d8797",
-}
+# On a page style.css restyles the colour attributes; a standalone file, opened on its own, carries
+# each colour's dark counterpart (palette.DARK) as its own rules.
 DARK_STYLE = (
     "<style>@media screen and (prefers-color-scheme: dark) {"
     + "".join(f'[fill="{light}"]{{fill:{dark}}}[stroke="{light}"]{{stroke:{dark}}}' for light, dark in DARK.items())

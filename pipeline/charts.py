@@ -22,6 +22,7 @@ import pandas as pd
 from .formatting import NOT_STATED, chart_number, figure_label, figure_text, kind_label, unit_caption
 from .languages import LANGS, in_lang
 from .models import Metric
+from .palette import CHART_COLOURS
 from .tables import ITEM_KINDS, SERIES_ORDER, ComparisonRow
 from .text_metrics import text_width, wrap
 
@@ -37,17 +38,16 @@ FONT = {
 }
 FONT_SIZE = 12  # every text of a chart, static and interactive alike
 LINE_HEIGHT = 15  # of a label's lines, in pixels
-# Light colours. On a page style.css and charts.js give each its dark counterpart when the reader's
-# scheme is dark (each is matched by value, so a new colour needs a place in both, and in chart_svg.DARK).
-TARGET_COLOUR = "#1f4e79"
-ACTUAL_COLOUR = "#b35900"
-INK = "#1a1a1a"
-MUTED = "#555555"
-PAPER = "#ffffff"
-GRID = "#e5e5e5"
-AXIS = "#444444"
-NO_FIGURE = "#c9ced6"
-NO_FIGURE_LINE = "#8a93a0"
+# Light colours (palette.py gives each its dark counterpart, which pages and charts.js use in a dark scheme).
+TARGET_COLOUR = CHART_COLOURS["target"].light
+ACTUAL_COLOUR = CHART_COLOURS["actual"].light
+INK = CHART_COLOURS["ink"].light
+MUTED = CHART_COLOURS["muted"].light
+PAPER = CHART_COLOURS["paper"].light
+GRID = CHART_COLOURS["grid"].light
+AXIS = CHART_COLOURS["axis"].light
+NO_FIGURE = CHART_COLOURS["no-figure"].light
+NO_FIGURE_LINE = CHART_COLOURS["no-figure-line"].light
 # The narrowest box a chart is drawn in: a 320-pixel phone, less the page's padding and the chart's
 # border and padding on a topic page (style.css). Labels are wrapped and margins sized to fit it.
 NARROWEST_PLOT_BOX = 320 - 2 * 16 - 2 * (1 + 12)

@@ -1,8 +1,8 @@
 """Stage 3: derive the tables every page and chart reads from the validated dataset.
 
 Each record becomes one RecordRow, the one shape every later stage reads it in; the same rows as a
-pandas table serve the counts and the downloads. Rows are sorted by fixed keys (district order, topic order, record id) so two
-builds of the same data give the same pages byte for byte.
+pandas table serve the counts and the downloads. Rows are sorted by fixed keys (district order,
+topic order, record id) so two builds of the same data give the same pages byte for byte.
 
 Pages that compare districts compare one group of districts: the districts of
 a city when districts name their city (a site of 3,000 districts has hundreds of

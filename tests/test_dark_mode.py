@@ -14,7 +14,7 @@ import tinycss2
 from browser import AXE_JS, draw_charts, open_page
 from site_pages import representatives
 
-from pipeline.chart_svg import DARK
+from pipeline.palette import CHART_COLOURS, DARK
 from pipeline.paths import ROOT
 
 WIDTH = 1280
@@ -190,16 +190,22 @@ def _long_hex(colour: str) -> str:
     return "#" + "".join(d * 2 for d in colour[1:]) if len(colour) == 4 else colour
 
 
-def test_the_dark_colours_agree_in_style_css_and_in_the_standalone_svg():
+def test_style_css_and_charts_js_hold_the_palette_of_pipeline_palette():
+    """The chart colours are defined once (pipeline/palette.py): style.css's custom properties hold each
+    light and dark value under the colour's name, and charts.js maps each light value to that property."""
     rules = tinycss2.parse_stylesheet(
         (ROOT / "assets" / "style.css").read_text(encoding="utf-8"), skip_comments=True, skip_whitespace=True
     )
     light = _custom_properties(rules, lambda media, selector: not media and selector == ":root")[("", ":root")]
     dark = list(_custom_properties(rules, lambda media, selector: "dark" in media + selector).values())
     assert len(dark) == 2 and dark[0] == dark[1]  # the scheme's and ?theme=dark's
-    svg = {name: DARK[_long_hex(value)] for name, value in light.items() if _long_hex(value) in DARK}
-    assert set(map(_long_hex, light.values())) >= set(DARK)  # each chart colour is a custom property
-    assert {name: dark[0][name] for name in svg} == svg
+    for name, colour in CHART_COLOURS.items():
+        assert (_long_hex(light[f"--{name}"]), _long_hex(dark[0][f"--{name}"])) == colour, name
+    script = (ROOT / "assets" / "charts.js").read_text(encoding="utf-8")
+    mapped = dict(
+        re.findall(r'"(#[0-9a-f]{6})": "--([a-z-]+)"', re.search(r"var PALETTE = \{(.*?)\};", script, re.S)[1])
+    )
+    assert mapped == {colour.light: name for name, colour in CHART_COLOURS.items()}
 
 
 AXE_CONTRAST = (

@@ -185,6 +185,8 @@ def district_file(
     for record in records:
         row = record.model_dump(exclude_defaults=True)
         row["id"] = district_id + record.id.removeprefix(template.id)
+        if record.former_ids:  # each district's own, as ids are
+            row["former_ids"] = [district_id + old.removeprefix(template.id) for old in record.former_ids]
         row["source"] = source_id
         if record.metric and record.metric.startswith(template.id + "-"):
             row["metric"] = district_id + record.metric.removeprefix(template.id)
@@ -235,6 +237,19 @@ def copy_site_files(root: Path, source: Path = ROOT) -> None:
         shutil.copytree(source / folder, root / folder)
 
 
+def used_metrics(districts: Path) -> list[dict]:
+    """The real definitions (data/metrics.yaml) of the metrics the written districts' figures have, and the
+    withdrawn ones: the validator refuses a definition no record uses."""
+    used = {
+        record["metric"]
+        for path in districts.glob("*.yaml")
+        for record in yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)["records"]
+        if record.get("metric") and record.get("value") is not None
+    }
+    real = yaml.load((ROOT / "data/metrics.yaml").read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+    return [entry for entry in real if entry["id"] in used or entry.get("withdrawn_zh")]
+
+
 def write_project(root: Path, districts: int, records: int = 60, seed: int = 0) -> Path:
     """A complete project of `districts` × `records` under root (replaced if it exists); returns root."""
     rng = random.Random(seed)
@@ -264,6 +279,7 @@ def write_project(root: Path, districts: int, records: int = 60, seed: int = 0) 
             source_entry(source_id, district_id, district["name_zh"], district["name_en"], kinds[template.id])
         )
     dump(data / "sources.yaml", sources, "schema/sources.schema.json")
+    dump(data / "metrics.yaml", used_metrics(data / "districts"), "schema/metrics.schema.json")
     if cities:
         dump(data / "cities.yaml", cities, "schema/cities.schema.json")
     return root

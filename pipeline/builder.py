@@ -21,7 +21,7 @@ from .paths import ProjectPaths
 from .render import page_jobs, site_listing_files
 from .repository import Repository, repository_from
 from .search_index import search_index_files
-from .tables import ITEM_KINDS, derive_tables
+from .tables import derive_tables
 from .validate import check_district_file, validate
 from .write import SiteFiles, write_site
 
@@ -70,14 +70,8 @@ class PreparedSite:
 def site_charts(dataset, tables, ui: dict[str, dict[str, str]]):
     """Every chart of a dataset, titled in each language (charts.build_charts)."""
     names = {lang: {d.id: in_lang(d, "name", lang) for d in dataset.districts} for lang in LANGS}
-    return build_charts(
-        tables,
-        names,
-        dataset.topics,
-        item_titles={lang: ui["items_chart_title"][lang] for lang in LANGS},
-        kind_names={lang: {k: ui[f"item_legend_{k}"][lang] for k in ITEM_KINDS} for lang in LANGS},
-        metrics=dataset.metrics,
-    )
+    words = {lang: {key: text[lang] for key, text in ui.items()} for lang in LANGS}
+    return build_charts(tables, names, dataset.topics, words, metrics=dataset.metrics)
 
 
 def past_releases(paths: ProjectPaths, history: History, ui) -> tuple[dict[str, list[Callable[[], bytes]]], dict]:

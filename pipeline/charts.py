@@ -13,13 +13,13 @@ every published figure with it). Rules they follow:
 
 import functools
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 import pandas as pd
 
-from .formatting import NOT_STATED, chart_number, figure_label, figure_text, kind_label, unit_caption
+from .formatting import chart_number, figure_label, figure_text, kind_label, unit_caption
 from .languages import LANGS, in_lang
 from .models import Metric
 from .palette import CHART_COLOURS
@@ -89,10 +89,16 @@ def _lines(label: str) -> int:
 
 
 def comparison_chart(
-    export_name: str, rows: list[ComparisonRow], district_names: dict[str, str], lang: str, title: str
+    export_name: str,
+    rows: list[ComparisonRow],
+    district_names: dict[str, str],
+    lang: str,
+    title: str,
+    words: Mapping[str, str],
 ) -> dict:
     """A grouped bar chart of one metric across districts, one series per kind and period.
 
+    words: content/ui.yaml's strings in the chart's language.
     rows: the metric's comparison rows (plain objects are read far faster than a DataFrame, and a large
     site draws thousands of charts).
     Sized so that nothing is cut off in the narrowest box (NARROWEST_PLOT_BOX): the left margin
@@ -111,7 +117,7 @@ def comparison_chart(
     names = {d: wrapped_label(district_names[d], slot) for d in districts}
     x_names = [names[d] for d in districts]
     traces = [
-        _comparison_trace(series, names, district_names, lang)
+        _comparison_trace(series, names, district_names, lang, words)
         for kind, period in SERIES_ORDER
         if (series := [row for row in stated if row.kind == kind and row.period == period])
     ]
@@ -122,7 +128,7 @@ def comparison_chart(
             "yref": "y",
             "yanchor": "bottom",
             "showarrow": False,
-            "text": "<br>".join(wrap(NOT_STATED[lang], slot, FONT_SIZE)),
+            "text": "<br>".join(wrap(words["not_stated"], slot, FONT_SIZE)),
             "font": {"size": FONT_SIZE, "color": MUTED},
         }
         for row in rows
@@ -142,7 +148,7 @@ def comparison_chart(
 
 
 def _comparison_trace(
-    series: list[ComparisonRow], names: dict[str, str], district_names: dict[str, str], lang: str
+    series: list[ComparisonRow], names: dict[str, str], district_names: dict[str, str], lang: str, words
 ) -> dict:
     """One series (kind and period) of a comparison: a bar per district that states it, labelled with
     its figure and bound, targets filled and results hatched."""
@@ -150,12 +156,12 @@ def _comparison_trace(
     labels, hovers = [], []
     for row in series:
         estimate = bool(row.estimate)
-        note = ("（预计）" if lang == "zh" else " (est.)") if estimate else ""
+        note = words["estimate_short"] if estimate else ""
         value_high = None if pd.isna(row.value_high) else row.value_high
         figure = (row.value, row.unit, row.bound, lang, value_high, row.counter)
         labels.append(plotly_text(figure_label(*figure) + note))
         hovers.append(
-            plotly_text(f"{district_names[row.district]} · {kind_label(kind, period, estimate, lang)}")
+            plotly_text(f"{district_names[row.district]} · {kind_label(kind, period, estimate, words)}")
             + "<br>"
             + plotly_text(figure_text(*figure))
         )
@@ -163,7 +169,7 @@ def _comparison_trace(
     return {
         "type": "bar",
         "meta": kind,
-        "name": kind_label(kind, period, False, lang),
+        "name": kind_label(kind, period, False, words),
         "x": [names[row.district] for row in series],
         "y": [float(row.value) for row in series],
         "text": labels,
@@ -256,7 +262,7 @@ def items_chart(
     district_names: dict[str, str],
     lang: str,
     title: str,
-    kind_names: dict[str, str],
+    words: Mapping[str, str],
 ) -> dict:
     """How many items each district's documents hold on a topic, by kind: a count of statements,
     for topics whose figures measure different things and cannot share an axis.
@@ -270,7 +276,7 @@ def items_chart(
     margin_left = math.ceil(max(text_width(line, FONT_SIZE) for lines in wrapped for line in lines)) + TICK_GAP
     totals = [sum(int(counts[(d, kind)]) for kind in ITEM_KINDS) for d in districts]
     ticks = nice_ticks(max(totals + [1]) * 1.05)
-    traces = [_items_trace(kind, counts, districts, names, district_names, lang, kind_names) for kind in ITEM_KINDS]
+    traces = [_items_trace(kind, counts, districts, names, district_names, words) for kind in ITEM_KINDS]
     row_height = max(56, max(len(lines) for lines in wrapped) * LINE_HEIGHT + 16)
     layout = {
         "font": {"family": FONT[lang], "size": FONT_SIZE, "color": INK},
@@ -300,16 +306,15 @@ def _items_trace(
     districts: list[str],
     names: list[str],
     district_names: dict[str, str],
-    lang: str,
-    kind_names: dict[str, str],
+    words: Mapping[str, str],
 ) -> dict:
     """One kind of an items chart: each district's count, labelled inside its bar (none for 0)."""
-    unit_word = "条" if lang == "zh" else ""
+    unit_word, kind_name = words["items_counter"], words[f"item_legend_{kind}"]
     values = [int(counts[(d, kind)]) for d in districts]
     return {
         "type": "bar",
         "orientation": "h",
-        "name": kind_names[kind],
+        "name": kind_name,
         "meta": kind,
         "y": names,
         "x": values,
@@ -319,7 +324,7 @@ def _items_trace(
         "constraintext": "none",
         "textfont": {"size": FONT_SIZE},
         "customdata": [
-            f"{plotly_text(district_names[d])} · {kind_names[kind]}: {v}{unit_word}" for d, v in zip(districts, values)
+            f"{plotly_text(district_names[d])} · {kind_name}: {v}{unit_word}" for d, v in zip(districts, values)
         ],
         "hovertemplate": "%{customdata}<extra></extra>",
         "marker": ITEM_STYLE[kind],
@@ -373,28 +378,24 @@ def build_charts(
     tables,
     district_names: dict[str, dict[str, str]],
     topics,
-    item_titles: dict[str, str],
-    kind_names: dict[str, dict[str, str]],
+    words: dict[str, Mapping[str, str]],
     metrics=(),
 ) -> dict[str | None, dict[str, Chart]]:
     """Every chart, by group of districts and id: one per cross-district metric, and one count of items per topic.
 
-    A metric chart's title is its definition's name (data/metrics.yaml); without one, the
-    label of the metric's first record in district order, so it reads as the documents word it.
+    words: content/ui.yaml's strings, by language. A metric chart's title is its definition's name
+    (data/metrics.yaml); without one, the label of the metric's first record in district order, so it
+    reads as the documents word it.
     """
     first = {row.id: (row.topic, row.label_zh, row.label_en) for row in tables.rows}
     definitions = {m.id: m for m in metrics}
     return {
-        group: _group_charts(
-            group, tables.groups[group], first, definitions, district_names, topics, item_titles, kind_names
-        )
+        group: _group_charts(group, tables.groups[group], first, definitions, district_names, topics, words)
         for group in tables.groups
     }
 
 
-def _group_charts(
-    group, group_tables, first, definitions, district_names, topics, item_titles, kind_names
-) -> dict[str, Chart]:
+def _group_charts(group, group_tables, first, definitions, district_names, topics, words) -> dict[str, Chart]:
     # A downloaded image is named after its chart, and its city when the site has several.
     def export_name(chart_id: str) -> str:
         return chart_id if group is None else f"{group}-{chart_id}"
@@ -408,11 +409,11 @@ def _group_charts(
             if definition
             else {"zh": label_zh, "en": label_en}
         )
-        draw = functools.partial(_draw_comparison, export_name(metric), rows, district_names, titles)
+        draw = functools.partial(_draw_comparison, export_name(metric), rows, district_names, titles, words)
         charts[metric] = Chart(metric, "comparison", topic, titles, draw, group, definition)
     for topic in topics:
         chart_id = items_chart_id(topic.id)
-        titles = {lang: item_titles[lang].format(topic=in_lang(topic, "name", lang)) for lang in LANGS}
+        titles = {lang: words[lang]["items_chart_title"].format(topic=in_lang(topic, "name", lang)) for lang in LANGS}
         draw = functools.partial(
             _draw_items,
             export_name(chart_id),
@@ -420,15 +421,15 @@ def _group_charts(
             group_tables.district_ids,
             district_names,
             titles,
-            kind_names,
+            words,
         )
         charts[chart_id] = Chart(chart_id, "items", topic.id, titles, draw, group)
     return dict(sorted(charts.items()))
 
 
-def _draw_comparison(export_name, rows, district_names, titles, lang: str) -> dict:
-    return comparison_chart(export_name, rows, district_names[lang], lang, titles[lang])
+def _draw_comparison(export_name, rows, district_names, titles, words, lang: str) -> dict:
+    return comparison_chart(export_name, rows, district_names[lang], lang, titles[lang], words[lang])
 
 
-def _draw_items(export_name, counts, districts, district_names, titles, kind_names, lang: str) -> dict:
-    return items_chart(export_name, counts, districts, district_names[lang], lang, titles[lang], kind_names[lang])
+def _draw_items(export_name, counts, districts, district_names, titles, words, lang: str) -> dict:
+    return items_chart(export_name, counts, districts, district_names[lang], lang, titles[lang], words[lang])

@@ -4,25 +4,8 @@ The one place numbers are formatted; templates reach it through Jinja filters
 and charts call it for labels and hover text.
 """
 
+from collections.abc import Mapping
 from decimal import Decimal
-
-NOT_STATED = {"zh": "所引文件未提及", "en": "Not stated in the sourced documents"}
-
-KIND = {
-    ("target", "zh"): "目标",
-    ("target", "en"): "Target",
-    ("actual", "zh"): "结果",
-    ("actual", "en"): "Result",
-}
-PERIOD = {
-    ("2025", "zh"): "2025年全年",
-    ("2025", "en"): "Full year 2025",
-    ("2025-H1", "zh"): "2025年上半年",
-    ("2025-H1", "en"): "First half of 2025",
-    ("2025-H2", "zh"): "2025年下半年",
-    ("2025-H2", "en"): "Second half of 2025",
-}
-ESTIMATE = {"zh": "预计", "en": "estimate"}
 
 SYMBOLS = {"exact": "", "about": "≈", "at_least": "≥", "more_than": ">", "at_most": "≤", "nearly": "近"}
 SYMBOLS_EN = dict(SYMBOLS, nearly="nearly ")
@@ -112,8 +95,6 @@ def number_en(value: float, unit: str) -> str:
 
 def figure_text(value, unit, bound, lang, value_high=None, counter=None) -> str:
     """A figure with its bound in words: 超8000支 / more than 8,000; 5%左右 / about 5%."""
-    if value is None:
-        return NOT_STATED[lang]
     if lang == "zh":
         shown = number_zh(value, unit, counter)
         if bound == "range":
@@ -221,10 +202,8 @@ def figure_label(value, unit, bound, lang, value_high=None, counter=None) -> str
     return symbols[bound] + chart_number(value, unit, lang)
 
 
-def kind_label(kind: str, period: str, estimate: bool, lang: str) -> str:
-    """'2025年上半年结果（预计）' / 'Result, first half of 2025 (estimate)'."""
-    if lang == "zh":
-        text = f"{PERIOD[(period, 'zh')]}{KIND[(kind, 'zh')]}"
-        return text + "（预计）" if estimate else text
-    text = f"{KIND[(kind, 'en')]}, {PERIOD[(period, 'en')][0].lower()}{PERIOD[(period, 'en')][1:]}"
-    return text + " (estimate)" if estimate else text
+def kind_label(kind: str, period: str, estimate: bool, words: Mapping[str, str]) -> str:
+    """'2025年上半年结果（预计）' / 'Result, first half of 2025 (estimate)', in the words of content/ui.yaml
+    (`words`: its strings in the page's language)."""
+    text = words["kind_label"].format(kind=words[f"kind_{kind}"], period=words[f"period_{period}"])
+    return text + words["estimate_suffix"] if estimate else text

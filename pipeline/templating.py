@@ -1,6 +1,7 @@
 """The Jinja environment pages are rendered with, and its filters: Jinja's own, autoescaping."""
 
 import functools
+from collections.abc import Mapping
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -15,9 +16,10 @@ def figure_filter(row: RecordRow | ComparisonRow, lang: str) -> str:
     return formatting.figure_text(row.value, row.unit, row.bound, lang, row.value_high, row.counter)
 
 
-def kind_filter(row: RecordRow | ComparisonRow, lang: str) -> str:
-    """The `kind` filter: a record's row (or its row in a comparison) in, its kind and period as text."""
-    return formatting.kind_label(row.kind, row.period, row.estimate, lang)
+def kind_filter(row: RecordRow | ComparisonRow, t: Mapping[str, str]) -> str:
+    """The `kind` filter: a record's row (or its row in a comparison) and the page's strings in, its kind
+    and period as text."""
+    return formatting.kind_label(row.kind, row.period, row.estimate, t)
 
 
 class Fields(dict):

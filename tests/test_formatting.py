@@ -2,8 +2,8 @@
 
 import pytest
 
+from pipeline.content import read_content
 from pipeline.formatting import (
-    NOT_STATED,
     chart_number,
     count_text,
     figure_label,
@@ -11,6 +11,7 @@ from pipeline.formatting import (
     kind_label,
     unit_caption,
 )
+from pipeline.paths import ROOT, ProjectPaths
 
 
 @pytest.mark.parametrize(
@@ -78,15 +79,13 @@ def test_the_unit_is_named_once_beside_the_axis():
     assert unit_caption("percent", "zh") == unit_caption("percent", "en") == ""
 
 
-def test_missing_figure_is_not_stated_never_zero():
-    assert figure_text(None, None, None, "zh") == NOT_STATED["zh"] == "所引文件未提及"
-    assert figure_text(None, None, None, "en") == "Not stated in the sourced documents"
-
-
-def test_kind_and_period():
-    assert kind_label("actual", "2025-H1", True, "zh") == "2025年上半年结果（预计）"
-    assert kind_label("actual", "2025-H1", True, "en") == "Result, first half of 2025 (estimate)"
-    assert kind_label("target", "2025", False, "en") == "Target, full year 2025"
+def test_kind_and_period_in_the_words_of_content_ui_yaml():
+    _, ui = read_content(ProjectPaths(ROOT))
+    zh, en = ({key: text[lang] for key, text in ui.items()} for lang in ("zh", "en"))
+    assert kind_label("actual", "2025-H1", True, zh) == "2025年上半年结果（预计）"
+    assert kind_label("actual", "2025-H1", True, en) == "Result, first half of 2025 (estimate)"
+    assert kind_label("target", "2025", False, en) == "Target, full year 2025"
+    assert kind_label("target", "2025-H2", False, zh) == "2025年下半年目标"
 
 
 def test_counts_in_running_text_group_digits_in_english_only():

@@ -149,7 +149,7 @@ def _comparison_cells(site: SiteCore, scope: Scope, chart: Chart, lang: Lang) ->
                 else None
             )
         table.append(Fields(district=district, cells=cells))
-    return [formatting.kind_label(k, p, False, lang) for k, p in series], table
+    return [formatting.kind_label(k, p, False, site.t[lang]) for k, p in series], table
 
 
 def _items_cells(site: SiteCore, scope: Scope, chart: Chart, lang: Lang) -> tuple[list[str], list[Fields]]:

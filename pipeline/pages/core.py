@@ -416,7 +416,7 @@ def page_context(
         "topic_names": site.topic_names[lang],
         "districts": scope.districts,
         "sources": scope.sources,
-        "not_stated": formatting.NOT_STATED[lang],
+        "not_stated": site.t[lang]["not_stated"],
         "page_citation": citation(site, lang, title, url, sources if sources is not None else scope.sources),
     }
 

@@ -107,7 +107,7 @@ def _page_entries(site: SiteCore, lang: Lang, names: dict[str, str]) -> Iterator
 def _record_entry(site: SiteCore, lang: Lang, row: RecordRow, district_name: str) -> SearchEntry:
     t = site.t[lang]
     topic_name = site.topic_names[lang][row.topic]
-    kind = formatting.kind_label(row.kind, row.period, row.estimate, lang)
+    kind = formatting.kind_label(row.kind, row.period, row.estimate, t)
     figure = (
         formatting.figure_text(row.value, row.unit, row.bound, lang, row.value_high, row.counter)
         if row.value is not None

@@ -9,6 +9,7 @@ full plotly.js bundle (1.4 MB compressed fetched by the first tap).
 import gzip
 import html
 import re
+from pathlib import Path
 
 import yaml
 from browser import DRAW_TIMEOUT_MS, draw_charts, open_page
@@ -113,6 +114,11 @@ def test_the_chart_offers_one_png_and_one_svg_button_and_the_svg_is_the_chart_fi
         assert titles == [UI["png_button"]["en"], UI["svg_button"]["en"]]
         icons = {buttons.nth(i).locator("path").get_attribute("d") for i in range(buttons.count())}
         assert len(icons) == 2  # told apart by their icons too
+        with tab.expect_download() as download:
+            buttons.nth(0).click()
+        png = Path(download.value.path()).read_bytes()  # drawn as wide as the chart on the page, 600 px at least
+        assert png[:8] == b"\x89PNG\r\n\x1a\n"
+        assert int.from_bytes(png[16:20], "big") == max(plot.evaluate("p => p.clientWidth"), 600) > 600
         with tab.expect_download() as download:
             buttons.nth(1).click()
         assert download.value.url == real_server.url + "/en/data/charts/gdp-growth.svg"

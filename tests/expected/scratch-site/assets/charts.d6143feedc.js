@@ -99,7 +99,7 @@
       title: spec.strings.png_button,
       icon: window.Plotly.Icons.camera,
       click: function (gd) {
-        var layout = Object.assign({}, spec.layout, spec.export, { width: Math.max(gd._fullLayout.width, 600) });
+        var layout = Object.assign({}, spec.layout, spec.export, { width: Math.max(gd.clientWidth, 600) });
         window.Plotly.downloadImage({ data: spec.data, layout: layout, config: {} },
           { format: "png", filename: options.filename, width: layout.width, height: layout.height });
       }

@@ -39,7 +39,10 @@ def run_stages(project: Path, code: Path, stage: str) -> None:
         site = prepare_site(ProjectPaths(project))
         if stage == "render":
             for job in site.files.jobs.values():
-                job.render(site.files.site)
+                if hasattr(job, "render"):
+                    job.render(site.files.site)
+                else:  # a checkout from before pages were functions (--code)
+                    site.files.renderer.render_page(job)
 
 
 def instructions(project: Path, code: Path, stage: str) -> int:

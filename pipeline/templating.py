@@ -1,4 +1,5 @@
-"""The Jinja environment pages are rendered with, and its filters: Jinja's own, autoescaping."""
+"""The Jinja environment pages are rendered with, Jinja's own with autoescaping, and its filters: `figure`
+and `kind` (formatting.py), `in_lang` (a bilingual field in the page's language: topic | in_lang('name', lang))."""
 
 import functools
 from collections.abc import Mapping
@@ -8,6 +9,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from . import formatting
 from .errors import MissingText
+from .languages import in_lang
 from .tables import ComparisonRow, RecordRow
 
 
@@ -76,5 +78,5 @@ def _kept_environment(templates_dir: Path) -> Environment:
         keep_trailing_newline=True,
         auto_reload=False,
     )
-    env.filters.update(figure=figure_filter, kind=kind_filter)
+    env.filters.update(figure=figure_filter, kind=kind_filter, in_lang=in_lang)
     return env

@@ -13,20 +13,13 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from .errors import DataError, DataErrors
+from .formatting import BOUND_WORDS_EN
 from .gitdata import GitData, GitError, git
 from .load import LoadedFile, RawProject, load_project
 from .validate import validate
 
 WORKING_TREE = "the working tree"
 SHOWN_PROBLEMS = 10  # enough to see what is wrong; `check` lists them all
-BOUND_WORDS = {
-    "exact": "",
-    "about": "about ",
-    "at_least": "at least ",
-    "more_than": "more than ",
-    "at_most": "at most ",
-    "nearly": "nearly ",
-}
 
 
 @dataclass
@@ -86,7 +79,7 @@ def _figure(record: dict) -> str:
     value, unit, bound = written(record["value"]), written(record.get("unit")), record.get("bound")
     if bound == "range":
         return f"{value}–{written(record.get('value_high'))} {unit}"
-    return f"{BOUND_WORDS.get(bound, '')}{value} {unit}"
+    return f"{BOUND_WORDS_EN.get(bound, '')}{value} {unit}"
 
 
 def _record_line(mark: str, district: str, record: dict) -> str:

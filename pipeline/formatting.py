@@ -9,6 +9,14 @@ from decimal import Decimal
 
 SYMBOLS = {"exact": "", "about": "≈", "at_least": "≥", "more_than": ">", "at_most": "≤", "nearly": "近"}
 SYMBOLS_EN = dict(SYMBOLS, nearly="nearly ")
+BOUND_WORDS_EN = {
+    "exact": "",
+    "about": "about ",
+    "at_least": "at least ",
+    "more_than": "more than ",
+    "at_most": "at most ",
+    "nearly": "nearly ",
+}
 
 # (divisor, suffix) pairs tried from the largest; None means "no 万/亿 scaling".
 ZH_UNITS = {
@@ -110,15 +118,7 @@ def figure_text(value, unit, bound, lang, value_high=None, counter=None) -> str:
     shown = number_en(value, unit)
     if bound == "range":
         return f"{_grouped(value)}–{number_en(value_high, unit)}"
-    prefix = {
-        "exact": "",
-        "about": "about ",
-        "at_least": "at least ",
-        "more_than": "more than ",
-        "at_most": "at most ",
-        "nearly": "nearly ",
-    }[bound]
-    return prefix + shown
+    return BOUND_WORDS_EN[bound] + shown
 
 
 # A chart names its unit once, beside its axis; its ticks and bar labels are bare numbers.

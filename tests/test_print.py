@@ -60,6 +60,9 @@ def test_a_printed_page_shows_every_quote_and_its_source_and_no_navigation(brows
         tab.emulate_media(media="print")
         assert all(quotes.evaluate_all(VISIBLE)) and all(sources.evaluate_all(VISIBLE))
         assert shown_chrome(tab) == []
+        # A heading is never left at the foot of a sheet, apart from what it heads.
+        breaks = tab.locator("main h2, main h3").evaluate_all("els => els.map(el => getComputedStyle(el).breakAfter)")
+        assert breaks and set(breaks) == {"avoid"}
         assert watch.problems == []
     finally:
         tab.close()

@@ -122,6 +122,7 @@ def test_search_engines_and_sharing(real_site, dataset):
     assert changed == {data_history(ProjectPaths()).last_changed}  # the date of the data's last change
     not_found = read(real_site, "404.html")
     assert 'rel="canonical"' not in not_found and 'rel="alternate"' not in not_found
+    assert 'class="citation"' not in not_found  # a page that has no address of its own is not cited
     assert "Sitemap: " in read(real_site, "robots.txt")
     page = read(real_site, "en/topics/ai/index.html")
     assert '<link rel="alternate" hreflang="zh-Hans" href="' in page

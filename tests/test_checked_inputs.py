@@ -412,13 +412,19 @@ CASES = [
     ),
     (
         "a template's unknown filter",
-        replace("templates/topic.html", "{{ topic['name_' + lang] }}", "{{ topic['name_' + lang] | shout }}"),
+        replace(
+            "templates/topic.html", "{{ topic | in_lang('name', lang) }}", "{{ topic | in_lang('name', lang) | shout }}"
+        ),
         r"templates/topic\.html:\d+",
         "No filter named 'shout'",
     ),
     (
         "a template's unknown name",
-        replace("templates/topic.html", "{{ topic['name_' + lang] }}", "{{ topic['name_' + lang] }}{{ no_such_name }}"),
+        replace(
+            "templates/topic.html",
+            "{{ topic | in_lang('name', lang) }}",
+            "{{ topic | in_lang('name', lang) }}{{ no_such_name }}",
+        ),
         r"templates/topic\.html:4:1",
         "'no_such_name' is undefined",
     ),

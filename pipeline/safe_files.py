@@ -56,10 +56,14 @@ def refusal(path: Path, root: Path, limit: int = MAX_FILE_BYTES) -> RefusedFile 
     return None
 
 
+def _size(size: int) -> str:
+    return f"{size / 2**20:.1f} MB" if size >= 2**20 else f"{size // 2**10} KB"
+
+
 def _too_large(size: int, limit: int) -> RefusedFile:
     return RefusedFile(
-        f"the file is {size / 2**20:.1f} MB, more than the {limit / 2**20:g} MB it may be",
-        "check that it is the right file; a district's file is some 100 KB",
+        f"the file is {_size(size)}, more than the {_size(limit)} it may be",
+        "check that it is the right file; a district's file is some 100 KB, a page some 5 KB",
     )
 
 

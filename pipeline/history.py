@@ -105,7 +105,8 @@ def commit_subject(raw: bytes) -> str:
     except (LookupError, UnicodeError):  # no such encoding, or not one of text
         text = body.decode("utf-8", "replace")
     paragraph = text.replace("\r", "").strip("\n").split("\n\n", 1)[0]
-    subject = " ".join(line.strip() for line in paragraph.split("\n")).replace("\t", " ")
+    # Only spaces and tabs trimmed: str.strip() would take \x1c-\x1f away unseen.
+    subject = " ".join(line.strip(" \t") for line in paragraph.split("\n")).replace("\t", " ")
     subject = UNSAFE_CHARACTER.sub("\ufffd", subject)
     return subject if len(subject) <= MAX_SUBJECT else subject[: MAX_SUBJECT - 1] + "…"
 

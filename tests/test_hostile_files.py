@@ -265,13 +265,13 @@ CASES = [
     # The repository and branch the report and edit links are made from.
     (
         "a repository of ../..",
-        replace("content/site.yaml", "branch: main", 'repository: "https://github.com/../.."\nbranch: main'),
+        replace("content/site.yaml", 'repository: ""', 'repository: "https://github.com/../.."'),
         r"content/site\.yaml:\d+:\d+: repository",
         "GitHub repository",
     ),
     (
         "a repository owner starting with a hyphen",
-        replace("content/site.yaml", "branch: main", 'repository: "https://github.com/-x/y"\nbranch: main'),
+        replace("content/site.yaml", 'repository: ""', 'repository: "https://github.com/-x/y"'),
         r"content/site\.yaml:\d+:\d+: repository",
         "GitHub repository",
     ),
@@ -336,10 +336,18 @@ CASES = [
         WHERE_ABOUT,
         "another host",
     ),
-    ("about: 30,000 [", append("content/about.en.md", "\n" + "[" * 30_000 + "\n"), WHERE_ABOUT, "too many to parse"),
+    ("about: 30,000 [", append("content/about.en.md", "\n" + "[" * 30_000 + "\n"), WHERE_ABOUT, "more than the 32 KB"),
+    ("about: 3,000 [", append("content/about.en.md", "\n" + "[" * 3_000 + "\n"), WHERE_ABOUT, "too many to parse"),
+    ("about: 1,000 <a", append("content/about.en.md", "\n" + "<a " * 1_000 + "\n"), WHERE_ABOUT, "too many to parse"),
     (
         "about: 300 nested lists",
-        append("content/about.en.md", "\n" + "".join("    " * i + "- x\n" for i in range(300))),
+        append("content/about.en.md", "\n" + "- " * 300 + "x\n"),
+        WHERE_ABOUT,
+        "nested",
+    ),
+    (
+        "about: 100 nested lists by indentation",
+        append("content/about.en.md", "\n" + "".join("  " * i + "- x\n" for i in range(100))),
         WHERE_ABOUT,
         "nested",
     ),

@@ -10,7 +10,7 @@ from pathlib import PurePosixPath
 
 from .errors import DataError
 from .load import LoadedFile, RawProject, load_yaml
-from .safe_files import GIT_SYMLINK_MODE, SYMLINK_HINT
+from .safe_files import GIT_SYMLINK_MODE, MAX_FILE_BYTES, SYMLINK_HINT, RefusedFile
 
 GIT_TIMEOUT = 60  # seconds; reading a history of hundreds of commits takes one or two
 
@@ -57,20 +57,25 @@ class GitData:
         self._texts: dict[str, str] = {}  # blob id → text
         self._parsed: dict[str, LoadedFile] = {}  # blob id → parsed YAML
 
-    def _tree(self, commit: str) -> tuple[dict[str, str], set[str]]:
-        """Path under data/ → blob id, at `commit`, and the paths among them that are symbolic links
-        (mode 120000: read as files they would publish their target's name). Paths are relative to the
-        project root, which may sit below the repository's root."""
-        listing = git(self.root, "ls-tree", "-r", "-z", commit, "--", "data").decode("utf-8", "replace")
-        tree, links = {}, set()
+    def _tree(self, commit: str) -> tuple[dict[str, str], dict[str, RefusedFile]]:
+        """Path under data/ → blob id, at `commit`, and those of the paths the working tree's reader would
+        refuse too (see safe_files): a symbolic link (mode 120000), a blob over MAX_FILE_BYTES. Paths are
+        relative to the project root, which may sit below the repository's root."""
+        listing = git(self.root, "ls-tree", "-r", "-l", "-z", commit, "--", "data").decode("utf-8", "replace")
+        tree, refused = {}, {}
         for entry in filter(None, listing.split("\0")):
             info, path = entry.split("\t", 1)
-            mode, kind, blob = info.split()
-            if kind == "blob":
-                tree[path] = blob
-                if mode == GIT_SYMLINK_MODE:
-                    links.add(path)
-        return tree, links
+            mode, kind, blob, size = info.split()
+            if kind != "blob":
+                continue
+            if not size.isdigit():  # git could not read the blob: "BAD"
+                raise GitError(f"the repository lacks the object {blob} (a partial or damaged clone)")
+            tree[path] = blob
+            if mode == GIT_SYMLINK_MODE:
+                refused[path] = RefusedFile("a symbolic link, not a file", SYMLINK_HINT)
+            elif int(size) > MAX_FILE_BYTES:
+                refused[path] = RefusedFile(f"a file of {int(size) // 2**20} MB", "a data file is some 100 KB")
+        return tree, refused
 
     def _read(self, blobs: Iterable[str]) -> None:
         wanted = sorted(set(blobs) - self._texts.keys())
@@ -80,15 +85,16 @@ class GitData:
     def raw_at(self, commit: str, name: str) -> RawProject:
         """The data files at `commit`, parsed with the working tree's loader; problems name each file
         `<name>:<path>`, as git names a file of a ref."""
-        tree, links = self._tree(commit)
-        self._read(blob for path, blob in tree.items() if path not in links)
+        tree, refused = self._tree(commit)
+        self._read(blob for path, blob in tree.items() if path not in refused)
 
         def loaded(path: str) -> LoadedFile:
             shown = f"{name}:{path}"
             if path not in tree:
                 return LoadedFile(file=shown, errors=[DataError(shown, 1, 1, "", "the file is missing")])
-            if path in links:
-                return LoadedFile(file=shown, errors=[DataError(shown, 1, 1, "", "a symbolic link", SYMLINK_HINT)])
+            if path in refused:
+                error = DataError(shown, 1, 1, "", refused[path].message, refused[path].hint)
+                return LoadedFile(file=shown, errors=[error])
             blob = tree[path]
             if blob not in self._parsed:
                 self._parsed[blob] = load_yaml(self._texts[blob], shown)
@@ -102,7 +108,7 @@ class GitData:
             sources=loaded("data/sources.yaml"),
             districts=[loaded(p) for p in under("data/districts", ".yaml")],
             archives={
-                PurePosixPath(p).name: self._texts[tree[p]] for p in under("data/sources", ".txt") if p not in links
+                PurePosixPath(p).name: self._texts[tree[p]] for p in under("data/sources", ".txt") if p not in refused
             },
             cities=loaded("data/cities.yaml") if "data/cities.yaml" in tree else None,
             metrics=loaded("data/metrics.yaml") if "data/metrics.yaml" in tree else None,

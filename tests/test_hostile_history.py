@@ -25,6 +25,7 @@ from test_serve import server  # noqa: F401 (the fixture)
 
 from pipeline.builder import build_site
 from pipeline.datadiff import data_diff, markdown_block, written
+from pipeline.gitdata import GitData
 from pipeline.netlify import SiteServer
 from pipeline.paths import ROOT
 from pipeline.validate import nearest_passage
@@ -296,3 +297,19 @@ def test_the_nearest_passage_search_is_bounded():
     hint = nearest_passage("增" * 900 + "长", "增" * 1_500_000, "x.txt")
     assert time.monotonic() - started < 2 and hint == "copy it exactly from data/sources/x.txt (white space may differ)"
     assert "“地区生产总值增长5.5%”" in nearest_passage("地区生产总值增长5.6%", "甲区地区生产总值增长5.5%。", "x.txt")
+
+
+@pytest.mark.parametrize("how", ["a blob of 6 MB", "a symbolic link"])
+def test_a_data_file_the_working_tree_would_refuse_is_refused_in_the_history_too(project, how):
+    git(project.root, "init", "-q", "-b", "main")
+    gamma = project.root / "data/districts/gamma.yaml"
+    if how == "a blob of 6 MB":
+        gamma.write_text("# " + "x" * (6 * 2**20) + "\n", encoding="utf-8")
+    else:
+        gamma.symlink_to("/proc/self/environ")
+    git(project.root, "add", "-A")
+    commit_raw(project.root, b"First publication")
+    raw = GitData(project.root).raw_at("HEAD", "HEAD")
+    errors = [str(error) for district in raw.districts for error in district.errors]
+    words = "a file of 6 MB" if how.endswith("6 MB") else "a symbolic link, not a file"
+    assert errors == [f"HEAD:data/districts/gamma.yaml:1:1: {words}" + errors[0].partition(words)[2]]

@@ -152,6 +152,26 @@ def _settings_file(paths: ProjectPaths):
     return load_file(path, paths.display(path), root=paths.root) if path.exists() or path.is_symlink() else None
 
 
+def _setting_problem(key: str, value) -> tuple[str, str] | None:
+    """(what, what to do) when a known setting's value is not of its form; None when it is."""
+    if not isinstance(value, str):
+        return (
+            f"expected text, got {value!r}",
+            'write it in quotes, or "" for none' if key == "repository" else "write the branch's name",
+        )
+    if key == "repository" and value and not GITHUB.match(value):
+        return (
+            f"expected a GitHub repository's address, got {value!r}",
+            'write https://github.com/<owner>/<name>, or "" for no links',
+        )
+    if key == "branch" and (len(value) > MAX_BRANCH or not re.match(BRANCH_PATTERN, value)):
+        return (
+            "no branch named" if not value.strip() else f"not a branch's name: {value!r}",
+            "write the branch the site is built from, such as main (letters, digits, - _ + . and /)",
+        )
+    return None
+
+
 def settings_problems(paths: ProjectPaths) -> list[DataError]:
     """content/site.yaml, when there is one: known settings only, each of the expected form."""
     loaded = _settings_file(paths)
@@ -184,36 +204,10 @@ def settings_problems(paths: ProjectPaths) -> list[DataError]:
                     f"the settings are: {', '.join(SETTINGS)}",
                 )
             )
-        elif not isinstance(value, str):
-            problems.append(
-                DataError(
-                    loaded.file,
-                    *loaded.position((key,)),
-                    key,
-                    f"expected text, got {value!r}",
-                    'write it in quotes, or "" for none' if key == "repository" else "write the branch's name",
-                )
-            )
-        elif key == "repository" and value and not GITHUB.match(value):
-            problems.append(
-                DataError(
-                    loaded.file,
-                    *loaded.position((key,)),
-                    key,
-                    f"expected a GitHub repository's address, got {value!r}",
-                    'write https://github.com/<owner>/<name>, or "" for no links',
-                )
-            )
-        elif key == "branch" and (len(value) > MAX_BRANCH or not re.match(BRANCH_PATTERN, value)):
-            problems.append(
-                DataError(
-                    loaded.file,
-                    *loaded.position((key,)),
-                    key,
-                    "no branch named" if not value.strip() else f"not a branch's name: {value!r}",
-                    "write the branch the site is built from, such as main (letters, digits, - _ + . and /)",
-                )
-            )
+        else:
+            problem = _setting_problem(key, value)
+            if problem:
+                problems.append(DataError(loaded.file, *loaded.position((key,)), key, *problem))
     return problems
 
 

@@ -380,7 +380,8 @@ def checked_with_content(paths: ProjectPaths, validate_data: Callable[[], T]) ->
 
 def read_content(paths: ProjectPaths) -> tuple[dict[str, str], dict]:
     """The markdown pages and interface strings of content/, once content_problems has found none."""
-    pages = {p.name: _read_page(p, paths) for p in sorted(paths.content.glob("*.md"))}
+    names = sorted(f"{page}.{lang}.md" for page in PAGES for lang in LANGS)  # the pages checked, no other
+    pages = {name: _read_page(paths.content / name, paths) for name in names}
     loaded = load_file(paths.content / "ui.yaml", paths.display(paths.content / "ui.yaml"), root=paths.root)
     if loaded.errors:
         raise DataErrors(loaded.errors)

@@ -73,9 +73,12 @@ def _explain(err: dict, model: type[BaseModel]) -> tuple[str, str]:
             "write the bare number in base units, without quotes, % or unit words (5.5, 18000, 70000000000)",
         )
     if kind == "string_too_long":
+        named = str(err["loc"][-1]).startswith(("label", "name")) if err["loc"] else False
         return (
             f"{len(given)} characters, more than the {err['ctx']['max_length']} this field may have",
-            "a label is a short name: the sentence belongs in the quote",
+            "a label is a short name: the sentence belongs in the quote"
+            if named
+            else "an id names a folder of the site: shorten it (the longest written is 46 characters)",
         )
     if kind == "string_type":
         return f"expected text, got {given!r}", "write the words; put them in quotes if they look like a number"

@@ -248,19 +248,19 @@ CASES = [
         "a topic id of 300 characters",
         replace("data/topics.yaml", "- id: ai\n", f"- id: {LONG_ID}\n"),
         r"data/topics\.yaml:\d+:\d+",
-        "80",
+        "more than the 80 this field may have — an id names a folder",
     ),
     (
         "a source id of 300 characters",
         replace("data/sources.yaml", "- id: beta-report", f"- id: beta-{LONG_ID}"),
         r"data/sources\.yaml:\d+:\d+",
-        "80",
+        "more than the 80 this field may have — an id names a folder",
     ),
     (
         "a record id of 300 characters",
         replace(ALPHA, "- id: alpha-ai-zone", f"- id: alpha-{LONG_ID}"),
         WHERE_ALPHA,
-        "80",
+        "more than the 80 this field may have — an id names a folder",
     ),
     # The repository and branch the report and edit links are made from.
     (

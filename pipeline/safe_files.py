@@ -56,13 +56,11 @@ def refusal(path: Path, root: Path, limit: int = MAX_FILE_BYTES) -> RefusedFile 
     return None
 
 
-def _size(size: int) -> str:
-    return f"{size / 2**20:.1f} MB" if size >= 2**20 else f"{size // 2**10} KB"
-
-
 def _too_large(size: int, limit: int) -> RefusedFile:
+    shown = f"{size / 2**20:.1f} MB" if size >= 2**20 else f"{size / 2**10:.1f} KB"
+    allowed = f"{limit / 2**20:g} MB" if limit >= 2**20 else f"{limit // 2**10} KB"
     return RefusedFile(
-        f"the file is {_size(size)}, more than the {_size(limit)} it may be",
+        f"the file is {shown}, more than the {allowed} it may be",
         "check that it is the right file; a district's file is some 100 KB, a page some 5 KB",
     )
 

@@ -146,7 +146,9 @@ def write_site(write_into: Callable[[Path], int], site_dir: Path) -> None:
         shutil.rmtree(staging, ignore_errors=True)
         if retired.exists() and not site_dir.exists():
             retired.rename(site_dir)
-        if isinstance(exc, OSError):  # the machine's problem, not the files': said as such, not a traceback
+        # The machine's problem, not the files': said as such, not a traceback. (A missing template is an
+        # OSError too, without an errno: the files' problem, named in its file by render_error.)
+        if isinstance(exc, OSError) and exc.errno is not None:
             raise NotWritten(site_dir, exc) from None
         raise
     if written >= BACKGROUND_REMOVAL_FROM and retired.exists():

@@ -488,11 +488,26 @@ def _read_archives(paths) -> list[tuple[dict[str, str], list[DataError]]]:
             problems.append(DataError(shown, 1, 1, "", f"cannot read the file: {exc.strerror}"))
             continue
         try:
-            archives[text_file.name] = raw.decode("utf-8")
+            text = archives[text_file.name] = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             archives[text_file.name] = raw.decode("utf-8", errors="replace")
             line = raw[: exc.start].count(b"\n") + 1
             problems.append(DataError(shown, line, 1, "", "the archived text is not UTF-8", NOT_UTF8_HINT))
+            continue
+        unsafe = UNSAFE_CHARACTER.search(text)  # the text is published as it is, on its source's page
+        if unsafe:
+            line = text.count("\n", 0, unsafe.start()) + 1
+            column = unsafe.start() - text.rfind("\n", 0, unsafe.start())
+            problems.append(
+                DataError(
+                    shown,
+                    line,
+                    column,
+                    "",
+                    f"a character no text needs here (U+{ord(unsafe[0]):04X})",
+                    "delete it: an invisible control or direction mark, likely pasted with the text",
+                )
+            )
     return [(archives, problems)]
 
 

@@ -353,6 +353,14 @@ CASES = [
     ),
     ("about: 300 nested quotes", append("content/about.en.md", "\n" + ">" * 300 + " x\n"), WHERE_ABOUT, "nested"),
     ("about: a right-to-left override", append("content/about.en.md", "\nGrowth \u202e5.5%\n"), WHERE_ABOUT, "U+202E"),
+    # An archived text is published as it is: no control or direction character.
+    (
+        "an archive with a right-to-left override",
+        append(ARCHIVE, "4\t增长\u202e5.5%\n"),
+        r"data/sources/alpha-tasks\.txt:6:5",
+        "U+202E",
+    ),
+    ("an archive with an ESC", append(ARCHIVE, "4\t\x1b[2J\n"), r"data/sources/alpha-tasks\.txt:6:3", "U+001B"),
     # The nearest-passage search, bounded.
     ("a quote absent from a source of one character", repeated_source, WHERE_ALPHA, "copy it exactly"),
 ]

@@ -25,6 +25,8 @@ def git(root, *args: str, stdin: bytes | None = None) -> bytes:
         result = subprocess.run(["git", *args], cwd=root, input=stdin, capture_output=True, timeout=GIT_TIMEOUT)
     except (OSError, subprocess.SubprocessError) as exc:
         raise GitError(f"git could not run: {exc}") from None
+    except ValueError:  # an argument no command line can hold: a NUL, a lone surrogate
+        raise GitError("not a name git can be given (it holds a NUL or a character no UTF-8 holds)") from None
     if result.returncode != 0:
         raise GitError(result.stderr.decode("utf-8", "replace").strip() or f"git {args[0]} failed")
     return result.stdout

@@ -178,7 +178,7 @@ class _Composer:
                 f"a character no text needs here (U+{ord(unsafe[0]):04X})",
                 "delete it: an invisible control or direction mark, or an escape such as \\u202e, writes it",
             )
-            return text.encode("utf-8", "replace").decode("utf-8")
+            return UNSAFE_CHARACTER.sub("\ufffd", text)  # clean even where the error goes unread (the history)
         # A plain scalar's style is None from PyYAML's parser and '' from libyaml's.
         if node.style or node.tag == STR_TAG:
             return text  # quoted or block text is always a string

@@ -25,7 +25,7 @@ from test_serve import server  # noqa: F401 (the fixture)
 
 from pipeline.builder import build_site
 from pipeline.datadiff import data_diff, markdown_block, written
-from pipeline.gitdata import GitData
+from pipeline.gitdata import GitData, GitError
 from pipeline.netlify import SiteServer
 from pipeline.paths import ROOT
 from pipeline.validate import nearest_passage
@@ -313,3 +313,30 @@ def test_a_data_file_the_working_tree_would_refuse_is_refused_in_the_history_too
     errors = [str(error) for district in raw.districts for error in district.errors]
     words = "a file of 6 MB" if how.endswith("6 MB") else "a symbolic link, not a file"
     assert errors == [f"HEAD:data/districts/gamma.yaml:1:1: {words}" + errors[0].partition(words)[2]]
+
+
+@pytest.mark.parametrize("ref", ["HEAD\udcff", "HEAD\x00", "--output=/tmp/x", "HEAD:../../etc/passwd"])
+def test_a_diff_against_a_ref_git_cannot_take_is_a_clean_message(project, ref):
+    git(project.root, "init", "-q", "-b", "main")
+    git(project.root, "add", "-A")
+    commit_raw(project.root, b"First publication")
+    with pytest.raises(GitError):
+        data_diff(project.paths, ref)
+
+
+def test_an_old_commits_control_characters_never_reach_the_feeds(project):
+    """The history diffs old commits that no check read: their values are cleaned at load all the same."""
+    git(project.root, "init", "-q", "-b", "main")
+    git(project.root, "add", "-A")
+    commit_raw(project.root, b"First publication")
+    project.edit(ALPHA, "label_en: GDP growth", 'label_en: "GDP \\x0b\\x1b growth \\u202e"')
+    git(project.root, "add", "-A")
+    commit_raw(project.root, b"A label with controls")
+    project.edit(ALPHA, 'label_en: "GDP \\x0b\\x1b growth \\u202e"', "label_en: GDP growth")
+    git(project.root, "add", "-A")
+    commit_raw(project.root, b"The label cleaned")
+    build_site(project.paths)
+    for relative in ("changes.xml", "en/changes.xml"):
+        ElementTree.parse(project.paths.site / relative)
+    page = (project.paths.site / "en/changes/index.html").read_text(encoding="utf-8")
+    assert "GDP \ufffd\ufffd growth \ufffd" in page and "\x1b" not in page and "\u202e" not in page

@@ -4,6 +4,8 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from .safe_files import read_editor_file
+
 # plotly.js's basic bundle, self-hosted (no CDN); assets/vendor/README.md says where it comes from.
 PLOTLY_JS = "vendor/plotly-basic.min.js"
 # What a browser loads; the READMEs and licences of assets/ stay in the repository.
@@ -33,7 +35,7 @@ STABLE_URLS = {"embed.js": "/embed.js"}
 def collect_assets(assets_dir: Path) -> dict[str, Asset]:
     """Every published file of assets/ (plotly.js among them), keyed by logical name (its path under assets/)."""
     files = {
-        p.relative_to(assets_dir).as_posix(): p.read_bytes()
+        p.relative_to(assets_dir).as_posix(): read_editor_file(p, assets_dir)
         for p in sorted(assets_dir.rglob("*"))
         if p.is_file() and p.suffix in PUBLISHED_SUFFIXES
     }

@@ -8,6 +8,7 @@ so a side that does not validate is still compared as far as it can be read.
 """
 
 import difflib
+import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
@@ -69,7 +70,17 @@ def written(value: Any) -> str:
         return "[" + ", ".join(written(v) for v in value) + "]"
     if isinstance(value, dict):
         return "{" + ", ".join(f"{k}: {written(v)}" for k, v in value.items()) + "}"
-    return str(value)
+    # One line per change, whatever a value holds: a line break is shown as YAML escapes it.
+    return str(value).replace("\r", "\\r").replace("\n", "\\n")
+
+
+def markdown_block(text: str) -> str:
+    """The text as a markdown code block that nothing in it can end: fenced by more backticks than its
+    longest run of them (for the diff in the CI summary: `python -c 'import sys; from pipeline.datadiff
+    import markdown_block; print(markdown_block(sys.stdin.read()), end="")' < data-diff.txt`)."""
+    longest = max((len(run) for run in re.findall("`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}\n{text.rstrip(chr(10))}\n{fence}\n"
 
 
 def _figure(record: dict) -> str:

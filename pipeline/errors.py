@@ -9,6 +9,8 @@ from pathlib import Path
 
 import jinja2
 
+from .safe_files import RefusedFile, read_editor_file
+
 
 @dataclass(frozen=True, order=True)
 class DataError:
@@ -55,8 +57,9 @@ def report(errors: list[DataError], root: Path) -> str:
     for error in errors:
         if error.file not in files:
             try:
-                files[error.file] = (Path(root) / error.file).read_text(encoding="utf-8-sig").split("\n")
-            except (OSError, UnicodeDecodeError):
+                text = read_editor_file(Path(root) / error.file, Path(root)).decode("utf-8-sig")  # never a link out
+                files[error.file] = text.split("\n")
+            except (OSError, UnicodeDecodeError, RefusedFile):
                 files[error.file] = None
         excerpt = source_excerpt(error, files[error.file])
         parts.append(f"{error}\n{excerpt}" if excerpt else str(error))

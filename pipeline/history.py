@@ -9,8 +9,8 @@ import functools
 from dataclasses import dataclass
 
 from .datadiff import RecordChange, archive_changes, district_changes, list_changes
-from .gitdata import GitData, GitError, git
-from .load import LoadedFile, RawProject
+from .gitdata import GitData, GitError, git, read_objects
+from .load import UNSAFE_CHARACTER, LoadedFile, RawProject
 
 # The files whose changes are the data's: README.md and the schemas document it, and do not count.
 DATA_PATHS = (
@@ -53,8 +53,8 @@ class Release:
 
 @dataclass(frozen=True)
 class History:
-    """The data's changes, newest first; or why there is no history (`unavailable`: NO_GIT, SHALLOW or
-    NO_COMMITS)."""
+    """The data's changes, newest first; or why there is no history (`unavailable`: NO_GIT, SHALLOW,
+    NO_COMMITS or UNREADABLE)."""
 
     changes: tuple[DataChange, ...] = ()
     unavailable: str | None = None
@@ -88,22 +88,56 @@ SHALLOW = "shallow"  # a shallow clone, holding only the latest commits
 NO_COMMITS = "no-commits"  # no commit has changed the data yet
 
 
+UNREADABLE = "unreadable"  # a partial or damaged repository: an object the history needs is missing
+
+# A subject is one line of a log; a longer one is cut here (git's own advice is 50 characters).
+MAX_SUBJECT = 300
+
+
+def commit_subject(raw: bytes) -> str:
+    """The subject of a commit object (its message's first paragraph on one line, as git's %s), decoded
+    by its `encoding` header, with every character XML 1.0 refuses, every direction override and every
+    control replaced: the change log, its feeds and their readers take it as plain text."""
+    headers, _, body = raw.partition(b"\n\n")
+    encoding = next((h[9:].decode("ascii", "replace") for h in headers.split(b"\n") if h.startswith(b"encoding ")), "")
+    try:
+        text = body.decode(encoding.strip() or "utf-8", "replace")
+    except (LookupError, UnicodeError):  # no such encoding, or not one of text
+        text = body.decode("utf-8", "replace")
+    paragraph = text.replace("\r", "").strip("\n").split("\n\n", 1)[0]
+    # Only spaces and tabs trimmed: str.strip() would take \x1c-\x1f away unseen.
+    subject = " ".join(line.strip(" \t") for line in paragraph.split("\n")).replace("\t", " ")
+    subject = UNSAFE_CHARACTER.sub("\ufffd", subject)
+    return subject if len(subject) <= MAX_SUBJECT else subject[: MAX_SUBJECT - 1] + "…"
+
+
 def data_history(paths, data: GitData | None = None) -> History:
-    """The data's history from git; a History saying why there is none outside a full checkout."""
-    data = data or GitData(paths.root)
+    """The data's history from git; a History saying why there is none outside a full checkout, or in a
+    repository git cannot read whole."""
     try:
         if git(paths.root, "rev-parse", "--is-shallow-repository").strip() == b"true":
             return History(unavailable=SHALLOW)
-        log = git(paths.root, "log", "--first-parent", "-z", "--format=%H%x1f%P%x1f%cI%x1f%s", "--", *DATA_PATHS)
     except GitError:
         return History(unavailable=NO_GIT)
-    commits = [entry.split("\x1f") for entry in log.decode("utf-8").split("\0") if entry.strip()]
+    try:
+        return _changes(paths, data or GitData(paths.root))
+    except GitError:
+        return History(unavailable=UNREADABLE)
+
+
+def _changes(paths, data: GitData) -> History:
+    # Fields apart by NUL, which no hash, parent list or date holds; the messages come from the commit
+    # objects themselves, where a message may hold anything (a \x1f, a NUL, another encoding).
+    log = git(paths.root, "log", "--first-parent", "-z", "--format=%H%x00%P%x00%cI", "--", *DATA_PATHS)
+    text = log.decode("ascii").removesuffix("\0")  # git ends each entry with NUL, the last one too
+    fields = text.split("\0") if text else []
+    commits = [fields[i : i + 3] for i in range(0, len(fields), 3)]
+    subjects = read_objects(paths.root, [commit for commit, _, _ in commits])
     empty = RawProject(
         topics=LoadedFile(file="", data=[]), sources=LoadedFile(file="", data=[]), districts=[], archives={}
     )
     changes = []
-    for commit, parents, time, message in commits:
-        commit = commit.strip()  # -z ends each entry with NUL; git puts a newline before the next
+    for commit, parents, time in commits:
         after = data.raw_at(commit, commit[:10])
         parent = parents.split()[0] if parents.split() else None
         before = data.raw_at(parent, parent[:10]) if parent else empty
@@ -116,6 +150,7 @@ def data_history(paths, data: GitData | None = None) -> History:
             *archive_changes(before.archives, after.archives),
         ]
         if records or other:  # a commit that only rewrote comments changed no data
+            message = commit_subject(subjects[commit])
             changes.append(DataChange(commit, time, message, tuple(records), tuple(line.strip() for line in other)))
     if not changes:
         return History(unavailable=NO_COMMITS)

@@ -19,11 +19,22 @@ import yaml
 
 from .errors import DataError
 from .parallel import results
+from .safe_files import RefusedFile, read_editor_file
 
 Path_ = tuple[str | int, ...]
 
 PLAIN_INT = re.compile(r"-?(?:0|[1-9][0-9]*)")
 PLAIN_FLOAT = re.compile(r"-?(?:0|[1-9][0-9]*)\.[0-9]+")
+# What a figure can be: the largest written is 500000000000 (12 digits), the finest 0.12. Beyond these a
+# float is no longer exact, and 5,000 digits would stop int() itself.
+MAX_WHOLE_DIGITS = 15
+MAX_DECIMALS = 6
+# Characters no editor means to write, each refused where a value holds it: C0 and C1 controls other
+# than tab and line ends (an escape in double quotes writes them; XML refuses most), bidirectional
+# overrides and isolates (they make a figure read backwards), and lone surrogates (no UTF-8 holds one).
+UNSAFE_CHARACTER = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]"
+)
 TRUE_FALSE = {"true": True, "false": False}
 
 # From this many district files on, they are parsed by one process per CPU, this many at a time.
@@ -120,7 +131,11 @@ class _Composer:
                     "write each field out in the record itself",
                 )
                 continue
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != STR_TAG:
+            if (
+                not isinstance(key_node, yaml.ScalarNode)
+                or key_node.tag != STR_TAG
+                or UNSAFE_CHARACTER.search(key_node.value)
+            ):
                 self.error(key_node, path, "a key must be a plain name", "write the field name as text")
                 continue
             key = key_node.value
@@ -138,10 +153,32 @@ class _Composer:
             result[key] = self.value(value_node, path + (key,))
         return result
 
+    def bounded(self, node: yaml.ScalarNode, path: Path_, text: str, kind: type) -> Any:
+        """The number, if it is one a figure can be; else an error, and the text."""
+        whole, _, decimals = text.lstrip("-").partition(".")
+        if len(whole) <= MAX_WHOLE_DIGITS and len(decimals) <= MAX_DECIMALS:
+            return kind(text)
+        self.error(
+            node,
+            path,
+            f"a number of {len(whole)} digits and {len(decimals)} decimals, beyond what a figure can be",
+            f"write at most {MAX_WHOLE_DIGITS} digits and {MAX_DECIMALS} decimals, or put text in quotes",
+        )
+        return text
+
     def scalar(self, node: yaml.ScalarNode, path: Path_) -> Any:
         # Interned: a value written in record after record (a topic, a unit, a source id) is then one
         # object, which the models keep as it is and a worker's results carry back once.
         text = sys.intern(node.value)
+        unsafe = UNSAFE_CHARACTER.search(text)
+        if unsafe:
+            self.error(
+                node,
+                path,
+                f"a character no text needs here (U+{ord(unsafe[0]):04X})",
+                "delete it: an invisible control or direction mark, or an escape such as \\u202e, writes it",
+            )
+            return UNSAFE_CHARACTER.sub("\ufffd", text)  # clean even where the error goes unread (the history)
         # A plain scalar's style is None from PyYAML's parser and '' from libyaml's.
         if node.style or node.tag == STR_TAG:
             return text  # quoted or block text is always a string
@@ -156,7 +193,7 @@ class _Composer:
             return text
         if node.tag == INT_TAG:
             if PLAIN_INT.fullmatch(text):
-                return int(text)
+                return self.bounded(node, path, text, int)
             self.error(
                 node,
                 path,
@@ -166,7 +203,7 @@ class _Composer:
             return text
         if node.tag == FLOAT_TAG:
             if PLAIN_FLOAT.fullmatch(text):
-                return float(text)
+                return self.bounded(node, path, text, float)
             self.error(
                 node,
                 path,
@@ -187,9 +224,8 @@ PYYAML_ONLY = ("\t", "\ufeff")
 
 
 # Deeper than any file's schema (a topic's facets' keywords are five levels down), far short of what
-# would exhaust a recursive walk; and larger than any district file will be (the largest is 115 KB).
+# would exhaust a recursive walk.
 MAX_DEPTH = 20
-MAX_FILE_BYTES = 5 * 2**20
 MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
@@ -399,32 +435,19 @@ def load_yaml(text: str, file: str) -> LoadedFile:
     return loaded
 
 
-def load_file(path: Path, display_name: str, cache: dict | None = None) -> LoadedFile:
-    """Read and parse a YAML file; an unreadable file is an error, not a crash.
+def load_file(path: Path, display_name: str, cache: dict | None = None, *, root: Path) -> LoadedFile:
+    """Read and parse a YAML file of the project at `root`; a file that cannot or may not be read (see
+    safe_files) is an error, not a crash.
 
     With a cache (`serve` keeps one between rebuilds), a file whose text is unchanged
     is not parsed again: an edit to one district re-reads that district only. The text
     is compared, not the modification time, which some file systems keep to the second.
     """
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return LoadedFile(
-                file=display_name,
-                errors=[
-                    DataError(
-                        display_name,
-                        1,
-                        1,
-                        "",
-                        f"the file is {size / 2**20:.1f} MB, more than the {MAX_FILE_BYTES // 2**20} MB "
-                        "a data file may be",
-                        "check that it is the right file; a district's file is some 100 KB",
-                    )
-                ],
-            )
-        raw = path.read_bytes()
+        raw = read_editor_file(path, root)
         text = raw.decode("utf-8")
+    except RefusedFile as exc:
+        return LoadedFile(file=display_name, errors=[DataError(display_name, 1, 1, "", exc.message, exc.hint)])
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         return LoadedFile(
@@ -432,7 +455,9 @@ def load_file(path: Path, display_name: str, cache: dict | None = None) -> Loade
             errors=[DataError(display_name, line, 1, "", "the file is not UTF-8 text", NOT_UTF8_HINT)],
         )
     except OSError as exc:
-        return LoadedFile(file=display_name, errors=[DataError(display_name, 1, 1, "", f"cannot read the file: {exc}")])
+        return LoadedFile(
+            file=display_name, errors=[DataError(display_name, 1, 1, "", f"cannot read the file: {exc.strerror}")]
+        )
     if cache is not None and path in cache and cache[path][0] == text:
         return cache[path][1]
     loaded = load_yaml(text, display_name)
@@ -443,32 +468,46 @@ def load_file(path: Path, display_name: str, cache: dict | None = None) -> Loade
 
 def _load_run(files: list[Path], paths, cache: dict | None, check: Callable[[LoadedFile], Any] | None) -> list:
     """load_file of each file, in order, each passed through `check` if given."""
-    loaded = (load_file(path, paths.display(path), cache) for path in files)
+    loaded = (load_file(path, paths.display(path), cache, root=paths.root) for path in files)
     return [check(one) for one in loaded] if check else list(loaded)
 
 
 def _read_archives(paths) -> list[tuple[dict[str, str], list[DataError]]]:
-    """The archived source texts by file name, and the problems of those that are not UTF-8, as the one
-    result of a piece of work. A text that is not UTF-8 is kept with its undecodable bytes replaced, so
-    that its quotes are still looked for."""
+    """The archived source texts by file name, and the problems of those that are not UTF-8 or may not be
+    read (see safe_files), as the one result of a piece of work. A text that is not UTF-8 is kept with its
+    undecodable bytes replaced, so that its quotes are still looked for."""
     archives, problems = {}, []
-    if paths.sources.is_dir():
-        for text_file in sorted(paths.sources.glob("*.txt")):
-            raw = text_file.read_bytes()
-            try:
-                archives[text_file.name] = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                archives[text_file.name] = raw.decode("utf-8", errors="replace")
-                problems.append(
-                    DataError(
-                        paths.display(text_file),
-                        raw[: exc.start].count(b"\n") + 1,
-                        1,
-                        "",
-                        "the archived text is not UTF-8",
-                        NOT_UTF8_HINT,
-                    )
+    for text_file in sorted(paths.sources.glob("*.txt")) if paths.sources.is_dir() else []:
+        shown = paths.display(text_file)
+        try:
+            raw = read_editor_file(text_file, paths.root)
+        except RefusedFile as exc:
+            problems.append(DataError(shown, 1, 1, "", exc.message, exc.hint))
+            continue
+        except OSError as exc:
+            problems.append(DataError(shown, 1, 1, "", f"cannot read the file: {exc.strerror}"))
+            continue
+        try:
+            text = archives[text_file.name] = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            archives[text_file.name] = raw.decode("utf-8", errors="replace")
+            line = raw[: exc.start].count(b"\n") + 1
+            problems.append(DataError(shown, line, 1, "", "the archived text is not UTF-8", NOT_UTF8_HINT))
+            continue
+        unsafe = UNSAFE_CHARACTER.search(text)  # the text is published as it is, on its source's page
+        if unsafe:
+            line = text.count("\n", 0, unsafe.start()) + 1
+            column = unsafe.start() - text.rfind("\n", 0, unsafe.start())
+            problems.append(
+                DataError(
+                    shown,
+                    line,
+                    column,
+                    "",
+                    f"a character no text needs here (U+{ord(unsafe[0]):04X})",
+                    "delete it: an invisible control or direction mark, likely pasted with the text",
                 )
+            )
     return [(archives, problems)]
 
 

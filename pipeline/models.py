@@ -9,7 +9,11 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
+from .repository import BRANCH_PATTERN, GITHUB_PATTERN, MAX_BRANCH
+
+# An id names a folder of the site (/topics/<id>/): 80 characters keep it far within a file name's 255
+# bytes (the longest written is 46).
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
 Text = Annotated[str, StringConstraints(min_length=1)]
 # A label is a short name (the longest written: 23 characters in Chinese, 87 in English); the quote
 # holds the sentence. The limits stop a pasted paragraph, or a hostile megabyte, at `check`.
@@ -61,19 +65,16 @@ class InterfaceText(Model):
 class SiteSettings(Model):
     """content/site.yaml: the site's settings, each with its default."""
 
-    repository: Annotated[
-        str,
-        StringConstraints(
-            pattern=r"^$|^(https://github\.com/|git@github\.com:)[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+?(\.git)?/?$"
-        ),
-    ] = Field(
+    repository: Annotated[str, StringConstraints(pattern=rf"^$|{GITHUB_PATTERN}")] = Field(
         "",
         description=(
             "The GitHub repository the site is built from (https://github.com/<owner>/<name>), for each record "
             'card\'s "report an error" and "edit" links; "" for none. Netlify\'s REPOSITORY_URL wins.'
         ),
     )
-    branch: Text = Field("main", description='The branch whose files the "edit" links open.')
+    branch: Annotated[str, StringConstraints(max_length=MAX_BRANCH, pattern=BRANCH_PATTERN)] = Field(
+        "main", description='The branch whose files the "edit" links open.'
+    )
 
 
 class Facet(Model):

@@ -10,7 +10,16 @@ from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
 ISSUE_FORM = "data-error.yml"  # .github/ISSUE_TEMPLATE/data-error.yml; its field ids are the parameters below
-GITHUB = re.compile(r"^(?:https://github\.com/|git@github\.com:)([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+?)(?:\.git)?/?$")
+# GitHub's own rules: an owner of letters, digits and inner hyphens; a name of letters, digits, '_', '-' and
+# '.' but never '.' or '..' (an address of ../.. must not make links that climb out of github.com).
+OWNER = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?"
+NAME = r"(?:[A-Za-z0-9_-]|\.[A-Za-z0-9_-])[A-Za-z0-9_.-]{0,98}?"
+GITHUB_PATTERN = rf"^(?:https://github\.com/|git@github\.com:)({OWNER})/({NAME})(?:\.git)?/?$"
+GITHUB = re.compile(GITHUB_PATTERN)
+# A branch as git allows it, more strictly: parts of letters, digits, '_', '+' and '-' joined by single
+# '/' or '.' (so no '..', no leading '/', no control character), at most 100 characters.
+BRANCH_PATTERN = r"^[A-Za-z0-9_+-]+(?:[./][A-Za-z0-9_+-]+)*$"
+MAX_BRANCH = 100
 
 
 @dataclass(frozen=True)
@@ -40,6 +49,8 @@ class Repository:
 
 def repository_from(address: str | None, branch: str) -> Repository | None:
     """The repository at a GitHub address (https://github.com/owner/name or git@github.com:owner/name),
-    or None for no address or another host."""
+    or None for no address, another host, or a branch git would not name so (content.py refuses it)."""
     found = GITHUB.match((address or "").strip())
-    return Repository(found[1], found[2], branch) if found else None
+    if not found or len(branch) > MAX_BRANCH or not re.match(BRANCH_PATTERN, branch):
+        return None
+    return Repository(found[1], found[2], branch)

@@ -18,12 +18,14 @@ edit wait (median 0.87 s).
 
 import html
 import mimetypes
+import re
 import sys
 
 from livereload import Server
 from livereload.handlers import LiveReloadHandler, StaticFileHandler
 from livereload.watcher import Watcher
 from tornado.ioloop import IOLoop, PeriodicCallback
+from tornado.web import HTTPError
 
 from .builder import PreparedSite, add_search_index, cycle_collector_paused, prepare_site
 from .errors import DataErrors, ToolError, unexpected_error_message
@@ -34,6 +36,8 @@ from .write import write_site
 
 POLL_SECONDS = 0.1
 WRITE_AFTER_SECONDS = 1.0  # time for the browser to reload from memory before site/ is rewritten
+# A URL path no file of the site has: C0 controls (NUL among them), DEL and lone surrogates.
+MALFORMED_PATH = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
 
 PROBLEM_PAGE = """<!DOCTYPE html>
 <html lang="zh-Hans">
@@ -159,6 +163,8 @@ def _site_handler(state: BuildState) -> type[StaticFileHandler]:
             return None if self.from_memory else super().compute_etag()
 
         async def get(self, path: str, include_body: bool = True) -> None:
+            if MALFORMED_PATH.search(path):  # a NUL or a control no file name holds: os.stat would raise
+                raise HTTPError(400)
             found = None if state.problems else state.read(path)
             if not state.problems:
                 if found is None:  # not in the build held in memory: from site/ as it is

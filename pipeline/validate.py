@@ -24,6 +24,11 @@ WHITESPACE = re.compile(r"\s+")
 RECORD_FIELD = re.compile(r"records\[(\d+)\](.*)")
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 PASSAGE_SLACK = 8  # characters the nearest passage may run past the quote's length (1.8万 for 2万)
+# The nearest-passage search compares each character of the source with each equal one of the quote:
+# a few thousand steps for a real quote, 10^10 for a source of one repeated character. Beyond this many
+# steps, or a quote this long, the hint names the file without a passage.
+PASSAGE_SEARCH_STEPS = 2_000_000
+PASSAGE_SEARCH_QUOTE = 1000
 SOURCES_LISTED = 10  # ids a message offers for an unknown source; a large site has thousands
 
 
@@ -68,9 +73,12 @@ def _explain(err: dict, model: type[BaseModel]) -> tuple[str, str]:
             "write the bare number in base units, without quotes, % or unit words (5.5, 18000, 70000000000)",
         )
     if kind == "string_too_long":
+        named = str(err["loc"][-1]).startswith(("label", "name")) if err["loc"] else False
         return (
             f"{len(given)} characters, more than the {err['ctx']['max_length']} this field may have",
-            "a label is a short name: the sentence belongs in the quote",
+            "a label is a short name: the sentence belongs in the quote"
+            if named
+            else "an id names a folder of the site: shorten it (the longest written is 46 characters)",
         )
     if kind == "string_type":
         return f"expected text, got {given!r}", "write the words; put them in quotes if they look like a number"
@@ -271,9 +279,13 @@ def _check_quote_and_figure(report, loaded, path, record, figure, source, archiv
 def nearest_passage(quote: str, text: str, archive: str) -> str:
     """What to do about a quote its source does not hold: the passage of the source nearest to it, and
     where the two first differ (both without white space, as they are compared)."""
+    hint = f"copy it exactly from data/sources/{archive} (white space may differ)"
+    in_quote = collections.Counter(quote)
+    steps = sum(count * in_quote[ch] for ch, count in collections.Counter(text).items())
+    if len(quote) > PASSAGE_SEARCH_QUOTE or steps > PASSAGE_SEARCH_STEPS:
+        return hint
     matcher = difflib.SequenceMatcher(None, text, quote, autojunk=False)
     anchor = matcher.find_longest_match(0, len(text), 0, len(quote))
-    hint = f"copy it exactly from data/sources/{archive} (white space may differ)"
     if anchor.size < min(4, len(quote)):
         return hint + "; nothing in it comes close"
     start = max(0, anchor.a - anchor.b)

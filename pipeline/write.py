@@ -21,6 +21,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
+from .errors import ToolError
 from .pages.core import SiteCore
 from .parallel import PARALLEL_FROM, results
 from .render import PageJob
@@ -226,6 +227,28 @@ def _leftovers(site_dir: Path) -> list[Path]:
     return found
 
 
+# What to do when the disk says no, by errno; anything else is named as the system words it.
+WRITE_HINTS = {
+    errno.ENOSPC: "free space on the disk, then build again",
+    errno.EDQUOT: "free space on the disk, then build again",
+    errno.EACCES: "make the folder writable, or build from a copy you may write to",
+    errno.EPERM: "make the folder writable, or build from a copy you may write to",
+    errno.EROFS: "the disk is read-only: build from a copy on a writable disk",
+}
+
+
+class NotWritten(ToolError, OSError):
+    """The new site could not be written (a full disk, a folder without write permission); site/ is as it
+    was and the staging folder is removed. Still an OSError, as the failure it words."""
+
+    def __init__(self, site_dir: Path, exc: OSError):
+        hint = WRITE_HINTS.get(exc.errno, "check the disk and the folder's permissions")
+        where = f" ({exc.filename})" if exc.filename else ""
+        super().__init__(
+            f"{site_dir}: cannot write the site: {exc.strerror or exc}{where} — {hint}; site/ keeps the last build"
+        )
+
+
 def write_site(write_into: Callable[[Path], int], site_dir: Path) -> None:
     """Have `write_into` write the new site into a fresh folder (it returns how many files it wrote),
     then put that folder in place of site/, atomically: on any failure site/ stays as it was.
@@ -247,10 +270,14 @@ def write_site(write_into: Callable[[Path], int], site_dir: Path) -> None:
             if site_dir.exists():
                 site_dir.rename(retired)
             staging.rename(site_dir)
-    except BaseException:
+    except BaseException as exc:
         shutil.rmtree(staging, ignore_errors=True)
         if retired.exists() and not site_dir.exists():
             retired.rename(site_dir)
+        # The machine's problem, not the files': said as such, not a traceback. (A missing template is an
+        # OSError too, without an errno: the files' problem, named in its file by render_error.)
+        if isinstance(exc, OSError) and exc.errno is not None:
+            raise NotWritten(site_dir, exc) from None
         raise
     if written >= BACKGROUND_REMOVAL_FROM and retired.exists():
         remove_in_background(retired)

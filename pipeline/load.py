@@ -249,37 +249,14 @@ def _compose_events(text: str, loader_class) -> yaml.Node | None:
         root = None
         while not loader.check_event(yaml.DocumentEndEvent):
             event = loader.get_event()
-            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                raise RefusedYAML(
-                    None,
-                    None,
-                    "anchors and aliases (&name, *name) are not used in these files",
-                    event.start_mark,
-                    "write each value out in full, as the other records are",
-                )
             if isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
                 node = open_nodes.pop()
                 keys.pop()
                 node.end_mark = event.end_mark
             elif isinstance(event, yaml.ScalarEvent):
-                tag = (
-                    event.tag
-                    if event.tag not in (None, "!")
-                    else loader.resolve(yaml.ScalarNode, event.value, event.implicit)
-                )
-                node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=event.style)
+                node = _scalar_node(loader, event)
             else:
-                kind = yaml.SequenceNode if isinstance(event, yaml.SequenceStartEvent) else yaml.MappingNode
-                tag = event.tag if event.tag not in (None, "!") else loader.resolve(kind, None, event.implicit)
-                if len(open_nodes) == MAX_DEPTH:
-                    raise RefusedYAML(
-                        None,
-                        None,
-                        f"values nested more than {MAX_DEPTH} levels deep",
-                        event.start_mark,
-                        "no field nests more than a few levels: check the brackets and the indentation",
-                    )
-                open_nodes.append(kind(tag, [], event.start_mark, None, flow_style=event.flow_style))
+                open_nodes.append(_collection_node(loader, event, depth=len(open_nodes)))
                 keys.append(None)
                 continue
             if not open_nodes:
@@ -302,6 +279,40 @@ def _compose_events(text: str, loader_class) -> yaml.Node | None:
         return root
     finally:
         loader.dispose()
+
+
+def _refuse_anchors(event) -> None:
+    if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+        raise RefusedYAML(
+            None,
+            None,
+            "anchors and aliases (&name, *name) are not used in these files",
+            event.start_mark,
+            "write each value out in full, as the other records are",
+        )
+
+
+def _scalar_node(loader, event) -> yaml.ScalarNode:
+    """A scalar's node, its tag resolved as PyYAML's composer resolves it."""
+    _refuse_anchors(event)
+    tag = event.tag if event.tag not in (None, "!") else loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+    return yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=event.style)
+
+
+def _collection_node(loader, event, depth: int) -> yaml.CollectionNode:
+    """An empty sequence or mapping node opened by its start event, `depth` collections deep."""
+    _refuse_anchors(event)
+    kind = yaml.SequenceNode if isinstance(event, yaml.SequenceStartEvent) else yaml.MappingNode
+    tag = event.tag if event.tag not in (None, "!") else loader.resolve(kind, None, event.implicit)
+    if depth == MAX_DEPTH:
+        raise RefusedYAML(
+            None,
+            None,
+            f"values nested more than {MAX_DEPTH} levels deep",
+            event.start_mark,
+            "no field nests more than a few levels: check the brackets and the indentation",
+        )
+    return kind(tag, [], event.start_mark, None, flow_style=event.flow_style)
 
 
 def compose(text: str) -> yaml.Node | None:

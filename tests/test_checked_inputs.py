@@ -14,11 +14,13 @@ import re
 import subprocess
 import sys
 import time
+from urllib.parse import unquote
 
 import pytest
 from conftest import ScratchProject
 from test_bounded_parsing import LIMIT_MB, LIMIT_SECONDS, MEASURED
 
+import build
 from pipeline.builder import build_site
 from pipeline.paths import ROOT
 
@@ -481,3 +483,24 @@ def test_a_mistake_in_any_input_file_is_named_without_a_traceback(tmp_path, buil
         assert seconds < LIMIT_SECONDS and peak_mb < LIMIT_MB, (command, seconds, peak_mb)
     after = {p.relative_to(project.paths.site): p.read_bytes() for p in project.paths.site.rglob("*") if p.is_file()}
     assert after == before
+
+
+def as_text(annotation: str) -> str:
+    """A GitHub annotation of `check --format github` read back as "file:line:col: message"."""
+    found = re.fullmatch(r"::error(?: file=([^,:]*),line=(\d+),col=(\d+))?::(.*)", annotation)
+    assert found, annotation
+    file, line, column, message = (unquote(part) if part else part for part in found.groups())
+    return f"{file}:{line}:{column}: {message}" if file else message
+
+
+@pytest.mark.parametrize("edit, where, words", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_a_mistake_in_any_input_file_is_a_github_annotation_at_its_line(tmp_path, built, capsys, edit, where, words):
+    """The same mistakes, as CI reports them in a pull request (build.py check --format github)."""
+    project = ScratchProject.copy_of(built, tmp_path / "project")
+    edit(project)
+    assert build.main(["--project", str(project.root), "check", "--format", "github"]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines and all(line.startswith("::error ") or line.startswith("::error::") for line in lines), lines
+    text = "\n".join(as_text(line) for line in lines)
+    assert "Traceback" not in text
+    assert re.search(rf"(^|\n){where}[:\s].*{re.escape(words)}", text), text

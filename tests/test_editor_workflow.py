@@ -150,8 +150,8 @@ def test_ci_answers_an_editor_first_with_annotations_data_tests_and_the_data_dif
     runs = [s.get("run", "") for s in job["steps"]]
     assert "python build.py check --format github" in runs
     (tests,) = [s for s in job["steps"] if "python -m pytest" in s.get("run", "")]
-    assert tests["run"] == "python -m pytest $DATA_TESTS"
-    files = tests["env"]["DATA_TESTS"].split()
+    assert tests["run"] == "python -m pytest -n auto $DATA_TESTS"
+    files = [test.split("::")[0] for test in tests["env"]["DATA_TESTS"].split()]
     assert len(files) >= 8 and all((ROOT / f).is_file() for f in files), files
     (diff_step,) = [s for s in job["steps"] if "build.py diff" in s.get("run", "")]
     assert "github.event_name == 'pull_request'" in diff_step["if"]
@@ -182,9 +182,9 @@ def test_no_data_diff_can_close_the_fence_of_the_run_summary(tmp_path):
 
 
 def test_the_data_job_installs_its_test_tools_pinned_with_their_hashes():
-    """.ci/test-requirements: pytest and jsonschema with what they pull in, as requirements-dev.txt pins them."""
+    """.ci/test-requirements: the named tools with what they pull in, as requirements-dev.txt pins them."""
     result = subprocess.run(
-        [sys.executable, str(ROOT / ".ci/test-requirements"), "pytest", "jsonschema"],
+        [sys.executable, str(ROOT / ".ci/test-requirements"), "pytest", "pytest-xdist", "jsonschema"],
         capture_output=True,
         text=True,
         check=True,
@@ -194,7 +194,8 @@ def test_the_data_job_installs_its_test_tools_pinned_with_their_hashes():
     for block in blocks:
         assert block in dev and re.fullmatch(r"\S+==\S+( \\\n    --hash=sha256:[0-9a-f]{64})+", block), block
     names = {block.split("==")[0] for block in blocks}
-    assert {"pytest", "pluggy", "iniconfig", "jsonschema", "referencing"} <= names and "playwright" not in names
+    assert {"pytest", "pluggy", "iniconfig", "pytest-xdist", "execnet", "jsonschema", "referencing"} <= names
+    assert "playwright" not in names
 
 
 def test_netlify_builds_deploy_previews():

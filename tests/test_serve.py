@@ -35,7 +35,7 @@ def wait_for(condition, seconds: float = 30, what: str = "condition"):
                 return
         except OSError:
             pass
-        time.sleep(0.2)
+        time.sleep(0.05)  # the watcher looks every 0.1 s: a slower poll would add most of the wait
     raise AssertionError(f"{what} not met in time")
 
 

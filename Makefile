@@ -35,9 +35,10 @@ build: $(RUN_STAMP)
 check: $(RUN_STAMP)
 	$(BIN)/python build.py check
 
+# On every core (pytest-xdist); tests that share an expensive fixture are grouped (xdist_group) on one.
 test: $(DEV_STAMP) lint
 	.ci/ensure-test-tools
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadgroup
 
 # Lint and format check (pyproject.toml's [tool.ruff]); `$(BIN)/ruff format .` fixes the format.
 lint: $(DEV_STAMP)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pipeline.builder import build_site
 from pipeline.datadiff import GitError, data_diff
-from pipeline.errors import DataErrors, report, unexpected_error_message
+from pipeline.errors import DataErrors, github_annotations, github_message, report, unexpected_error_message
 from pipeline.lint import check_and_lint
 from pipeline.paths import ROOT, ProjectPaths
 from pipeline.schema import write_generated
@@ -26,7 +26,15 @@ def main(argv: list[str] | None = None) -> int:
     serve_parser = commands.add_parser("serve", help="build, serve on localhost and rebuild on every edit")
     serve_parser.add_argument("--port", type=int, default=8000)
     serve_parser.add_argument("--host", default="127.0.0.1")
-    commands.add_parser("check", help="validate the data, then warn about likely mistakes; write nothing")
+    check_parser = commands.add_parser(
+        "check", help="validate the data, then warn about likely mistakes; write nothing"
+    )
+    check_parser.add_argument(
+        "--format",
+        choices=["text", "github"],
+        default="text",
+        help="text: each problem with its line and a caret (the default); github: GitHub Actions annotations",
+    )
     preview_parser = commands.add_parser("preview", help="serve the built site/ as Netlify would (headers, gzip)")
     preview_parser.add_argument("--port", type=int, default=8000)
     commands.add_parser(
@@ -66,14 +74,14 @@ def main(argv: list[str] | None = None) -> int:
             print(f"cannot read the data at '{args.ref}': {exc}", file=sys.stderr)
             return 2
         return 0
+    if args.command == "check" and args.format == "github":
+        return check_for_github(paths)
     try:
         if args.command == "check":
             dataset, warnings = check_and_lint(paths)
             for warning in warnings:
                 print(warning, file=sys.stderr)
-            count = sum(len(d.records) for d in dataset.districts)
-            noted = f"; {len(warnings)} warning(s)" if warnings else ""
-            print(f"ok: {count} records in {len(dataset.districts)} districts, {len(dataset.sources)} sources{noted}")
+            print(checked(dataset, warnings))
         else:
             summary = build_site(paths)
             print(f"built {summary.pages} pages ({summary.files} files) from {summary.records} records into site/")
@@ -84,6 +92,31 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # whatever a file holds, the editor gets one line, never a traceback
         print(unexpected_error_message(exc, paths.root), file=sys.stderr)
         return 1
+    return 0
+
+
+def checked(dataset, warnings) -> str:
+    """The line a check that found no error ends with."""
+    count = sum(len(d.records) for d in dataset.districts)
+    noted = f"; {len(warnings)} warning(s)" if warnings else ""
+    return f"ok: {count} records in {len(dataset.districts)} districts, {len(dataset.sources)} sources{noted}"
+
+
+def check_for_github(paths: ProjectPaths) -> int:
+    """`check --format github`: every error and warning as an annotation on stdout, which GitHub shows at
+    its line of the pull request's files; the count on stderr. Exit 1 on errors, as the text format."""
+    try:
+        dataset, warnings = check_and_lint(paths)
+    except DataErrors as exc:
+        print(github_annotations(exc.errors))
+        print(f"{len(exc.errors)} problem(s) found.", file=sys.stderr)
+        return 1
+    except Exception as exc:  # whatever a file holds, one annotation, never a traceback
+        print(github_message(unexpected_error_message(exc, paths.root)))
+        return 1
+    if warnings:
+        print(github_annotations(warnings, "warning"))
+    print(checked(dataset, warnings))
     return 0
 
 

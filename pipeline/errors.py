@@ -24,8 +24,11 @@ class DataError:
     hint: str = ""
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}:{self.column}"
-        text = f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        return f"{self.file}:{self.line}:{self.column}: {self.described()}"
+
+    def described(self) -> str:
+        """What is wrong and what to do, without where: the field, the message and the hint."""
+        text = f"{self.field}: {self.message}" if self.field else self.message
         return f"{text} — {self.hint}" if self.hint else text
 
 
@@ -64,6 +67,30 @@ def report(errors: list[DataError], root: Path) -> str:
         excerpt = source_excerpt(error, files[error.file])
         parts.append(f"{error}\n{excerpt}" if excerpt else str(error))
     return "\n".join(parts)
+
+
+def _workflow_data(text: str) -> str:
+    """Text escaped as GitHub's workflow commands read a message, so a newline cannot end it."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _workflow_property(text: str) -> str:
+    """A property value (a file name) escaped as GitHub reads it: , and : would end it too."""
+    return _workflow_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_annotations(errors: list[DataError], level: str = "error") -> str:
+    """Every error as a GitHub Actions workflow command (level "error" or "warning"), one per line: the
+    pull request then shows each at its line of the file."""
+    return "\n".join(
+        f"::{level} file={_workflow_property(e.file)},line={e.line},col={e.column}::{_workflow_data(e.described())}"
+        for e in errors
+    )
+
+
+def github_message(text: str) -> str:
+    """A message that names no place in a file, as a GitHub Actions error annotation."""
+    return f"::error::{_workflow_data(text)}"
 
 
 class DataErrors(Exception):

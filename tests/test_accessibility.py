@@ -12,6 +12,9 @@ import pytest
 from browser import WIDTHS, axe_violations, open_page
 from site_pages import representatives
 
+# test_browser.py and test_accessibility.py read the same page visits: one pytest-xdist worker runs both.
+pytestmark = pytest.mark.xdist_group("page_visits")
+
 LANGS = ("zh", "en")
 
 

@@ -17,6 +17,9 @@ import pytest
 from browser import WIDTHS, draw_charts, open_page
 from site_pages import OTHER_LANG, chart_count, representatives
 
+# test_browser.py and test_accessibility.py read the same page visits: one pytest-xdist worker runs both.
+pytestmark = pytest.mark.xdist_group("page_visits")
+
 LANGS = ("zh", "en")
 
 

@@ -1,7 +1,7 @@
 """Every file the build reads, checked like a compiler would: the district files, topics, sources and
 their archived texts, content/ (ui.yaml, site.yaml, the about pages), the templates, and files under
 data/ the build would not read. Each mistake, of the 60 and more below, ends in exit 1 from `check` and
-from `build` alike, within 5 s and 300 MB, naming the file and line, with no traceback; site/ is left
+from `build` alike, within 5 s of CPU and 300 MB, naming the file and line, with no traceback; site/ is left
 as it was. (Inputs made to exhaust the parser: tests/test_bounded_parsing.py.)
 
 Seen to fail, every case of the first thirteen, with the code before these checks (a traceback, or a
@@ -13,12 +13,13 @@ each kind.
 import re
 import subprocess
 import sys
-import time
+from urllib.parse import unquote
 
 import pytest
 from conftest import ScratchProject
-from test_bounded_parsing import LIMIT_MB, LIMIT_SECONDS, MEASURED
+from test_bounded_parsing import LIMIT_MB, LIMIT_SECONDS, MEASURED, measured
 
+import build
 from pipeline.builder import build_site
 from pipeline.paths import ROOT
 
@@ -438,16 +439,15 @@ CASES = [
 
 
 def run(project: ScratchProject, command: str) -> tuple[subprocess.CompletedProcess, float, int]:
-    """build.py's command on the project: its result, seconds taken and peak memory in MB."""
-    started = time.monotonic()
+    """build.py's command on the project: its result, CPU seconds taken and peak memory in MB."""
     result = subprocess.run(
         [sys.executable, "-c", MEASURED, str(ROOT / "build.py"), str(project.root), command],
         capture_output=True,
         text=True,
         timeout=60,
     )
-    peak_mb = int(result.stdout.strip().splitlines()[-1]) if result.stdout.strip() else 0
-    return result, time.monotonic() - started, peak_mb
+    peak_mb, seconds = measured(result.stdout)
+    return result, seconds, peak_mb
 
 
 @pytest.fixture(scope="module")
@@ -487,3 +487,24 @@ def test_a_mistake_in_any_input_file_is_named_without_a_traceback(tmp_path, buil
         assert seconds < LIMIT_SECONDS and peak_mb < LIMIT_MB, (command, seconds, peak_mb)
     after = {p.relative_to(project.paths.site): p.read_bytes() for p in project.paths.site.rglob("*") if p.is_file()}
     assert after == before
+
+
+def as_text(annotation: str) -> str:
+    """A GitHub annotation of `check --format github` read back as "file:line:col: message"."""
+    found = re.fullmatch(r"::error(?: file=([^,:]*),line=(\d+),col=(\d+))?::(.*)", annotation)
+    assert found, annotation
+    file, line, column, message = (unquote(part) if part else part for part in found.groups())
+    return f"{file}:{line}:{column}: {message}" if file else message
+
+
+@pytest.mark.parametrize("edit, where, words", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_a_mistake_in_any_input_file_is_a_github_annotation_at_its_line(tmp_path, built, capsys, edit, where, words):
+    """The same mistakes, as CI reports them in a pull request (build.py check --format github)."""
+    project = ScratchProject.copy_of(built, tmp_path / "project")
+    edit(project)
+    assert build.main(["--project", str(project.root), "check", "--format", "github"]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines and all(line.startswith("::error ") or line.startswith("::error::") for line in lines), lines
+    text = "\n".join(as_text(line) for line in lines)
+    assert "Traceback" not in text
+    assert re.search(rf"(^|\n){where}[:\s].*{re.escape(words)}", text), text

@@ -51,3 +51,39 @@ def test_failed_build_keeps_the_previous_site(project):
     assert result.returncode == 1
     assert "unknown source 'beta-reports'" in result.stderr
     assert (project.paths.site / "index.html").read_bytes() == before
+
+
+def test_check_for_github_annotates_each_problem_at_its_line(project):
+    """`check --format github`: one workflow command per problem, which GitHub shows in the pull request's
+    files; % in the message escaped as GitHub reads it, so the text arrives as written."""
+    project.edit("data/districts/alpha.yaml", "    value: 5.5\n", '    value: "5.5%"\n')
+    result = run("--project", str(project.root), "check", "--format", "github")
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "::error file=data/districts/alpha.yaml,line=12,col=12::alpha-gdp-growth.value: expected a number,"
+        " got the text '5.5%25' — write the bare number in base units, without quotes, %25 or unit words"
+        " (5.5, 18000, 70000000000)"
+    ]
+    assert result.stderr == "1 problem(s) found.\n"
+    assert not project.paths.site.exists()
+
+
+def test_check_for_github_annotates_warnings_and_passes(project):
+    project.edit("data/districts/beta.yaml", "    kind: actual\n", "    kind: target\n")
+    result = run("--project", str(project.root), "check", "--format", "github")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "::warning file=data/districts/beta.yaml,line=8,col=11::beta-h1-gdp-growth.kind: a target for the first"
+        ' half (period "2025-H1") — the documents report first-half results, not targets: write kind: actual,'
+        ' or the period the target is for ("2025" or "2025-H2")',
+        "ok: 4 records in 2 districts, 2 sources; 1 warning(s)",
+    ]
+
+
+def test_check_for_github_escapes_what_would_end_a_workflow_command():
+    from pipeline.errors import DataError, github_annotations
+
+    error = DataError("data/a,b:c.yaml", 3, 4, "x", "50%\nnext\r", "::stop-commands::")
+    assert github_annotations([error], "warning") == (
+        "::warning file=data/a%2Cb%3Ac.yaml,line=3,col=4::x: 50%25%0Anext%0D — ::stop-commands::"
+    )

@@ -1,7 +1,10 @@
 """The editors' pull-request workflow: a new source document end to end, the mistakes not covered in
 test_validation_messages.py, and the files that drive CI, previews and reviews."""
 
+import os
 import re
+import subprocess
+import sys
 import tomllib
 
 import pytest
@@ -125,19 +128,74 @@ def test_a_range_without_its_upper_end(project):
     ]
 
 
-def test_ci_runs_the_readme_test_command_and_prints_the_data_diff_for_pull_requests():
+def workflow_jobs() -> dict:
     workflow = yaml.safe_load((ROOT / ".github/workflows/ci.yml").read_text(encoding="utf-8"))
     assert "pull_request" in workflow[True]  # YAML 1.1 reads the key `on` as true
-    (job,) = workflow["jobs"].values()
+    return workflow["jobs"]
+
+
+def test_ci_runs_the_readme_test_command():
+    job = workflow_jobs()["test"]
     assert job["runs-on"].startswith("ubuntu")
-    steps = job["steps"]
-    assert any(s.get("with", {}).get("python-version") == "3.11" for s in steps)
-    assert any(s.get("run") == "bash .ci/run" for s in steps)
-    assert "make test" in (ROOT / ".ci/run").read_text(encoding="utf-8")
-    (diff_step,) = [s for s in steps if "build.py diff" in s.get("run", "")]
+    assert any(s.get("with", {}).get("python-version") == "3.11" for s in job["steps"])
+    assert any(s.get("run") == "bash .ci/run" for s in job["steps"])
+    assert (ROOT / ".ci/run").read_text(encoding="utf-8").rstrip().endswith("\nmake test")
+
+
+def test_ci_answers_an_editor_first_with_annotations_data_tests_and_the_data_diff():
+    """The data job, beside the whole suite: no "needs", a short timeout, the check as annotations, the
+    data tests (files that exist), and on a pull request the data diff."""
+    job = workflow_jobs()["data"]
+    assert "needs" not in job and job["timeout-minutes"] <= 10
+    runs = [s.get("run", "") for s in job["steps"]]
+    assert "python build.py check --format github" in runs
+    (tests,) = [s for s in job["steps"] if "python -m pytest" in s.get("run", "")]
+    assert tests["run"] == "python -m pytest -n auto $DATA_TESTS"
+    files = [test.split("::")[0] for test in tests["env"]["DATA_TESTS"].split()]
+    assert len(files) >= 8 and all((ROOT / f).is_file() for f in files), files
+    (diff_step,) = [s for s in job["steps"] if "build.py diff" in s.get("run", "")]
     assert "github.event_name == 'pull_request'" in diff_step["if"]
     assert diff_step["env"] == {"BASE_REF": "${{ github.base_ref }}"}
     assert '"origin/$BASE_REF"' in diff_step["run"]
+    assert 'python - "$RUNNER_TEMP/data-diff.txt" >> "$GITHUB_STEP_SUMMARY"' in diff_step["run"]
+
+
+def test_no_data_diff_can_close_the_fence_of_the_run_summary(tmp_path):
+    """The summary step's script on a diff holding fences of its own: one code block, whatever it holds."""
+    (diff_step,) = [s for s in workflow_jobs()["data"]["steps"] if "build.py diff" in s.get("run", "")]
+    script = re.search(r"<<'EOF'\n(.*)\nEOF", diff_step["run"], re.S)[1]
+    text = "alpha-gdp-growth: quote\n```\n~~~\n`````` and `x`\n```js\n"
+    (tmp_path / "diff.txt").write_text(text, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-", str(tmp_path / "diff.txt")],
+        input=script,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "BASE_REF": "main"},
+        check=True,
+    )
+    heading, blank, opening, *inside, fence = result.stdout.rstrip("\n").split("\n")
+    assert (heading, blank) == ("## Data changes against main", "")
+    assert set(fence) == {"`"} and opening == fence + "text"
+    assert inside == text.rstrip("\n").split("\n")
+    assert not any(line.strip().startswith(fence) for line in inside)
+
+
+def test_the_data_job_installs_its_test_tools_pinned_with_their_hashes():
+    """.ci/test-requirements: the named tools with what they pull in, as requirements-dev.txt pins them."""
+    result = subprocess.run(
+        [sys.executable, str(ROOT / ".ci/test-requirements"), "pytest", "pytest-xdist", "jsonschema"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    dev = (ROOT / "requirements-dev.txt").read_text(encoding="utf-8")
+    blocks = re.split(r"\n(?=\S)", result.stdout.strip())
+    for block in blocks:
+        assert block in dev and re.fullmatch(r"\S+==\S+( \\\n    --hash=sha256:[0-9a-f]{64})+", block), block
+    names = {block.split("==")[0] for block in blocks}
+    assert {"pytest", "pluggy", "iniconfig", "pytest-xdist", "execnet", "jsonschema", "referencing"} <= names
+    assert "playwright" not in names
 
 
 def test_netlify_builds_deploy_previews():
@@ -161,8 +219,7 @@ def test_pull_request_template_and_contributing_guide_carry_the_checklist():
 def test_ci_pins_its_actions_to_commits_stops_in_time_and_dependabot_proposes_updates():
     text = (ROOT / ".github/workflows/ci.yml").read_text(encoding="utf-8")
     workflow = yaml.safe_load(text)
-    (job,) = workflow["jobs"].values()
-    assert 0 < job["timeout-minutes"] <= 90
+    assert all(0 < job["timeout-minutes"] <= 90 for job in workflow["jobs"].values())
     assert workflow["concurrency"]["cancel-in-progress"] is True and "github.ref" in workflow["concurrency"]["group"]
     uses = re.findall(r"uses: (\S+)@(\S+)(.*)", text)
     assert uses and all(

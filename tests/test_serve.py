@@ -35,7 +35,7 @@ def wait_for(condition, seconds: float = 30, what: str = "condition"):
                 return
         except OSError:
             pass
-        time.sleep(0.2)
+        time.sleep(0.05)  # the watcher looks every 0.1 s: a slower poll would add most of the wait
     raise AssertionError(f"{what} not met in time")
 
 
@@ -176,3 +176,24 @@ def test_a_file_removed_while_the_watcher_looks_is_a_change_not_a_traceback(tmp_
 
     monkeypatch.setattr(os.path, "getmtime", removed)
     assert watcher.is_file_changed(str(tmp_path / "alpha.yaml")) is True
+
+
+def test_files_changed_at_once_are_one_rebuild_not_one_each(tmp_path):
+    """A branch switched or a folder replaced changes many files between two looks of the watcher: one
+    rebuild. livereload's own walk stopped at the first changed file, so each look found one more."""
+    from pipeline.serve import QuickWatcher
+
+    files = [tmp_path / name for name in ("alpha.yaml", "beta.yaml", "sub/topics.yaml")]
+    for path in files:
+        path.parent.mkdir(exist_ok=True)
+        path.write_text("id: x\n", encoding="utf-8")
+    watcher = QuickWatcher()
+    rebuilds = []
+    watcher.watch(str(tmp_path), lambda: rebuilds.append(1))
+    watcher.examine()  # the first look notes each file's time
+    later = time.time() + 10
+    for path in files:
+        os.utime(path, (later, later))
+    for _ in range(3):
+        watcher.examine()
+    assert rebuilds == [1]

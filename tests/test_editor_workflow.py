@@ -6,6 +6,7 @@ import re
 import subprocess
 import sys
 import tomllib
+from pathlib import Path
 
 import pytest
 import yaml
@@ -157,26 +158,29 @@ def test_ci_answers_an_editor_first_with_annotations_data_tests_and_the_data_dif
     assert "github.event_name == 'pull_request'" in diff_step["if"]
     assert diff_step["env"] == {"BASE_REF": "${{ github.base_ref }}"}
     assert '"origin/$BASE_REF"' in diff_step["run"]
-    assert 'python - "$RUNNER_TEMP/data-diff.txt" >> "$GITHUB_STEP_SUMMARY"' in diff_step["run"]
+    assert "markdown_block" in diff_step["run"] and '>> "$GITHUB_STEP_SUMMARY"' in diff_step["run"]
 
 
 def test_no_data_diff_can_close_the_fence_of_the_run_summary(tmp_path):
-    """The summary step's script on a diff holding fences of its own: one code block, whatever it holds."""
+    """The summary step's script (after its diff) on a diff holding fences of its own: one code block,
+    whatever it holds."""
     (diff_step,) = [s for s in workflow_jobs()["data"]["steps"] if "build.py diff" in s.get("run", "")]
-    script = re.search(r"<<'EOF'\n(.*)\nEOF", diff_step["run"], re.S)[1]
+    first, script = diff_step["run"].split("\n", 1)
+    assert first.startswith("python build.py diff")
     text = "alpha-gdp-growth: quote\n```\n~~~\n`````` and `x`\n```js\n"
-    (tmp_path / "diff.txt").write_text(text, encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, "-", str(tmp_path / "diff.txt")],
-        input=script,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "BASE_REF": "main"},
-        check=True,
-    )
-    heading, blank, opening, *inside, fence = result.stdout.rstrip("\n").split("\n")
+    (tmp_path / "data-diff.txt").write_text(text, encoding="utf-8")
+    summary = tmp_path / "summary.md"
+    environment = {
+        **os.environ,
+        "BASE_REF": "main",
+        "RUNNER_TEMP": str(tmp_path),
+        "GITHUB_STEP_SUMMARY": str(summary),
+        "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",  # `python` is the project's
+    }
+    subprocess.run(["bash", "-eo", "pipefail", "-c", script], cwd=ROOT, env=environment, check=True)
+    heading, blank, opening, *inside, fence = summary.read_text(encoding="utf-8").rstrip("\n").split("\n")
     assert (heading, blank) == ("## Data changes against main", "")
-    assert set(fence) == {"`"} and opening == fence + "text"
+    assert set(fence) == {"`"} and opening == fence and len(fence) > 6
     assert inside == text.rstrip("\n").split("\n")
     assert not any(line.strip().startswith(fence) for line in inside)
 

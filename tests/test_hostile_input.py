@@ -10,6 +10,7 @@ onerror attribute and script; the random-YAML property found a district file of 
 "null" crashing the renderer (now a DataError, tested below).
 """
 
+import re
 import shutil
 import tempfile
 import textwrap
@@ -27,6 +28,7 @@ from site_pages import site_pages
 from pipeline.builder import build_site
 from pipeline.errors import DataError, DataErrors, render_error
 from pipeline.netlify import SiteServer
+from pipeline.pages.core import markdown_html
 
 # Each payload sets window.pwned or opens a dialog if it ever runs.
 SCRIPT_PAYLOAD = "</script><script>window.pwned=1;alert(1)</script>"
@@ -325,3 +327,16 @@ def test_the_clean_outcome_check_catches_a_failed_build_that_touched_the_site(sc
     monkeypatch.setattr("pipeline.builder.write_site", write_half_then_fail)
     with pytest.raises(AssertionError, match="a failed build changed site/"):
         assert_clean_outcome(scratch_built, "\n".join(district_lines()) + "\n")
+
+
+def test_an_about_page_link_to_another_host_is_marked_as_leaving_the_site():
+    html = str(
+        markdown_html(
+            "[a report](https://example.com/r?a=1&b=2), [ours](https://site.test/data/), [data](/data/), "
+            "[elsewhere](//other.example/x), [mail](mailto:editors@site.test)",
+            "https://site.test",
+        )
+    )
+    external = re.findall(r'<a class="external" href="([^"]*)"', html)
+    assert external == ["https://example.com/r?a=1&amp;b=2", "//other.example/x"]
+    assert html.count('rel="noopener noreferrer"') == 5  # every link keeps nh3's rel

@@ -29,7 +29,7 @@ def render_about(site: SiteCore, lang: Lang) -> bytes:
         **page_context(
             site, lang, site.site_scope, ("about",), site.ui["about_title"][lang], site.ui["about_description"][lang]
         ),
-        body=markdown_html(site.content[f"about.{lang}.md"]),
+        body=markdown_html(site.content[f"about.{lang}.md"], site.site_url),
         counts=[
             Fields(
                 url=page_url(lang, "topics", topic_id),

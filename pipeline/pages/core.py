@@ -7,7 +7,10 @@ districts, sources, embeds, about, search, changes); chart_views makes the chart
 What pages derive and share is kept in the core's PageCache, keyed by what it is made from.
 """
 
+import html as html_module
 import json
+import re
+import urllib.parse
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +39,8 @@ NAMED_SOURCES_MAX = 30
 # Scopes whose rows, cards and chart views are held at once: pages come scope by scope, and a large
 # site's 180,000 rows would take 200 MB in every process if all were held.
 SCOPES_HELD = 1
+# A link as nh3 writes it, href first: <a href="https://example.org/x" rel="noopener noreferrer">.
+LINK_START = re.compile(r'<a href="([^"]*)"')
 
 
 def page_url(lang: Lang, *parts: str) -> str:
@@ -64,10 +69,17 @@ def change_url(lang: Lang, change) -> str:
     return page_url(lang, "changes") + "#" + change.anchor
 
 
-def markdown_html(text: str) -> Markup:
-    """Markdown from content/, rendered and sanitised: no script, no javascript: links."""
+def markdown_html(text: str, site_url: str) -> Markup:
+    """Markdown from content/, rendered and sanitised: no script, no javascript: links; a link to another
+    host than the site's marked as such (class="external"), so that a reader knows it leaves the site."""
     html = markdown.markdown(text, extensions=["tables"], output_format="html")
-    return Markup(nh3.clean(html, url_schemes={"http", "https", "mailto"}))
+    own = urllib.parse.urlsplit(site_url).netloc
+
+    def marked(link: re.Match) -> str:
+        host = urllib.parse.urlsplit(html_module.unescape(link[1])).netloc
+        return link[0] if host in ("", own) else f'<a class="external" href="{link[1]}"'
+
+    return Markup(LINK_START.sub(marked, nh3.clean(html, url_schemes={"http", "https", "mailto"})))
 
 
 def script_json(value) -> Markup:

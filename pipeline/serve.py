@@ -40,6 +40,8 @@ WRITE_AFTER_SECONDS = 1.0  # time for the browser to reload from memory before s
 # A URL path no file of the site has: C0 controls (NUL among them), DEL and lone surrogates.
 MALFORMED_PATH = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
 
+# The page an editor sees while the build is broken. Its words are here, not in content/ui.yaml: that
+# file may be what is broken.
 PROBLEM_PAGE = """<!DOCTYPE html>
 <html lang="zh-Hans">
 <head>

@@ -36,9 +36,10 @@ check: $(RUN_STAMP)
 	$(BIN)/python build.py check
 
 # On every core (pytest-xdist); tests that share an expensive fixture are grouped (xdist_group) on one.
+# The slowest tests are listed at the end, where the suite's time goes.
 test: $(DEV_STAMP) lint
 	.ci/ensure-test-tools
-	$(BIN)/python -m pytest -n auto --dist loadgroup
+	$(BIN)/python -m pytest -n auto --dist loadgroup --durations=15
 
 # Lint and format check (pyproject.toml's [tool.ruff]); `$(BIN)/ruff format .` fixes the format.
 lint: $(DEV_STAMP)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ScratchProject
-from test_bounded_parsing import MEASURED
+from test_bounded_parsing import MEASURED, measured
 from test_checked_inputs import replace, write_bytes
 
 from pipeline.builder import build_site
@@ -376,7 +376,7 @@ def run_build(project: ScratchProject) -> tuple[subprocess.CompletedProcess, flo
         timeout=120,
         env=os.environ | {"HOSTILE_SECRET": ENV_SECRET},
     )
-    peak_mb = int(result.stdout.strip().splitlines()[-1]) if result.stdout.strip() else 0
+    peak_mb, _ = measured(result.stdout)  # wall time against a hang, not the CPU time
     return result, time.monotonic() - started, peak_mb
 
 

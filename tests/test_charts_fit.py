@@ -22,6 +22,9 @@ from site_pages import chart_count, site_pages
 
 WIDTHS = (320, 360, 390, 1280)
 EMBED_WIDTHS = (360, 1200)
+# The pages of the two longest tests are checked in this many parts, each part a test of its own, so
+# that the workers of a parallel run share them (every page is still checked, in one part).
+PARTS = 3
 EMBED_TOLERANCE = 0.15
 
 # Each visible text of the selected kind, checked against its figure, the screen and its neighbours.
@@ -74,14 +77,15 @@ def embed_heights(site) -> dict[str, int]:
     return heights
 
 
+@pytest.mark.parametrize("part", range(PARTS))
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_no_static_chart_text_is_cut_off_or_overlaps(browser_contexts, real_server, real_site, lang):
+def test_no_static_chart_text_is_cut_off_or_overlaps(browser_contexts, real_server, real_site, lang, part):
     """The SVG drawn at build time: what every reader sees first, and all a reader without JavaScript sees."""
     urls = chart_pages(real_site, lang)
     assert len(urls) > 40  # home, every topic, every embed
     context = browser_contexts.get(WIDTHS[0], javascript=False)
     problems = []
-    for url in urls:
+    for url in urls[part::PARTS]:
         tab, watch = open_page(context, real_server.url, url)
         try:
             for width in WIDTHS:
@@ -138,8 +142,11 @@ def test_no_interactive_chart_text_is_cut_off_and_fonts_match_the_static_chart(
     assert problems == []
 
 
+@pytest.mark.parametrize("part", range(PARTS))
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_an_embed_starts_within_15_percent_of_the_height_it_settles_at(browser_contexts, real_server, real_site, lang):
+def test_an_embed_starts_within_15_percent_of_the_height_it_settles_at(
+    browser_contexts, real_server, real_site, lang, part
+):
     first = {
         url: height for url, height in embed_heights(real_site).items() if url.startswith("/en/") == (lang == "en")
     }
@@ -149,7 +156,7 @@ def test_an_embed_starts_within_15_percent_of_the_height_it_settles_at(browser_c
     problems = []
     for width in EMBED_WIDTHS:
         context = browser_contexts.get(width, javascript=False)
-        for url in embeds:
+        for url in embeds[part::PARTS]:
             tab, _ = open_page(context, real_server.url, url)
             try:
                 settled = tab.evaluate("Math.ceil(document.documentElement.getBoundingClientRect().height)")

@@ -59,13 +59,7 @@ def test_an_exhausting_input_is_refused_in_one_line(tmp_path, records, line, wor
     before = sorted(p.relative_to(project.paths.site) for p in project.paths.site.rglob("*"))
     (project.root / "data/districts/alpha.yaml").write_text(district_text(records), encoding="utf-8")
     for command in ("check", "build"):
-        run = subprocess.run(
-            [sys.executable, "-c", MEASURED, str(ROOT / "build.py"), str(project.root), command],
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        peak_mb, seconds = measured(run.stdout)
+        run, peak_mb, seconds = run_measured(project.root, command)
         assert run.returncode == 1, (command, run.returncode, run.stderr[-500:])
         assert "Traceback" not in run.stderr and "Traceback" not in run.stdout
         assert re.search(rf"data/districts/alpha\.yaml:{line}:\d+: .*{re.escape(words)}", run.stderr), run.stderr
@@ -89,6 +83,18 @@ usage = resource.getrusage(resource.RUSAGE_SELF)
 print(usage.ru_maxrss // 1024, usage.ru_utime + usage.ru_stime)
 sys.exit(code)
 """
+
+
+def run_measured(root, command: str, env=None, timeout: int = 60) -> tuple[subprocess.CompletedProcess, int, float]:
+    """build.py's command on the project at root, run through MEASURED: its result, peak MB and CPU seconds."""
+    result = subprocess.run(
+        [sys.executable, "-c", MEASURED, str(ROOT / "build.py"), str(root), command],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+    )
+    return (result, *measured(result.stdout))
 
 
 def measured(stdout: str) -> tuple[int, float]:

@@ -12,16 +12,14 @@ each kind.
 
 import re
 import subprocess
-import sys
 from urllib.parse import unquote
 
 import pytest
 from conftest import ScratchProject
-from test_bounded_parsing import LIMIT_MB, LIMIT_SECONDS, MEASURED, measured
+from test_bounded_parsing import LIMIT_MB, LIMIT_SECONDS, run_measured
 
 import build
 from pipeline.builder import build_site
-from pipeline.paths import ROOT
 
 
 def replace(relative: str, old: str, new: str):
@@ -440,13 +438,7 @@ CASES = [
 
 def run(project: ScratchProject, command: str) -> tuple[subprocess.CompletedProcess, float, int]:
     """build.py's command on the project: its result, CPU seconds taken and peak memory in MB."""
-    result = subprocess.run(
-        [sys.executable, "-c", MEASURED, str(ROOT / "build.py"), str(project.root), command],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    peak_mb, seconds = measured(result.stdout)
+    result, peak_mb, seconds = run_measured(project.root, command)
     return result, seconds, peak_mb
 
 

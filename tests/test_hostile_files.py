@@ -13,17 +13,15 @@ The git history, faults of the machine and `serve`: tests/test_hostile_history.p
 import os
 import re
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 from conftest import ScratchProject
-from test_bounded_parsing import MEASURED, measured
+from test_bounded_parsing import run_measured
 from test_checked_inputs import replace, write_bytes
 
 from pipeline.builder import build_site
-from pipeline.paths import ROOT
 
 LIMIT_SECONDS = 30
 LIMIT_MB = 1024
@@ -369,14 +367,8 @@ CASES = [
 def run_build(project: ScratchProject) -> tuple[subprocess.CompletedProcess, float, int]:
     """build.py build on the project, a secret in its environment: result, seconds, peak MB."""
     started = time.monotonic()
-    result = subprocess.run(
-        [sys.executable, "-c", MEASURED, str(ROOT / "build.py"), str(project.root), "build"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=os.environ | {"HOSTILE_SECRET": ENV_SECRET},
-    )
-    peak_mb, _ = measured(result.stdout)  # wall time against a hang, not the CPU time
+    environment = os.environ | {"HOSTILE_SECRET": ENV_SECRET}
+    result, peak_mb, _ = run_measured(project.root, "build", env=environment, timeout=120)  # wall time: a hang
     return result, time.monotonic() - started, peak_mb
 
 

@@ -10,11 +10,13 @@
   var cards = Array.prototype.map.call(document.querySelectorAll("article.record"), function (card) {
     var section = card.closest("[data-topic]");
     var units = card.querySelector("[data-units]");
+    var tags = card.getAttribute("data-tags");
     total += 1;
     return {
       card: card,
       kind: card.classList.contains("actual") ? "actual" : card.classList.contains("commitment") ? "commitment" : "target",
-      topic: section ? section.getAttribute("data-topic") : "",
+      // A record counts under its own topic and under each topic it is tagged with.
+      topic: (section ? [section.getAttribute("data-topic")] : []).concat(tags ? tags.split(" ") : []),
       unit: units ? units.getAttribute("data-units").split("|") : []
     };
   });
@@ -22,7 +24,7 @@
   var status = form.querySelector(".filter-status");
 
   function matches(record, name, value) {
-    return !value || (name === "unit" ? record.unit.indexOf(value) >= 0 : record[name] === value);
+    return !value || (name === "kind" ? record.kind === value : record[name].indexOf(value) >= 0);
   }
 
   function kept(record, choice, except) {

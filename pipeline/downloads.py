@@ -36,7 +36,7 @@ TARGET_FIELDS = [
     ("district_zh", "string", "District name in Chinese"),
     ("district_en", "string", "District name in English"),
     ("topic", "string", "Primary topic slug, e.g. gdp, low-altitude"),
-    ("tags", "string", "Further topic slugs, separated by '; '"),
+    ("tags", "string", "Further topic slugs, separated by '; ': the record counts under each of them too"),
     ("kind", "string", "target or actual (a reported result)"),
     ("period", "string", "2025, 2025-H1 or 2025-H2"),
     ("estimate", "boolean", "true where the document marks the figure as an estimate (预计)"),
@@ -264,7 +264,9 @@ def datapackage(dataset: Dataset, charts: list[Chart], version: str | None = Non
         **({"version": version} if version else {}),
         "title": "Guangzhou districts' 2025 targets (Haizhu, Yuexiu, Liwan)",
         "description": (
-            "Targets and first-half results from the districts' 2025 documents, each with its verbatim quote."
+            "Targets and first-half results from the districts' 2025 documents, each with its verbatim quote. "
+            "A district's records in a topic, as every page counts them: rows whose topic is the topic or "
+            "whose tags name it."
         ),
         "licenses": [LICENCE],
         "sources": [

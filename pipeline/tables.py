@@ -125,7 +125,8 @@ class Tables:
     rows: tuple[RecordRow, ...]  # every record, in table order
     records: pd.DataFrame  # the same, a row per record: for counts and downloads
     groups: dict[str | None, GroupTables]  # by city id; one group, None, when no district names a city
-    counts: pd.DataFrame  # primary topic × (district, or SITE_COLUMN if cities, kind) → number of records
+    counts: pd.DataFrame  # topic (primary or tag) × (district, or SITE_COLUMN if cities, kind) → number of records
+    counts_totals: list[int]  # records per column of counts and kind, each record counted once
     city_counts: pd.DataFrame | None  # city × kind → number of records; None when no district names a city
     progress: dict[str, tuple[str, ...]]  # record id → ids of its result/target partners
 
@@ -273,17 +274,25 @@ def topic_counts_tables(
     }
 
 
-def counts_table(
-    records: pd.DataFrame, topic_ids: list[str], column_ids: list[str], column_of: dict[str, str] | None = None
-) -> pd.DataFrame:
-    """Records per primary topic, district and kind (target with a figure, result with a figure, no figure),
-    each record counted once: the about page's totals. With column_of (district → column), the columns
-    are those it names.
-    """
+def _labelled(records: pd.DataFrame, column_of: dict[str, str] | None) -> pd.DataFrame:
+    """The records with the kind the counts show, and their column (district, or column_of's)."""
     labelled = records.assign(kind_shown=shown_kinds(records))
     if column_of is not None:
         labelled = labelled.assign(district=labelled["district"].map(column_of))
-    counts = labelled.groupby(["topic", "district", "kind_shown"]).size()
+    return labelled
+
+
+def counts_table(
+    records: pd.DataFrame, topic_ids: list[str], column_ids: list[str], column_of: dict[str, str] | None = None
+) -> pd.DataFrame:
+    """Records per topic, district and kind (target with a figure, result with a figure, no figure): the
+    about page's table. A record counts under its topic and under each of its tags, as on the topic pages
+    and every other count of a topic. With column_of (district → column), the columns are those it names.
+    """
+    labelled = _labelled(records, column_of)
+    topic_keys = [tuple(dict.fromkeys((topic, *tags))) for topic, tags in zip(labelled["topic"], labelled["tags"])]
+    by_key = labelled.assign(topic=topic_keys).explode("topic")
+    counts = by_key.groupby(["topic", "district", "kind_shown"]).size()
     columns = pd.MultiIndex.from_product([column_ids, ITEM_KINDS], names=["district", "kind"])
     return (
         counts.unstack(["district", "kind_shown"])
@@ -291,6 +300,13 @@ def counts_table(
         .fillna(0)
         .astype(int)
     )
+
+
+def counts_totals(records: pd.DataFrame, column_ids: list[str], column_of: dict[str, str] | None = None) -> list[int]:
+    """The about page's totals: records per district (or column) and kind, each record counted once."""
+    counts = _labelled(records, column_of).groupby(["district", "kind_shown"]).size()
+    columns = pd.MultiIndex.from_product([column_ids, ITEM_KINDS])
+    return [int(n) for n in counts.reindex(columns, fill_value=0).tolist()]
 
 
 def city_counts_table(records: pd.DataFrame, city_ids: list[str], city_of: dict[str, str]) -> pd.DataFrame:
@@ -362,6 +378,10 @@ def derive_tables(dataset: Dataset) -> Tables:
     topic_counts = topic_counts_tables(rows, topic_ids, groups)
     facets = facet_tables(rows, dataset.topics, groups)
     city_of = {d.id: d.city for d in dataset.districts}
+    # On a site of several cities the about page counts the whole site in one column.
+    count_columns, column_of = (
+        (district_ids, None) if list(groups) == [None] else ([SITE_COLUMN], dict.fromkeys(district_ids, SITE_COLUMN))
+    )
     return Tables(
         rows=rows,
         records=records,
@@ -376,11 +396,8 @@ def derive_tables(dataset: Dataset) -> Tables:
             )
             for group, ids in groups.items()
         },
-        counts=(
-            counts_table(records, topic_ids, district_ids)
-            if list(groups) == [None]
-            else counts_table(records, topic_ids, [SITE_COLUMN], column_of=dict.fromkeys(district_ids, SITE_COLUMN))
-        ),
+        counts=counts_table(records, topic_ids, count_columns, column_of),
+        counts_totals=counts_totals(records, count_columns, column_of),
         city_counts=None if list(groups) == [None] else city_counts_table(records, list(groups), city_of),
         progress=progress_pairs(rows, set(district_ids)),
     )

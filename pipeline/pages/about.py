@@ -40,7 +40,7 @@ def render_about(site: SiteCore, lang: Lang) -> bytes:
         ],
         count_columns=count_columns,
         count_kinds=ITEM_KINDS,
-        count_totals=list(site.tables.counts.sum()),
+        count_totals=site.tables.counts_totals,
         city_counts=city_counts,
     )
 

@@ -306,7 +306,7 @@ def index_rows(site: SiteCore, scope: Scope) -> ScopeRows:
 def record_card(site: SiteCore, scope: Scope, lang: Lang, row: RecordRow, here: str | None = None) -> Markup:
     """A record's card (macros.html `record`), made once per scope, language and record: the same
     card shows on its district's page and on its topic's page (a third of the pages' work); on a
-    page of one of its tags (`here`), it also links to its own topic."""
+    page of one of its tags (`here`), it says so and links to its own topic, elsewhere to its tags."""
     cache = scope_cache(site, scope)
     also_under = here if here and row.topic != here else None
     key = (row.id, lang, also_under)
@@ -323,13 +323,17 @@ def record_card(site: SiteCore, scope: Scope, lang: Lang, row: RecordRow, here: 
                 links=repository_links(site, lang, row),
                 changed=last_change(site, lang, row.id),
             )
-        own_topic = (
-            Fields(url=scope.url(lang, "topics", row.topic), name=site.topic_names[lang][row.topic])
-            if also_under
-            else None
-        )
+
+        def topic_link(topic_id: str) -> Fields:
+            return Fields(url=scope.url(lang, "topics", topic_id), name=site.topic_names[lang][topic_id])
+
         cache.cards[key] = site.macros.record(
-            r=row, lang=lang, t=site.t[lang], also_under=own_topic, body=cache.card_bodies[body_key]
+            r=row,
+            lang=lang,
+            t=site.t[lang],
+            also_under=topic_link(row.topic) if also_under else None,
+            tagged=[] if also_under else [topic_link(tag) for tag in row.topic_keys[1:]],
+            body=cache.card_bodies[body_key],
         )
     return cache.cards[key]
 

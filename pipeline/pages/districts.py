@@ -22,7 +22,8 @@ def render_district(site: SiteCore, district_id: str, lang: Lang) -> bytes:
     name = in_lang(district, "name", lang)
     own_sources = site.sources_by_district[district_id]
     has_units = any(row.lead_units for row in records)
-    topics = [(g.topic.id, in_lang(g.topic, "name", lang)) for g in groups]
+    keys = {topic for row in records for topic in row.topic_keys}
+    topics = [(t.id, in_lang(t, "name", lang)) for t in site.dataset.topics if t.id in keys]
     return render(
         site,
         "district.html",

@@ -2,7 +2,8 @@
 records it keeps. filters.js shows them and narrows the list; without JavaScript every record shows.
 
 A card's group is read by filters.js from its classes (macros.html `record`): `actual` for a result,
-`commitment` for a target without a figure, a target with a figure otherwise.
+`commitment` for a target without a figure, a target with a figure otherwise; its topics from its
+section's `data-topic` and its own `data-tags`.
 """
 
 from collections import Counter
@@ -24,7 +25,8 @@ def record_filters(
     rows: list[RecordRow], t: dict, topics: list[tuple[str, str]] | None = None, with_units: bool = False
 ) -> list[Fields]:
     """The filters of a list of records: by kind always; by topic given the topics (id, name) in the
-    order the page shows them; by lead unit when asked, most records first."""
+    order the page shows them, a record kept under its topic and its tags; by lead unit when asked,
+    most records first."""
     kinds = Counter(kind_group(row) for row in rows)
     filters = [
         Fields(
@@ -35,7 +37,8 @@ def record_filters(
         )
     ]
     if topics:
-        on_topic = Counter(row.topic for row in rows)
+        # The one count of a topic everywhere: a record counts under its topic and under each of its tags.
+        on_topic = Counter(topic for row in rows for topic in row.topic_keys)
         filters.append(
             Fields(
                 name="topic",

@@ -202,8 +202,14 @@ def figure_label(value, unit, bound, lang, value_high=None, counter=None) -> str
     return symbols[bound] + chart_number(value, unit, lang)
 
 
-def kind_label(kind: str, period: str, estimate: bool, words: Mapping[str, str]) -> str:
+def kind_label(kind: str, period: str, estimate: bool, words: Mapping[str, str], short: bool = False) -> str:
     """'2025年上半年结果（预计）' / 'Result, first half of 2025 (estimate)', in the words of content/ui.yaml
-    (`words`: its strings in the page's language)."""
+    (`words`: its strings in the page's language); short, '上半年结果（预计）' / 'First-half result (est.)',
+    for a table whose caption names the year."""
+    if short:
+        text = words["short_kind_label"].format(
+            kind=words[f"short_kind_{kind}"], period=words[f"short_period_{period}"]
+        )
+        return text + words["estimate_short"] if estimate else text
     text = words["kind_label"].format(kind=words[f"kind_{kind}"], period=words[f"period_{period}"])
     return text + words["estimate_suffix"] if estimate else text

@@ -108,6 +108,15 @@ class Topic(Model):
             "Strands of the topic (large models, computing power …); the topic page groups its records by them."
         ),
     )
+    highlights: Annotated[tuple[Slug, ...], Field(strict=False)] = Field(
+        (),
+        description=(
+            "Ids of a few records with a figure, filed under the topic or tagged with it, that the home page "
+            "shows as each district's flagship figures on the topic, beside its count of records. A topic with "
+            "highlights gets a row in the home page's second table; its figures are not one measure across "
+            "districts, and the page says so."
+        ),
+    )
 
 
 class Source(Model):
@@ -304,6 +313,14 @@ class Metric(Model):
         ),
     )
     withdrawn_en: Text | None = Field(None, description="The same explanation in English; given with withdrawn_zh.")
+    headline: bool = Field(
+        False,
+        description=(
+            "`true` for a row of the home page's headline table, which shows every district's figure at a glance: "
+            "give it to the metrics of headline topics that a reader looks for first (GDP growth, investment, "
+            "fiscal revenue, jobs)."
+        ),
+    )
 
     @model_validator(mode="after")
     def _both_languages(self):

@@ -353,6 +353,28 @@ def _check_record_topics(report, loaded, path, record, topics, written_ids) -> N
             )
 
 
+def _check_highlights(report: _Report, raw: RawProject, topic_entries, located_records) -> None:
+    """A topic's highlights are records with a figure, filed under the topic or tagged with it."""
+    records = {record.id: record for _, _, record, _, _ in located_records}
+    for i, topic in topic_entries:
+        for j, record_id in enumerate(topic.highlights):
+            record = records.get(record_id)
+            if record is None:
+                close = difflib.get_close_matches(record_id, list(records), n=1)
+                problem, hint = (
+                    f"no record has id '{record_id}'",
+                    (f"did you mean '{close[0]}'?" if close else "give the id of a record in data/districts/"),
+                )
+            elif not record.has_figure:
+                problem, hint = f"record '{record_id}' has no figure", "highlight a record with a value"
+            elif topic.id not in (record.topic, *record.tags):
+                problem = f"record '{record_id}' is not on topic '{topic.id}'"
+                hint = f"give the record the tag '{topic.id}', or highlight one of the topic's records"
+            else:
+                continue
+            report.add(raw.topics, (i, "highlights", j), problem, hint)
+
+
 def _check_metrics(report: _Report, located_records) -> set[str]:
     """Records of different districts sharing a metric are charted on one axis: same unit and measure.
 
@@ -598,6 +620,7 @@ def validate(raw: RawProject, wording_checked: bool = True) -> Dataset:
         for loaded, path, record, figure, district_id in located_records:
             where = (report, loaded, path, record, figure, district_id)
             _check_record(*where, topics, sources, archives_flat, written_ids, district_ids)
+        _check_highlights(report, raw, topic_entries, located_records)
     refused = _check_metrics(report, located_records)
     cities = _check_cities(report, raw, located_districts)
     metrics = _check_definitions(report, raw, located_records, district_ids, refused, wording_checked)

@@ -137,6 +137,7 @@ METRICS = """\
       definition_en: Growth of GDP over the year before, in percent.
       comparability_zh: 一个是上半年结果，一个是全年目标：可以并列，但不是同一时段。
       comparability_en: "One is a first-half result and the other a target for the year: they can stand side by side, but not for the same period."
+      headline: true
     """
 
 

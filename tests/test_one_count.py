@@ -121,7 +121,7 @@ def test_the_downloads_reproduce_every_count_by_the_documented_rule(real_site, d
 @pytest.mark.parametrize("prefix", ["", "en/"])
 def test_the_home_coverage_table_says_not_stated_exactly_where_the_count_is_zero(real_site, dataset, expected, prefix):
     html = read(real_site, f"{prefix}index.html")
-    table = re.search(r'<table class="coverage">.*?</table>', html, re.S).group(0)
+    table = re.search(r'<table class="coverage stacked".*?</table>', html, re.S).group(0)
     for topic_id, body in re.findall(
         r'<tr><th scope="row"><a href="[^"]*/topics/([a-z-]+)/">.*?</th>(.*?)</tr>', table, re.S
     ):
@@ -129,6 +129,20 @@ def test_the_home_coverage_table_says_not_stated_exactly_where_the_count_is_zero
         assert [level == "not-stated" for level in levels] == [
             expected[d.id, topic_id] == 0 for d in dataset.districts
         ], topic_id
+
+
+@pytest.mark.parametrize("prefix", ["", "en/"])
+def test_the_home_pages_standing_counts_the_same(real_site, dataset, expected, prefix):
+    html = read(real_site, f"{prefix}index.html")
+    table = re.search(r'<table class="glance stacked standing".*?</table>', html, re.S).group(0)
+    rows = re.findall(r'<tr><th scope="row"><a href="[^"]*/topics/([a-z-]+)/">.*?</th>(.*?)</tr>', table, re.S)
+    assert [topic for topic, _ in rows] == [t.id for t in dataset.topics if t.highlights]
+    for topic_id, body in rows:
+        shown = []
+        for cell in cells(body):
+            count = re.search(r'class="glance-count"[^>]*>\D*(\d+)', cell)
+            shown.append(int(count.group(1)) if count else 0)
+        assert shown == [expected[d.id, topic_id] for d in dataset.districts], topic_id
 
 
 def test_the_district_filter_shows_the_same_count_in_a_browser(browser_contexts, real_server, dataset, expected):

@@ -254,3 +254,23 @@ def test_a_value_without_its_multiplier_gets_a_hint(project):
         f"{ALPHA}:27:12: alpha-new-jobs.value: the quote does not contain the figure 1.8人 (1.8 people; 1.8 people, exact)"
         " — the quote says 1.8万人: the value lacks its 万; write it in base units, 18000"
     ]
+
+
+@pytest.mark.parametrize(
+    "highlight, message",
+    [
+        (
+            "alpha-gdp-growht",
+            "no record has id 'alpha-gdp-growht' — did you mean 'alpha-gdp-growth'?",
+        ),
+        ("alpha-ai-zone", "record 'alpha-ai-zone' has no figure — highlight a record with a value"),
+        (
+            "alpha-new-jobs",
+            "record 'alpha-new-jobs' is not on topic 'gdp' — give the record the tag 'gdp', or highlight one of "
+            "the topic's records",
+        ),
+    ],
+)
+def test_a_topics_highlights_are_figures_on_the_topic(project, highlight, message):
+    project.edit("data/topics.yaml", "GDP growth.\n", f"GDP growth.\n  highlights: [{highlight}]\n")
+    assert problems(project) == [f"data/topics.yaml:6:16: [0].highlights[0]: {message}"]

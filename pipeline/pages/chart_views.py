@@ -36,13 +36,13 @@ def chart_view(site: SiteCore, scope: Scope, chart: Chart, lang: Lang) -> Fields
     return views[chart.id, lang]
 
 
-def topic_charts(site: SiteCore, scope: Scope, topic_id: str, lang: Lang, with_items: bool = True) -> list[Fields]:
-    """A topic's comparison charts; a topic with none shows its count of items (unless with_items is False)."""
+def topic_charts(site: SiteCore, scope: Scope, topic_id: str, lang: Lang) -> list[Fields]:
+    """A topic's comparison charts; a topic with none shows its count of items."""
     charts = site.charts[scope.group]
     views = [
         chart_view(site, scope, c, lang) for c in charts.values() if c.kind == "comparison" and c.topic == topic_id
     ]
-    if with_items and not views:
+    if not views:
         views.append(chart_view(site, scope, charts[items_chart_id(topic_id)], lang))
     return views
 

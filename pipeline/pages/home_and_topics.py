@@ -7,11 +7,12 @@ from ..templating import Fields
 from .chart_views import topic_charts
 from .core import Scope, SiteCore, page_context, record_cards, render, scope_rows
 from .filters import record_filters
+from .headline import headline_rows, topic_standings
 
 
 def render_home(site: SiteCore, scope: Scope, lang: Lang) -> bytes:
-    """A scope's home page: the headline charts and each topic's coverage by district."""
-    headline = [t for t in site.dataset.topics if t.headline]
+    """A scope's home page: every district's headline figures and its standing on the highlighted topics
+    at a glance, then each topic's coverage by district."""
     coverage = [
         Fields(topic=site.topics[topic_id], levels=list(levels.values()))
         for topic_id, levels in site.tables.groups[scope.group].coverage.items()
@@ -20,7 +21,8 @@ def render_home(site: SiteCore, scope: Scope, lang: Lang) -> bytes:
         site,
         "home.html",
         **page_context(site, lang, scope, scope.parts, site.ui["site_title"][lang], site.ui["site_description"][lang]),
-        headline=[Fields(topic=t, charts=topic_charts(site, scope, t.id, lang, with_items=False)) for t in headline],
+        headline=headline_rows(site, scope, lang),
+        standings=topic_standings(site, scope, lang),
         coverage=coverage,
         coverage_levels=COVERAGE_LEVELS,
     )

@@ -365,6 +365,14 @@ class District(Model):
             "to every district or to none."
         ),
     )
+    lead_units_en: dict[Text, Text] = Field(
+        {},
+        description=(
+            "Our English name of each lead unit (牵头单位) its records name, keyed by the Chinese name as the "
+            "records write it (区发改局: District Development and Reform Bureau). English pages show it with the "
+            "Chinese name beside it; every lead unit needs one."
+        ),
+    )
     records: Annotated[tuple[Record, ...], Field(strict=False)] = Field(
         (), description="The district's records: one per figure, or per commitment without a figure."
     )

@@ -567,6 +567,20 @@ def _check_source_entries(report: _Report, raw: RawProject, source_entries, dist
             )
 
 
+def _check_lead_unit_names(report: _Report, located_districts, located_records) -> None:
+    """Each lead unit a record names has an English name in its district's lead_units_en."""
+    english = {loaded.file: district.lead_units_en for loaded, district in located_districts}
+    for loaded, path, record, _, _ in located_records:
+        for j, unit in enumerate(record.lead_units):
+            if unit not in english.get(loaded.file, {unit: ""}):
+                report.add(
+                    loaded,
+                    (*path, "lead_units", j),
+                    f"lead unit '{unit}' has no English name",
+                    f"add '{unit}: <its English name>' under the file's lead_units_en",
+                )
+
+
 def _check_former_ids(report: _Report, located_records) -> None:
     """A former id is no current record's id, and belongs to one record only."""
     current = {r.id for _, _, r, _, _ in located_records}
@@ -614,6 +628,8 @@ def validate(raw: RawProject, wording_checked: bool = True) -> Dataset:
     archives_flat = {name: without_whitespace(text) for name, text in raw.archives.items()}
     _check_unique_ids(report, [(loaded, path, r.id) for loaded, path, r, _, _ in located_records])
     _check_former_ids(report, located_records)
+    if wording_checked:  # a past release, made before English names were given, is reproduced as published
+        _check_lead_unit_names(report, located_districts, located_records)
     # Cross-references wait until the files they point into can be read.
     if raw.topics.data is not None and raw.sources.data is not None:
         written_ids = _raw_ids(raw.topics) | _raw_ids(raw.sources)  # once: sources grow with districts

@@ -104,6 +104,8 @@ ALPHA = """\
         quote: 建设人工智能应用示范区。
         source: alpha-tasks
         task_no: 3
+    lead_units_en:
+      区发改局: District Development and Reform Bureau
     """
 
 BETA = """\
@@ -173,6 +175,12 @@ class ScratchProject:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text) if dedent else text, encoding="utf-8")
         return path
+
+    def add_records(self, relative: str, text: str) -> None:
+        """Add records at the end of a district file's records (alpha's are followed by its lead_units_en)."""
+        path = self.root / relative
+        before, found, after = path.read_text(encoding="utf-8").partition("lead_units_en:")
+        path.write_text(before + text + found + after, encoding="utf-8")
 
     def edit(self, relative: str, old: str, new: str) -> None:
         """Replace one exact piece of a file; fails loudly if the piece is not there."""

@@ -85,6 +85,9 @@ BETA_MORE_RECORDS = """\
     quote: 建设人工智能实验室。
     source: beta-report
     lead_units: [区科工信局, 区人社局]
+lead_units_en:
+  区科工信局: District Science, Technology and Industry Bureau
+  区人社局: District Human Resources and Social Security Bureau
 """
 
 

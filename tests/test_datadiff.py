@@ -57,6 +57,7 @@ def test_records_added_removed_and_changed(repo, project):
     project.edit(ALPHA, "summary_en: Grow GDP by 5.5%.", "summary_en: Grow GDP by 6%.")
     project.edit(ALPHA, "quote: 地区生产总值增长5.5%。", "quote: 地区生产总值增长6%。")
     ai_zone = (project.root / ALPHA).read_text(encoding="utf-8").split("  - id: alpha-ai-zone\n")[1]
+    ai_zone = ai_zone.split("lead_units_en:")[0]  # the last record, before the file's English unit names
     project.edit(ALPHA, "  - id: alpha-ai-zone\n" + ai_zone, "")
     with (project.root / BETA).open("a", encoding="utf-8") as beta:
         beta.write("""\

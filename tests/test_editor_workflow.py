@@ -49,6 +49,9 @@ NEW_RECORD = """\
 
 
 def append(project, relative: str, text: str) -> None:
+    if relative == ALPHA:
+        project.add_records(ALPHA, text)
+        return
     with (project.root / relative).open("a", encoding="utf-8") as file:
         file.write(text)
 

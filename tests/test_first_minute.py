@@ -1,5 +1,5 @@
 """A reader's first minute, in a real Chromium: the headline figures at a glance on a phone and a desktop,
-and every page type fitting a phone of 320 and 390 px.
+every page type fitting a phone of 320 and 390 px; and English pages in English.
 
 Seen to fail: with the home page's six full-width charts (as it was), the jobs figures came some five
 phone screens down and the first desktop screen showed GDP alone; with the about page's table in a plain
@@ -7,9 +7,14 @@ box, its first column scrolled away and no cue said it scrolled; the home page's
 than a 320-px phone.
 """
 
+import re
+
 import pytest
+import yaml
 from browser import open_page
 from site_pages import representatives, site_pages
+
+from pipeline.paths import ROOT
 
 HEADLINE_TOPICS = ["gdp", "investment", "fiscal", "employment"]
 STANDING_TOPICS = ["ai", "low-altitude"]
@@ -121,3 +126,23 @@ def test_every_page_type_fits_a_phone(browser_contexts, real_server, real_site, 
         if problems:
             found[url] = problems[:5]
     assert found == {}
+
+
+def test_english_interface_strings_use_typographic_apostrophes_and_dashes():
+    ui = yaml.safe_load((ROOT / "content/ui.yaml").read_text(encoding="utf-8"))
+    careless = {key: v["en"] for key, v in ui.items() if re.search(r"[A-Za-z]'|'[A-Za-z]| - ", v["en"])}
+    assert careless == {}
+
+
+def test_english_pages_name_lead_units_in_english_beside_the_chinese(real_site):
+    html = (real_site / "en/districts/haizhu/index.html").read_text(encoding="utf-8")
+    shown = re.findall(r'<span data-units="([^"]+)">(.*?)</span></p>', html)
+    assert len(shown) > 50
+    for units, text in shown:
+        for unit in units.split("|"):
+            # "District Development and Reform Bureau (<span lang="zh-Hans">区发改局</span>)"
+            assert re.search(rf'[A-Z][A-Za-z ,–-]+ \(<span lang="zh-Hans">{unit}</span>\)', text), text
+    options = re.findall(r'<option value="(区[^"]*|[^"]*街|琶洲管委会)" data-label="([^"]*)"', html)
+    assert options and all(label.endswith(f"({unit})") and re.match(r"[A-Z]", label) for unit, label in options)
+    assert html.count('class="translation-note"') == 1
+    assert 'class="translation-note"' not in (real_site / "districts/haizhu/index.html").read_text(encoding="utf-8")

@@ -60,8 +60,7 @@ HOSTILE_MARKDOWN = f"""
 def hostile_project(root: Path) -> ScratchProject:
     """The scratch project with markup in a record, a district's name, a topic and the about page."""
     project = ScratchProject(root)
-    alpha = project.root / "data/districts/alpha.yaml"
-    alpha.write_text(alpha.read_text(encoding="utf-8") + HOSTILE_RECORD, encoding="utf-8")
+    project.add_records("data/districts/alpha.yaml", HOSTILE_RECORD)
     source = project.root / "data/sources/alpha-tasks.txt"
     source.write_text(source.read_text(encoding="utf-8") + f"4\t{HOSTILE_LINE}\n", encoding="utf-8")
     project.edit("data/districts/alpha.yaml", "name_en: Alpha District", f"name_en: 'Alpha {ATTRIBUTE_PAYLOAD}'")

@@ -193,7 +193,7 @@ def test_charts_and_pages_offer_a_citation(real_site):
     page = (real_site / "en" / "topics" / "gdp" / "index.html").read_text(encoding="utf-8")
     citations = re.findall(r'<p class="citation">(.*?)</p>', page, re.S)
     assert len(citations) >= 2  # the chart's and the page's
-    assert all("Guangzhou districts' 2025 targets, side by side" in html.unescape(c) for c in citations)
+    assert all("Guangzhou districts’ 2025 targets, side by side" in html.unescape(c) for c in citations)
     assert all("Data as of 20" in c for c in citations)
     zh = (real_site / "topics" / "gdp" / "index.html").read_text(encoding="utf-8")
     assert "《地区生产总值增长》" in zh and "数据截至20" in zh

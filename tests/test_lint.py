@@ -19,8 +19,9 @@ def warnings(project) -> list[str]:
 
 def add_alpha_record(project, record_id: str, quote: str, figure: str = "") -> None:
     """Append a record to alpha.yaml; `figure` holds its value, unit and bound lines, if any."""
-    with (project.root / ALPHA).open("a", encoding="utf-8") as file:
-        file.write(f"""  - id: {record_id}
+    project.add_records(
+        ALPHA,
+        f"""  - id: {record_id}
     topic: gdp
     kind: target
     period: "2025"
@@ -29,7 +30,8 @@ def add_alpha_record(project, record_id: str, quote: str, figure: str = "") -> N
     summary_en: Test.
     quote: {quote}
     source: alpha-tasks
-""")
+""",
+    )
 
 
 def test_the_real_data_gives_few_warnings():

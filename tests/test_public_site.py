@@ -127,4 +127,4 @@ def test_search_engines_and_sharing(real_site, dataset):
     page = read(real_site, "en/topics/ai/index.html")
     assert '<link rel="alternate" hreflang="zh-Hans" href="' in page
     assert '<meta property="og:title" content="Artificial intelligence">' in page
-    assert "<title>Artificial intelligence · Guangzhou districts&#39; 2025 targets, side by side</title>" in page
+    assert "<title>Artificial intelligence · Guangzhou districts’ 2025 targets, side by side</title>" in page

@@ -274,3 +274,13 @@ def test_a_value_without_its_multiplier_gets_a_hint(project):
 def test_a_topics_highlights_are_figures_on_the_topic(project, highlight, message):
     project.edit("data/topics.yaml", "GDP growth.\n", f"GDP growth.\n  highlights: [{highlight}]\n")
     assert problems(project) == [f"data/topics.yaml:6:16: [0].highlights[0]: {message}"]
+
+
+def test_a_lead_unit_without_an_english_name(project):
+    project.edit(ALPHA, "lead_units: [区发改局]", "lead_units: [区发改局, 区财政局]")
+    found = problems(project)
+    assert len(found) == 1 and re.fullmatch(
+        rf"{ALPHA}:\d+:\d+: alpha-[a-z-]+\.lead_units\[1\]: lead unit '区财政局' has no English name — add "
+        r"'区财政局: <its English name>' under the file's lead_units_en",
+        found[0],
+    ), found

@@ -322,6 +322,7 @@ def record_card(site: SiteCore, scope: Scope, lang: Lang, row: RecordRow, here: 
                 partners=cache.rows.progress.get(row.id, ()),
                 links=repository_links(site, lang, row),
                 changed=last_change(site, lang, row.id),
+                unit_names=unit_names(site, lang, row.district),
             )
 
         def topic_link(topic_id: str) -> Fields:
@@ -336,6 +337,11 @@ def record_card(site: SiteCore, scope: Scope, lang: Lang, row: RecordRow, here: 
             body=cache.card_bodies[body_key],
         )
     return cache.cards[key]
+
+
+def unit_names(site: SiteCore, lang: Lang, district_id: str) -> dict[str, str] | None:
+    """The district's lead units by Chinese name, in English (our translation); None on a Chinese page."""
+    return site.districts[district_id].lead_units_en if lang == "en" else None
 
 
 def record_cards(site: SiteCore, scope: Scope, lang: Lang, rows: list[RecordRow], here: str | None = None) -> Markup:

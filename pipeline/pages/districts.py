@@ -3,7 +3,7 @@
 from ..languages import Lang, in_lang
 from ..tables import RecordRow
 from ..templating import Fields
-from .core import SiteCore, page_context, record_cards, render, scope_rows
+from .core import SiteCore, page_context, record_cards, render, scope_rows, unit_names
 from .filters import record_filters
 
 
@@ -40,7 +40,9 @@ def render_district(site: SiteCore, district_id: str, lang: Lang) -> bytes:
         groups=groups,
         district_sources=own_sources,
         has_lead_units=has_units,
-        record_filters=record_filters(records, site.t[lang], topics, with_units=has_units),
+        record_filters=record_filters(
+            records, site.t[lang], topics, with_units=has_units, unit_names=unit_names(site, lang, district_id)
+        ),
         record_count=len(records),
     )
 
@@ -54,6 +56,7 @@ def render_lead_units(site: SiteCore, district_id: str, lang: Lang) -> bytes:
         for unit in row.lead_units:
             units.setdefault(unit, []).append(row)
     name = in_lang(district, "name", lang)
+    names = unit_names(site, lang, district_id)
     return render(
         site,
         "lead_units.html",
@@ -68,7 +71,10 @@ def render_lead_units(site: SiteCore, district_id: str, lang: Lang) -> bytes:
         ),
         district=district,
         units=sorted(
-            (Fields(name=unit, records=rows, tasks=len({r.task_no for r in rows})) for unit, rows in units.items()),
+            (
+                Fields(name=unit, name_en=names and names[unit], records=rows, tasks=len({r.task_no for r in rows}))
+                for unit, rows in units.items()
+            ),
             key=lambda unit: (-unit["tasks"], unit["name"]),
         ),
     )

@@ -22,11 +22,15 @@ def kind_group(row: RecordRow) -> str:
 
 
 def record_filters(
-    rows: list[RecordRow], t: dict, topics: list[tuple[str, str]] | None = None, with_units: bool = False
+    rows: list[RecordRow],
+    t: dict,
+    topics: list[tuple[str, str]] | None = None,
+    with_units: bool = False,
+    unit_names: dict[str, str] | None = None,
 ) -> list[Fields]:
     """The filters of a list of records: by kind always; by topic given the topics (id, name) in the
     order the page shows them, a record kept under its topic and its tags; by lead unit when asked,
-    most records first."""
+    most records first, named in English too when given unit_names."""
     kinds = Counter(kind_group(row) for row in rows)
     filters = [
         Fields(
@@ -55,7 +59,7 @@ def record_filters(
                 label=t["lead_units"],
                 all=t["filter_all_units"],
                 choices=[
-                    Fields(value=unit, label=unit, count=n)
+                    Fields(value=unit, label=f"{unit_names[unit]} ({unit})" if unit_names else unit, count=n)
                     for unit, n in sorted(units.items(), key=lambda u: (-u[1], u[0]))
                 ],
             )

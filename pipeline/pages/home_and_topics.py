@@ -72,6 +72,7 @@ def render_topic(site: SiteCore, scope: Scope, topic_id: str, lang: Lang) -> byt
         columns=columns,
         record_filters=record_filters(shown, site.t[lang]),
         record_count=len(shown),
+        has_lead_units=any(row.lead_units for row in shown),
     )
 
 

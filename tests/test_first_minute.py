@@ -146,3 +146,13 @@ def test_english_pages_name_lead_units_in_english_beside_the_chinese(real_site):
     assert options and all(label.endswith(f"({unit})") and re.match(r"[A-Z]", label) for unit, label in options)
     assert html.count('class="translation-note"') == 1
     assert 'class="translation-note"' not in (real_site / "districts/haizhu/index.html").read_text(encoding="utf-8")
+
+
+def test_a_topics_charts_come_in_the_order_of_metrics_yaml(real_site):
+    """Investment opens with investment's growth, not with its count of "storm the fortress" projects."""
+    order = [m["id"] for m in yaml.safe_load((ROOT / "data/metrics.yaml").read_text(encoding="utf-8"))]
+    for prefix in ("", "en/"):
+        html = (real_site / f"{prefix}topics/investment/index.html").read_text(encoding="utf-8")
+        shown = re.findall(r'<div class="chart-plot[^"]*" data-chart="([^"]+)"', html)
+        assert len(shown) >= 2 and shown == sorted(shown, key=order.index)
+        assert shown[0] == "fai-growth"

@@ -37,11 +37,14 @@ def chart_view(site: SiteCore, scope: Scope, chart: Chart, lang: Lang) -> Fields
 
 
 def topic_charts(site: SiteCore, scope: Scope, topic_id: str, lang: Lang) -> list[Fields]:
-    """A topic's comparison charts; a topic with none shows its count of items."""
+    """A topic's comparison charts, in the order of data/metrics.yaml (its editors put first what a reader
+    looks for first: investment's growth before its count of projects); a topic with none shows its count
+    of items."""
     charts = site.charts[scope.group]
-    views = [
-        chart_view(site, scope, c, lang) for c in charts.values() if c.kind == "comparison" and c.topic == topic_id
-    ]
+    order = {m.id: i for i, m in enumerate(site.dataset.metrics)}
+    compared = [c for c in charts.values() if c.kind == "comparison" and c.topic == topic_id]
+    compared.sort(key=lambda c: order.get(c.id, len(order)))  # stable: metrics without a definition keep id order
+    views = [chart_view(site, scope, c, lang) for c in compared]
     if not views:
         views.append(chart_view(site, scope, charts[items_chart_id(topic_id)], lang))
     return views

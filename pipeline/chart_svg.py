@@ -22,6 +22,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from .charts import (
     AXIS,
+    FONT_SIZE,
     GRID,
     INK,
     LINE_HEIGHT,
@@ -131,13 +132,13 @@ def _horizontal_stack(figure: dict, chart_id: str, top: float, bottom: float) ->
     ticks = layout["xaxis"]["tickvals"]
     x_max = ticks[-1] or 1
     row = (bottom - top) / len(categories)
+    bar_height = row * 0.6
     parts = []
     for value in ticks:
         x = _pct(value / x_max * 100)
         parts.append(f'<line x1="{x}" x2="{x}" y1="{_px(top)}" y2="{_px(bottom)}" stroke="{GRID}"/>')
         parts.append(_text(x, bottom + 16, f"{value:g}", anchor="middle" if value else "start", fill=MUTED))
     for r, name in enumerate(categories):
-        bar_height = row * 0.6
         bar_y = top + r * row + (row - bar_height) / 2
         first_line = bar_y + bar_height / 2 + 4 - name.count("<br>") * LINE_HEIGHT / 2
         parts.append(_text(-6, first_line, name, anchor="end"))
@@ -152,13 +153,33 @@ def _horizontal_stack(figure: dict, chart_id: str, top: float, bottom: float) ->
                 f'<rect x="{_pct(start)}" y="{_px(bar_y)}" width="{_pct(width)}" height="{_px(bar_height)}" '
                 f'fill="{fill}" stroke="{stroke}"/>'
             )
-            # A figure on a target bar is in the paper's colour: white on dark blue, dark on light blue.
-            text_fill = PAPER if trace["marker"]["color"] == figure["data"][0]["marker"]["color"] else None
-            parts.append(
-                _text(_pct(start + width / 2), bar_y + bar_height / 2 + 4, str(value), anchor="middle", fill=text_fill)
-            )
+            # Ink is the <svg>'s own colour, inherited, so that a page restyles it in a dark scheme.
+            colour = trace["textfont"]["color"]
+            label = _text(_pct(start + width / 2), bar_y + bar_height / 2 + 4, trace["text"][r], "middle", colour)
+            parts.append(label.replace(f' fill="{INK}"', "") if trace["text"][r] else "")
             start += width
+    for note in layout.get("annotations", []):
+        centre = top + categories.index(note["y"]) * row + row / 2
+        parts.append(_note(note, note["x"] / x_max * 100, centre))
     return parts
+
+
+def _note(note: dict, x: float, centre: float) -> str:
+    """An annotation of a horizontal chart at x percent, vertically centred: a row's "not stated" from
+    the axis, or a count on its patch (bgcolor) in the middle of a bar."""
+    lines = note["text"].count("<br>")
+    first_line = centre + 4 - lines * LINE_HEIGHT / 2
+    colour = None if note["font"]["color"] == INK else note["font"]["color"]
+    if "bgcolor" not in note:
+        return _text(f"{_px(note['xshift'])}", first_line, note["text"], fill=colour)
+    # A nested <svg> at the bar's middle, so that the patch is sized in pixels around the text.
+    width = text_width(unescape(note["text"]), FONT_SIZE) + 2 * (note["borderpad"] + 1)
+    height = LINE_HEIGHT + 2 * note["borderpad"]
+    return (
+        f'<svg x="{_pct(x)}" y="0" overflow="visible"><rect x="{_px(-width / 2)}" y="{_px(centre - height / 2)}" '
+        f'width="{_px(width)}" height="{height}" fill="{note["bgcolor"]}"/>'
+        f"{_text(0, centre + 4, note['text'], 'middle', colour)}</svg>"
+    )
 
 
 def chart_svg(figure: dict, chart_id: str) -> str:
@@ -166,7 +187,7 @@ def chart_svg(figure: dict, chart_id: str) -> str:
     layout = figure["layout"]
     height, margin = layout["height"], layout["margin"]
     top, bottom = margin["t"], height - margin["b"]
-    horizontal = figure["data"][0].get("orientation") == "h"
+    horizontal = "categoryarray" in layout["yaxis"]
     body = (_horizontal_stack if horizontal else _vertical_groups)(figure, chart_id, top, bottom)
     box = f"margin-left:{margin['l']}px;width:calc(100% - {margin['l'] + margin['r']}px)"
     parts = [
@@ -219,7 +240,7 @@ def standalone_svg(figure: dict, chart_id: str, title: str, footer: list[str], f
         )
     y += 8
     plot_width = inner - margin["l"] - margin["r"]
-    horizontal = figure["data"][0].get("orientation") == "h"
+    horizontal = "categoryarray" in layout["yaxis"]
     body = (_horizontal_stack if horizontal else _vertical_groups)(figure, chart_id, margin["t"], height - margin["b"])
     parts.append(
         f'<svg x="{PADDING + margin["l"]}" y="{_px(y)}" width="{plot_width}" height="{height}" '

@@ -253,6 +253,11 @@ ITEM_STYLE = {
     },
     "no-figure": {"color": NO_FIGURE, "line": {"color": NO_FIGURE_LINE, "width": 1}},
 }
+# A count's colour inside its bar, each at least 4.5:1 against what is behind it in both schemes
+# (tests/test_charts_fit.py computes it from the palette). A hatched bar has no one colour behind
+# its count, so the count sits on a patch of paper (ITEM_PATCH) in the middle of the bar.
+ITEM_LABEL = {"target": PAPER, "actual": INK, "no-figure": INK}
+ITEM_PATCH = {"actual": PAPER}
 
 
 def items_chart(
@@ -268,21 +273,30 @@ def items_chart(
     for topics whose figures measure different things and cannot share an axis.
 
     counts: (district, kind) → number of records, a row of the group's topic_counts.
+    Every row says something: each kind it has is labelled with its count (a kind it lacks draws
+    nothing), and a district with no record on the topic is "not stated", never an empty row. Only
+    the kinds some district has are drawn, so the legend lists no series the chart lacks.
     """
     # District names on the left, wrapped so that the bars keep at least three fifths of the box.
     name_width = NARROWEST_PLOT_BOX * 0.4 - TICK_GAP
     wrapped = [wrap(district_names[d], name_width, FONT_SIZE) for d in districts]
     names = ["<br>".join(plotly_text(line) for line in lines) for lines in wrapped]
     margin_left = math.ceil(max(text_width(line, FONT_SIZE) for lines in wrapped for line in lines)) + TICK_GAP
+    margin = {"l": margin_left, "r": 16, "t": 8, "b": 32}
     totals = [sum(int(counts[(d, kind)]) for kind in ITEM_KINDS) for d in districts]
     ticks = nice_ticks(max(totals + [1]) * 1.05)
-    traces = [_items_trace(kind, counts, districts, names, district_names, words) for kind in ITEM_KINDS]
-    row_height = max(56, max(len(lines) for lines in wrapped) * LINE_HEIGHT + 16)
+    kinds = [kind for kind in ITEM_KINDS if any(counts[(d, kind)] for d in districts)]
+    traces = [_items_trace(kind, counts, districts, names, district_names, words) for kind in kinds]
+    # "Not stated" from the left of an empty row, wrapped to the plot's width at the narrowest.
+    note = "<br>".join(wrap(words["not_stated"], NARROWEST_PLOT_BOX - margin_left - margin["r"] - 8, FONT_SIZE))
+    annotations = [_row_note(name, note) for name, total in zip(names, totals) if not total]
+    annotations += _patched_labels(traces)
+    row_height = max(56, max(len(lines) for lines in wrapped + [note.split("<br>")]) * LINE_HEIGHT + 16)
     layout = {
         "font": {"family": FONT[lang], "size": FONT_SIZE, "color": INK},
         "barmode": "stack",
         "height": 40 + row_height * len(districts),
-        "margin": {"l": margin_left, "r": 16, "t": 8, "b": 32},
+        "margin": margin,
         "showlegend": False,
         "xaxis": {
             "fixedrange": True,
@@ -294,10 +308,45 @@ def items_chart(
         "yaxis": {"fixedrange": True, "autorange": "reversed", "categoryorder": "array", "categoryarray": names},
         "dragmode": False,
         "hovermode": "closest",
+        "annotations": annotations,
         "paper_bgcolor": PAPER,
         "plot_bgcolor": PAPER,
     }
     return {"data": traces, "layout": layout, "config": _config(export_name, lang), "export": _export(title, layout)}
+
+
+def _row_note(name: str, note: str) -> dict:
+    """A district's "not stated", in its empty row from the axis, muted as a comparison chart's."""
+    return {
+        "x": 0,
+        "xanchor": "left",
+        "xshift": 6,
+        "y": name,
+        "showarrow": False,
+        "text": note,
+        "font": {"size": FONT_SIZE, "color": MUTED},
+    }
+
+
+def _patched_labels(traces: list[dict]) -> list[dict]:
+    """The counts of the kinds drawn on a patch (ITEM_PATCH), at the middle of their bars in the stack."""
+    notes, start = [], [0] * (len(traces[0]["x"]) if traces else 0)
+    for trace in traces:
+        for row, (name, value) in enumerate(zip(trace["y"], trace["x"])):
+            if value and trace["meta"] in ITEM_PATCH:
+                notes.append(
+                    {
+                        "x": start[row] + value / 2,
+                        "y": name,
+                        "showarrow": False,
+                        "text": str(value),
+                        "font": {"size": FONT_SIZE, "color": ITEM_LABEL[trace["meta"]]},
+                        "bgcolor": ITEM_PATCH[trace["meta"]],
+                        "borderpad": 3,
+                    }
+                )
+            start[row] += value
+    return notes
 
 
 def _items_trace(
@@ -308,7 +357,8 @@ def _items_trace(
     district_names: dict[str, str],
     words: Mapping[str, str],
 ) -> dict:
-    """One kind of an items chart: each district's count, labelled inside its bar (none for 0)."""
+    """One kind of an items chart: each district's count, labelled inside its bar (none for 0; a
+    patched kind's count is an annotation instead, see _patched_labels)."""
     unit_word, kind_name = words["items_counter"], words[f"item_legend_{kind}"]
     values = [int(counts[(d, kind)]) for d in districts]
     return {
@@ -318,11 +368,11 @@ def _items_trace(
         "meta": kind,
         "y": names,
         "x": values,
-        "text": [str(v) if v else "" for v in values],
+        "text": [str(v) if v and kind not in ITEM_PATCH else "" for v in values],
         "textposition": "inside",
         "insidetextanchor": "middle",
         "constraintext": "none",
-        "textfont": {"size": FONT_SIZE},
+        "textfont": {"size": FONT_SIZE, "color": ITEM_LABEL[kind]},
         "customdata": [
             f"{plotly_text(district_names[d])} · {kind_name}: {v}{unit_word}" for d, v in zip(districts, values)
         ],

@@ -154,8 +154,14 @@ def _comparison_cells(site: SiteCore, scope: Scope, chart: Chart, lang: Lang) ->
 
 def _items_cells(site: SiteCore, scope: Scope, chart: Chart, lang: Lang) -> tuple[list[str], list[Fields]]:
     counts = site.tables.groups[scope.group].topic_counts[chart.topic]
+    # A district with no record on the topic is "not stated" here as in the chart, never a row of zeros.
     rows = [
-        Fields(district=d, cells=[Fields(text=str(counts[(d.id, k)]), url=None) for k in ITEM_KINDS])
+        Fields(
+            district=d,
+            cells=[Fields(text=str(counts[(d.id, k)]), url=None) for k in ITEM_KINDS]
+            if any(counts[(d.id, k)] for k in ITEM_KINDS)
+            else [None] * len(ITEM_KINDS),
+        )
         for d in scope.districts
     ]
     return [site.ui[f"item_kind_{k}"][lang] for k in ITEM_KINDS], rows

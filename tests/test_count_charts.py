@@ -1,0 +1,210 @@
+"""Count charts say everything: every district's row carries its counts or "not stated" (never a blank
+row), the legend lists only the series drawn, and every count is readable against what is behind it, in
+the light and the dark scheme. Checked in the figures, the static SVGs and, in Chromium, the drawn charts.
+
+Seen to fail: with the counts drawn only inside bars (Liwan's row on /topics/low-altitude/ was empty);
+with every kind drawn whatever the counts (a "结果" swatch on /topics/ai/, where no district has a
+result); with a hatched bar's count on the hatch (1.7:1 against the dark scheme's orange lines).
+"""
+
+import html
+import json
+import re
+
+import pytest
+import yaml
+from browser import draw_charts, open_page
+from site_pages import site_pages
+from test_dark_mode import luminance
+
+from pipeline.charts import ITEM_LABEL, ITEM_PATCH, ITEM_STYLE
+from pipeline.palette import DARK
+from pipeline.paths import ROOT
+
+UI = yaml.safe_load((ROOT / "content" / "ui.yaml").read_text(encoding="utf-8"))
+FIGURE = re.compile(r'<script type="application/json" id="chart-data-([^"]+)">(.*?)</script>', re.S)
+LEGEND = re.compile(r'<figure class="chart" id="chart-([^"]+)">.*?<ul class="chart-legend">(.*?)</ul>', re.S)
+WCAG_AA = 4.5
+
+# Per row of each horizontal chart drawn on the page: the row's name and every text drawn across the row
+# (counts, notes), told apart by where they are. Static: names are the text anchored at the end, left
+# of the plot; drawn: Plotly's y tick labels. Tick labels of the x axis lie below every row.
+ROW_TEXTS = """([plotSelector, names, texts]) => {
+  const found = {};
+  document.querySelectorAll(plotSelector).forEach(plot => {
+    const id = plot.closest('.chart-plot').dataset.chart;
+    const centre = el => { const r = el.getBoundingClientRect(); return (r.top + r.bottom) / 2; };
+    const rows = [...plot.querySelectorAll(names)].map(el => ({name: el.textContent, y: centre(el), texts: []}));
+    const gap = rows.length > 1 ? Math.abs(rows[1].y - rows[0].y) : 56;
+    plot.querySelectorAll(texts).forEach(el => {
+      if (!el.textContent.trim()) return;
+      const row = rows.find(r => Math.abs(r.y - centre(el)) < gap / 2);
+      if (row) row.texts.push(el.textContent);
+    });
+    found[id] = rows.sort((a, b) => a.y - b.y).map(r => [r.name, r.texts]);
+  });
+  return found;
+}"""
+STATIC = ("svg.chart-static", "text[text-anchor=end]", "text:not([text-anchor=end])")
+DRAWN = (".plot-container", ".ytick text", "text.bartext, text.annotation-text")
+
+
+def squeeze(text: str) -> str:
+    """Text as compared across renderings: lines joined, spaces dropped (tspans lose them)."""
+    return re.sub(r"\s+", "", html.unescape(text.replace("<br>", "")))
+
+
+def figures(site, page) -> dict[str, dict]:
+    text = (site / page.file).read_text(encoding="utf-8")
+    return {chart_id: json.loads(body) for chart_id, body in FIGURE.findall(text)}
+
+
+def expected_rows(figure: dict) -> list[tuple[str, list[str]]]:
+    """Each row's name and what should be written across it, read from the figure: its nonzero counts,
+    else its "not stated" note."""
+    names = figure["layout"]["yaxis"]["categoryarray"]
+    rows = []
+    for r, name in enumerate(names):
+        counts = [str(trace["x"][r]) for trace in figure["data"] if trace["x"][r]]
+        notes = [
+            note["text"] for note in figure["layout"]["annotations"] if note["y"] == name and "bgcolor" not in note
+        ]
+        rows.append((squeeze(name), sorted(squeeze(t) for t in counts + notes)))
+    return rows
+
+
+def count_chart_pages(site) -> list:
+    """The topic pages that show a count chart, in both languages."""
+    return [
+        page
+        for page in site_pages(site)
+        if page.kind == "topics/*" and any(c.endswith("--items") for c in figures(site, page))
+    ]
+
+
+def test_every_row_of_every_count_chart_has_a_count_or_not_stated_in_its_figure(real_site):
+    pages = count_chart_pages(real_site)
+    assert len(pages) >= 20 and {p.file for p in pages} >= {"topics/low-altitude/index.html", "en/topics/ai/index.html"}
+    for page in pages:
+        for chart_id, figure in figures(real_site, page).items():
+            if not chart_id.endswith("--items"):
+                continue
+            not_stated = squeeze(UI["not_stated"][page.lang])
+            for name, texts in expected_rows(figure):
+                assert texts, (page.file, chart_id, name)  # never a blank row
+                counts = [t for t in texts if t.isdigit()]
+                assert (texts == [not_stated]) is (not counts), (page.file, chart_id, name, texts)
+                # each count is written once: in its bar, or on its patch
+                written = [trace["text"][i] for trace in figure["data"] for i in range(len(trace["x"]))]
+                written += [n["text"] for n in figure["layout"]["annotations"] if "bgcolor" in n]
+                assert sorted(t for t in written if t) == sorted(str(v) for t in figure["data"] for v in t["x"] if v)
+
+
+def test_liwan_has_no_low_altitude_record_and_its_row_says_so(real_site):
+    figure = figures(real_site, next(p for p in site_pages(real_site) if p.file == "topics/low-altitude/index.html"))
+    rows = dict(expected_rows(figure["low-altitude--items"]))
+    assert rows["荔湾区"] == [squeeze(UI["not_stated"]["zh"])]
+    assert all(texts and texts[0].isdigit() for name, texts in rows.items() if name != "荔湾区")
+
+
+def test_legends_list_only_the_series_a_chart_draws(real_site):
+    """In the figure, the page's legend list and the chart's SVG file, for every chart on every page."""
+    checked = 0
+    for page in site_pages(real_site):
+        text = (real_site / page.file).read_text(encoding="utf-8")
+        legends = {chart_id: re.findall(r"swatch-([\w-]+)", items) for chart_id, items in LEGEND.findall(text)}
+        for chart_id, figure in figures(real_site, page).items():
+            drawn = [t["meta"] for t in figure["data"] if any(t["x"] if t.get("orientation") == "h" else t["y"])]
+            assert [t["meta"] for t in figure["data"]] == drawn, (page.file, chart_id)
+            if chart_id in legends:
+                assert legends[chart_id] == drawn, (page.file, chart_id)
+            svg = (real_site / figure["svg_url"].lstrip("/")).read_text(encoding="utf-8")
+            named = [name for name in (UI[f"item_legend_{k}"][page.lang] for k in ITEM_STYLE) if f">{name}<" in svg]
+            if chart_id.endswith("--items"):
+                assert named == [UI[f"item_legend_{k}"][page.lang] for k in drawn], (figure["svg_url"], named)
+            checked += 1
+    assert checked > 100
+    ai = (real_site / "topics/ai/index.html").read_text(encoding="utf-8")
+    assert "swatch-actual" not in dict(LEGEND.findall(ai))["ai--items"]
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two colours, each '#rrggbb' or 'rgb(r, g, b)'."""
+    rgb = [
+        f"rgb{tuple(int(c.lstrip('#')[i : i + 2], 16) for i in (0, 2, 4))}" if c.startswith("#") else c for c in (a, b)
+    ]
+    high, low = sorted((luminance(c) for c in rgb), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_count_is_readable_against_its_bar_or_patch_in_the_palette(scheme):
+    for kind, style in ITEM_STYLE.items():
+        # a hatched bar has no one colour behind its count: the count must sit on a patch
+        if style.get("pattern", {}).get("shape"):
+            assert kind in ITEM_PATCH, kind
+        behind = ITEM_PATCH.get(kind, style["color"])
+        label = ITEM_LABEL[kind]
+        if scheme == "dark":
+            behind, label = DARK[behind], DARK[label]
+        assert contrast(label, behind) >= WCAG_AA, (scheme, kind, label, behind)
+
+
+# A drawn chart's counts, each with the colour behind it: its bar's fill, or its annotation's patch.
+DRAWN_COUNTS = """() => {
+  const pairs = [];
+  document.querySelectorAll('.chart-items svg.main-svg').forEach(svg => {
+    svg.querySelectorAll('.bars .point').forEach(point => {
+      const text = point.querySelector('text.bartext');
+      if (text && text.textContent.trim()) pairs.push([text.textContent, getComputedStyle(text).fill,
+                                                      getComputedStyle(point.querySelector('path')).fill]);
+    });
+    svg.querySelectorAll('g.annotation').forEach(note => {
+      const bg = note.querySelector('rect.bg');
+      const text = note.querySelector('text.annotation-text');
+      if (/^\\d+$/.test(text.textContent)) pairs.push([text.textContent, getComputedStyle(text).fill,
+                                                      getComputedStyle(bg).fill]);
+    });
+  });
+  return pairs;
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_drawn_counts_are_readable_on_a_topic_page(chromium, real_server, scheme):
+    context = chromium.new_context(viewport={"width": 390, "height": 800}, color_scheme=scheme)
+    try:
+        tab, watch = open_page(context, real_server.url, "/topics/low-altitude/")
+        assert draw_charts(tab) == []
+        pairs = tab.evaluate(DRAWN_COUNTS)
+        assert sorted(text for text, _, _ in pairs) == ["1", "1", "2", "4"]
+        low = [(text, fg, bg, round(contrast(fg, bg), 2)) for text, fg, bg in pairs if contrast(fg, bg) < WCAG_AA]
+        assert low == [] and watch.problems == []
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_row_is_labelled_on_screen_in_the_static_and_the_drawn_chart(
+    browser_contexts, real_server, real_site, lang
+):
+    """Every count chart of a topic page, as a reader without JavaScript sees it and once Plotly has drawn it."""
+    pages = [p for p in count_chart_pages(real_site) if p.lang == lang]
+    problems = []
+    for javascript, (plot, names, texts) in ((False, STATIC), (True, DRAWN)):
+        for page in pages:
+            url = "/" + page.file.removesuffix("index.html")
+            expected = {c: expected_rows(f) for c, f in figures(real_site, page).items() if c.endswith("--items")}
+            tab, watch = open_page(browser_contexts.get(390, javascript=javascript), real_server.url, url)
+            try:
+                if javascript:
+                    problems += draw_charts(tab)
+                shown = tab.evaluate(ROW_TEXTS, [plot, names, texts])
+                for chart_id, rows in expected.items():
+                    seen = [(squeeze(name), sorted(squeeze(t) for t in found)) for name, found in shown[chart_id]]
+                    if seen != rows:
+                        problems.append(f"{url} {chart_id} ({'drawn' if javascript else 'static'}): {seen} != {rows}")
+                problems += watch.problems
+            finally:
+                tab.close()
+    assert problems == []

@@ -1,10 +1,12 @@
 """Count charts say everything: every district's row carries its counts or "not stated" (never a blank
 row), the legend lists only the series drawn, and every count is readable against what is behind it, in
 the light and the dark scheme. Checked in the figures, the static SVGs and, in Chromium, the drawn charts.
+And chart labels break between words: a Chinese label only where its string chooses, never inside a word.
 
 Seen to fail: with the counts drawn only inside bars (Liwan's row on /topics/low-altitude/ was empty);
 with every kind drawn whatever the counts (a "结果" swatch on /topics/ai/, where no district has a
-result); with a hatched bar's count on the hatch (1.7:1 against the dark scheme's orange lines).
+result); with a hatched bar's count on the hatch (1.7:1 against the dark scheme's orange lines); with
+"所引文件未提及" broken between any two characters ("所引文件未提/及").
 """
 
 import html
@@ -20,6 +22,7 @@ from test_dark_mode import luminance
 from pipeline.charts import ITEM_LABEL, ITEM_PATCH, ITEM_STYLE
 from pipeline.palette import DARK
 from pipeline.paths import ROOT
+from pipeline.text_metrics import BREAK, wrap
 
 UI = yaml.safe_load((ROOT / "content" / "ui.yaml").read_text(encoding="utf-8"))
 FIGURE = re.compile(r'<script type="application/json" id="chart-data-([^"]+)">(.*?)</script>', re.S)
@@ -51,7 +54,7 @@ DRAWN = (".plot-container", ".ytick text", "text.bartext, text.annotation-text")
 
 def squeeze(text: str) -> str:
     """Text as compared across renderings: lines joined, spaces dropped (tspans lose them)."""
-    return re.sub(r"\s+", "", html.unescape(text.replace("<br>", "")))
+    return re.sub(r"[\s\u200b]+", "", html.unescape(text.replace("<br>", "")))
 
 
 def figures(site, page) -> dict[str, dict]:
@@ -208,3 +211,34 @@ def test_every_row_is_labelled_on_screen_in_the_static_and_the_drawn_chart(
             finally:
                 tab.close()
     assert problems == []
+
+
+def chosen_lines(text: str) -> set[str]:
+    """The lines a label with chosen breaks may be set in: each run of its consecutive words."""
+    words = text.split(BREAK)
+    return {"".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, len(words) + 1)}
+
+
+def test_a_chinese_label_breaks_between_its_words_never_inside_one():
+    not_stated = UI["not_stated"]["zh"]
+    assert BREAK in not_stated
+    for width in range(24, 100, 4):  # from two characters a line to the whole label
+        lines = wrap(not_stated, width, 12)
+        assert "".join(lines) == not_stated.replace(BREAK, "") and set(lines) <= chosen_lines(not_stated), width
+
+
+def test_every_not_stated_note_of_every_chart_breaks_between_words(real_site):
+    allowed = chosen_lines(UI["not_stated"]["zh"])
+    notes = 0
+    for page in site_pages(real_site):
+        for chart_id, figure in figures(real_site, page).items():
+            for note in figure["layout"]["annotations"]:
+                lines = note["text"].split("<br>")
+                if squeeze(note["text"]) != squeeze(UI["not_stated"][page.lang]):
+                    continue
+                notes += 1
+                if page.lang == "zh":
+                    assert set(lines) <= allowed, (page.file, chart_id, lines)
+                else:  # English breaks at spaces only
+                    assert " ".join(lines) == UI["not_stated"]["en"], (page.file, chart_id, lines)
+    assert notes > 20

@@ -42,7 +42,7 @@ DARK_STYLE = (
 )
 
 
-def _text(x, y, content: str, anchor: str = "start", fill: str | None = None) -> str:
+def _text(x, y, content: str, anchor: str = "start", fill: str | None = None, css_class: str | None = None) -> str:
     # Size and colour not given are the <svg> element's own, inherited: most of a chart is text.
     lines = [escape(unescape(line)) for line in content.split("<br>")]
     if len(lines) == 1:
@@ -51,7 +51,11 @@ def _text(x, y, content: str, anchor: str = "start", fill: str | None = None) ->
         body = "".join(
             f'<tspan x="{x}" dy="{"0" if i == 0 else LINE_HEIGHT}">{line}</tspan>' for i, line in enumerate(lines)
         )
-    attributes = (f' text-anchor="{anchor}"' if anchor != "start" else "") + (f' fill="{fill}"' if fill else "")
+    attributes = (
+        (f' text-anchor="{anchor}"' if anchor != "start" else "")
+        + (f' fill="{fill}"' if fill else "")
+        + (f' class="{css_class}"' if css_class else "")
+    )
     return f'<text x="{x}" y="{_px(y)}"{attributes}>{body}</text>'
 
 
@@ -85,8 +89,36 @@ def _defs(figure: dict, chart_id: str) -> str:
     return f"<defs>{''.join(patterns)}</defs>" if patterns else ""
 
 
-def _vertical_groups(figure: dict, chart_id: str, top: float, bottom: float) -> list[str]:
+def _variants(figure: dict, width: float | None) -> dict[str, list[tuple[str, str | None]]]:
+    """Each label wrapped for the narrowest box (the figure's one_line) → the texts to draw for it, with
+    their class. In a page (width None) both, the wrapped one (n<group>) and the one-line one (w<group>),
+    which _one_line_style shows by the chart's width; in a file of known width, the one that fits."""
+    variants = {}
+    for g, group in enumerate(figure.get("one_line", [])):
+        for wrapped, line in group["text"].items():
+            if width is None:
+                variants[wrapped] = [(wrapped, f"n{g}"), (line, f"w{g}")]
+            elif width >= group["from"]:
+                variants[wrapped] = [(line, None)]
+    return variants
+
+
+def _one_line_style(figure: dict, chart_id: str) -> str:
+    """Rules that show a label's one-line text, not its wrapped one, where the chart's box (a CSS
+    container, style.css) is wide enough for it."""
+    margin, rules = figure["layout"]["margin"], []
+    for g, group in enumerate(figure.get("one_line", [])):
+        scope = f'[data-chart="{chart_id}"]'
+        rules.append(
+            f"{scope} .w{g}{{display:none}}@container (min-width:{group['from'] + margin['l'] + margin['r']}px)"
+            f"{{{scope} .w{g}{{display:inline}}{scope} .n{g}{{display:none}}}}"
+        )
+    return f"<style>{''.join(rules)}</style>" if rules else ""
+
+
+def _vertical_groups(figure: dict, chart_id: str, top: float, bottom: float, width: float | None = None) -> list[str]:
     layout = figure["layout"]
+    variants = _variants(figure, width)
     categories = layout["xaxis"]["categoryarray"]
     ticks, tick_text = layout["yaxis"]["tickvals"], layout["yaxis"]["ticktext"]
     y_max = ticks[-1] or 1
@@ -118,11 +150,13 @@ def _vertical_groups(figure: dict, chart_id: str, top: float, bottom: float) -> 
             parts.append(_text(note["xshift"], top - 12, note["text"], fill=MUTED))
             continue
         centre = (categories.index(note["x"]) + 0.5) / len(categories) * 100
-        lines = note["text"].count("<br>")
-        parts.append(_text(_pct(centre), bottom - 6 - lines * LINE_HEIGHT, note["text"], anchor="middle", fill=MUTED))
+        for text, css_class in variants.get(note["text"], [(note["text"], None)]):
+            lines = text.count("<br>")
+            parts.append(_text(_pct(centre), bottom - 6 - lines * LINE_HEIGHT, text, "middle", MUTED, css_class))
     parts.append(f'<line x1="0" x2="100%" y1="{_px(bottom)}" y2="{_px(bottom)}" stroke="{AXIS}"/>')
     for i, name in enumerate(categories):
-        parts.append(_text(_pct((i + 0.5) / len(categories) * 100), bottom + 17, name, anchor="middle"))
+        for text, css_class in variants.get(name, [(name, None)]):
+            parts.append(_text(_pct((i + 0.5) / len(categories) * 100), bottom + 17, text, "middle", None, css_class))
     return parts
 
 
@@ -193,6 +227,7 @@ def chart_svg(figure: dict, chart_id: str) -> str:
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" height="{height}" class="chart-static" style="{box}" '
         f'aria-hidden="true" overflow="visible" font-size="{layout["font"]["size"]}" fill="{INK}">',
+        _one_line_style(figure, chart_id),
         _defs(figure, chart_id),
         *body,
         "</svg>",
@@ -241,7 +276,11 @@ def standalone_svg(figure: dict, chart_id: str, title: str, footer: list[str], f
     y += 8
     plot_width = inner - margin["l"] - margin["r"]
     horizontal = "categoryarray" in layout["yaxis"]
-    body = (_horizontal_stack if horizontal else _vertical_groups)(figure, chart_id, margin["t"], height - margin["b"])
+    top, bottom = margin["t"], height - margin["b"]
+    if horizontal:
+        body = _horizontal_stack(figure, chart_id, top, bottom)
+    else:  # the file's width is known: each label is drawn as it fits
+        body = _vertical_groups(figure, chart_id, top, bottom, plot_width)
     parts.append(
         f'<svg x="{PADDING + margin["l"]}" y="{_px(y)}" width="{plot_width}" height="{height}" '
         f'overflow="visible">{"".join(body)}</svg>'

@@ -8,6 +8,7 @@ every published figure with it). Rules they follow:
 - each bar is labelled with its figure and bound (≥10%, >30, ≈1.8万), the unit named once;
 - a district with no figure gets a "not stated" note and no bar, never a zero;
 - nothing is cut off on a 320-pixel phone, and text from the data is never read as markup;
+- labels break between words only, and a wider chart sets them on one line (one_line);
 - the chart never takes the page's scroll or drag on a phone.
 """
 
@@ -16,6 +17,7 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from html import unescape
 
 import pandas as pd
 
@@ -121,6 +123,7 @@ def comparison_chart(
         for kind, period in SERIES_ORDER
         if (series := [row for row in stated if row.kind == kind and row.period == period])
     ]
+    note = "<br>".join(wrap(words["not_stated"], slot, FONT_SIZE))
     annotations = [
         {
             "x": names[row.district],
@@ -128,11 +131,17 @@ def comparison_chart(
             "yref": "y",
             "yanchor": "bottom",
             "showarrow": False,
-            "text": "<br>".join(wrap(words["not_stated"], slot, FONT_SIZE)),
+            "text": note,
             "font": {"size": FONT_SIZE, "color": MUTED},
         }
         for row in rows
         if not row.stated
+    ]
+    # Names and notes are wrapped for the narrowest box; a wider chart sets them on one line.
+    whole_note = "".join(wrap(words["not_stated"], math.inf, FONT_SIZE))
+    one_line = [
+        _one_line({names[d]: plotly_text(district_names[d]) for d in districts}, len(districts)),
+        _one_line({note: whole_note} if annotations else {}, len(districts)),
     ]
     caption = unit_caption(unit, lang, counter)
     if caption:
@@ -144,7 +153,19 @@ def comparison_chart(
         "b": 16 + max(_lines(name) for name in x_names) * LINE_HEIGHT,
     }
     layout = _comparison_layout(lang, x_names, ticks, tick_text, margin, annotations)
-    return {"data": traces, "layout": layout, "config": _config(export_name, lang), "export": _export(title, layout)}
+    figure = {"data": traces, "layout": layout, "config": _config(export_name, lang), "export": _export(title, layout)}
+    return figure | {"one_line": [group for group in one_line if group]}
+
+
+def _one_line(labels: dict[str, str], slots: int) -> dict | None:
+    """Labels wrapped for the narrowest box, set on one line in a wider chart: the plot width from which
+    each of `slots` slots holds the widest on one line, and each wrapped label's one-line text (as
+    Plotly reads text). charts.js and chart_svg draw them so where the chart is that wide."""
+    text = {wrapped: line for wrapped, line in labels.items() if wrapped != line}
+    if not text:
+        return None
+    widest = max(text_width(unescape(line), FONT_SIZE) for line in text.values())
+    return {"from": math.ceil(slots * (widest + 12)), "text": text}
 
 
 def _comparison_trace(

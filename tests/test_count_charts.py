@@ -242,3 +242,57 @@ def test_every_not_stated_note_of_every_chart_breaks_between_words(real_site):
                 else:  # English breaks at spaces only
                     assert " ".join(lines) == UI["not_stated"]["en"], (page.file, chart_id, lines)
     assert notes > 20
+
+
+# The visible district names of the first comparison chart: each as drawn, with its number of lines.
+SHOWN_NAMES = """([plotSelector, names]) => {
+  const plot = document.querySelector('.chart-comparison ' + plotSelector);
+  return [...plot.querySelectorAll('text')].filter(t => t.getBoundingClientRect().width > 0)
+    .filter(t => names.some(n => t.textContent.replace(/\\s/g, '') === n.replace(/\\s/g, '')))
+    .map(t => [t.textContent, Math.max(1, t.querySelectorAll('tspan[dy], tspan.line').length)]);
+}"""
+NAMES = {"zh": ["海珠区", "越秀区", "荔湾区"], "en": ["Haizhu District", "Yuexiu District", "Liwan District"]}
+
+
+def test_english_district_names_are_on_one_line_where_they_fit_and_wrap_between_words_where_not(
+    browser_contexts, real_server
+):
+    """/en/topics/gdp/ at 1280 px: "Haizhu District" on one line, in the static and the drawn chart;
+    at 320 px, on two, broken at the space; the drawn chart follows the window from one to the other."""
+    tab, watch = open_page(browser_contexts.get(1280), real_server.url, "/en/topics/gdp/")
+    try:
+        static = tab.evaluate(SHOWN_NAMES, ["svg.chart-static", NAMES["en"]])
+        assert static == [[name, 1] for name in NAMES["en"]]
+        assert draw_charts(tab) == []
+        assert tab.evaluate(SHOWN_NAMES, [".plot-container", NAMES["en"]]) == [[name, 1] for name in NAMES["en"]]
+        tab.set_viewport_size({"width": 320, "height": 800})
+        tab.wait_for_function(
+            "() => document.querySelector('.chart-comparison .xtick tspan.line') !== null", timeout=5_000
+        )
+        drawn = tab.evaluate(SHOWN_NAMES, [".plot-container", NAMES["en"]])
+        assert [lines for _, lines in drawn] == [2, 2, 2]
+        assert watch.problems == []
+    finally:
+        tab.close()
+    tab, _ = open_page(browser_contexts.get(320, javascript=False), real_server.url, "/en/topics/gdp/")
+    try:
+        assert [lines for _, lines in tab.evaluate(SHOWN_NAMES, ["svg.chart-static", NAMES["en"]])] == [2, 2, 2]
+    finally:
+        tab.close()
+    # A "not stated" note too: on one line in a wide chart, between words in a narrow one.
+    tab, _ = open_page(browser_contexts.get(1280, javascript=False), real_server.url, "/en/topics/business/")
+    try:
+        note = [UI["not_stated"]["en"]]
+        assert tab.evaluate(SHOWN_NAMES, ["svg.chart-static", note]) == [[note[0], 1]]
+        tab.set_viewport_size({"width": 320, "height": 800})
+        assert tab.evaluate(SHOWN_NAMES, ["svg.chart-static", note])[0][1] > 1
+    finally:
+        tab.close()
+
+
+def test_a_chart_file_sets_names_on_one_line_where_its_width_holds_them(real_site):
+    """The chart's SVG file is 640 px wide: three districts' English names fit there on one line."""
+    for path in ("en/data/charts/gdp-growth.svg", "en/data/charts/quality-projects-attracted.svg"):
+        svg = (real_site / path).read_text(encoding="utf-8")
+        assert all(f">{name}</text>" in svg for name in NAMES["en"]), path
+        assert "Haizhu</tspan>" not in svg and 'class="n' not in svg and "@container" not in svg

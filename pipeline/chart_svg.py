@@ -76,15 +76,23 @@ def _fill(marker: dict, pattern_id: str) -> tuple[str, str]:
 
 
 def _defs(figure: dict, chart_id: str) -> str:
+    """The patterns of the figure's patterned series: hatched ('/', a result) or dotted ('.', a task
+    for the second half), on paper, as Plotly draws them."""
     patterns = []
     for i, trace in enumerate(figure["data"]):
         pattern = trace["marker"].get("pattern", {})
-        if pattern.get("shape"):
+        if pattern.get("shape") == "/":
             patterns.append(
                 f'<pattern id="hatch-{chart_id}-{i}" width="6" height="6" patternUnits="userSpaceOnUse" '
                 f'patternTransform="rotate(45)">'
                 f'<rect width="6" height="6" fill="{PAPER}"/>'
                 f'<line x1="0" y1="0" x2="0" y2="6" stroke="{pattern["fgcolor"]}" stroke-width="2"/></pattern>'
+            )
+        elif pattern.get("shape") == ".":
+            patterns.append(
+                f'<pattern id="hatch-{chart_id}-{i}" width="6" height="6" patternUnits="userSpaceOnUse">'
+                f'<rect width="6" height="6" fill="{PAPER}"/>'
+                f'<circle cx="3" cy="3" r="1.8" fill="{pattern["fgcolor"]}"/></pattern>'
             )
     return f"<defs>{''.join(patterns)}</defs>" if patterns else ""
 

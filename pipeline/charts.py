@@ -168,11 +168,38 @@ def _one_line(labels: dict[str, str], slots: int) -> dict | None:
     return {"from": math.ceil(slots * (widest + 12)), "text": text}
 
 
+# How each series of a comparison looks, and its legend swatch's name (style.css .swatch-<name>): a target
+# for the year filled, a task for the second half dotted (a part of the year, never read as the whole
+# year's target), a result for the first half hatched in another colour.
+SERIES_STYLE = {
+    ("target", "2025"): (
+        "target",
+        {"color": TARGET_COLOUR, "line": {"color": TARGET_COLOUR, "width": 2}, "pattern": {"shape": ""}},
+    ),
+    ("target", "2025-H2"): (
+        "target-h2",
+        {
+            "color": PAPER,
+            "line": {"color": TARGET_COLOUR, "width": 2},
+            "pattern": {"shape": ".", "fgcolor": TARGET_COLOUR, "size": 6, "solidity": 0.3},
+        },
+    ),
+    ("actual", "2025-H1"): (
+        "actual",
+        {
+            "color": PAPER,
+            "line": {"color": ACTUAL_COLOUR, "width": 2},
+            "pattern": {"shape": "/", "fgcolor": ACTUAL_COLOUR, "size": 6},
+        },
+    ),
+}
+
+
 def _comparison_trace(
     series: list[ComparisonRow], names: dict[str, str], district_names: dict[str, str], lang: str, words
 ) -> dict:
     """One series (kind and period) of a comparison: a bar per district that states it, labelled with
-    its figure and bound, targets filled and results hatched."""
+    its figure and bound, in its series' style (SERIES_STYLE)."""
     kind, period = series[0].kind, series[0].period
     labels, hovers = [], []
     for row in series:
@@ -186,10 +213,10 @@ def _comparison_trace(
             + "<br>"
             + plotly_text(figure_text(*figure))
         )
-    is_target = kind == "target"
+    style, marker = SERIES_STYLE[kind, period]
     return {
         "type": "bar",
-        "meta": kind,
+        "meta": style,
         "name": kind_label(kind, period, False, words),
         "x": [names[row.district] for row in series],
         "y": [float(row.value) for row in series],
@@ -200,11 +227,7 @@ def _comparison_trace(
         "textfont": {"size": FONT_SIZE},
         "customdata": hovers,
         "hovertemplate": "%{customdata}<extra></extra>",
-        "marker": {
-            "color": TARGET_COLOUR if is_target else PAPER,
-            "line": {"color": TARGET_COLOUR if is_target else ACTUAL_COLOUR, "width": 2},
-            "pattern": {"shape": "" if is_target else "/", "fgcolor": ACTUAL_COLOUR, "size": 6},
-        },
+        "marker": marker,
     }
 
 

@@ -131,6 +131,21 @@ def test_legends_list_only_the_series_a_chart_draws(real_site):
     assert "swatch-actual" not in dict(LEGEND.findall(ai))["ai--items"]
 
 
+def test_no_two_series_of_a_chart_look_alike(real_site):
+    """A target for the second half beside one for the year, or a result beside a target: each series has
+    its own fill, outline and pattern, in the figure and in the legend's swatch."""
+    for page in site_pages(real_site):
+        text = (real_site / page.file).read_text(encoding="utf-8")
+        legends = {chart_id: re.findall(r"swatch-([\w-]+)", items) for chart_id, items in LEGEND.findall(text)}
+        for chart_id, figure in figures(real_site, page).items():
+            looks = [json.dumps(trace["marker"], sort_keys=True) for trace in figure["data"]]
+            assert len(set(looks)) == len(looks), (page.file, chart_id)
+            if chart_id in legends:
+                assert len(set(legends[chart_id])) == len(legends[chart_id]), (page.file, chart_id)
+    css = (ROOT / "assets" / "style.css").read_text(encoding="utf-8")
+    assert all(f".swatch-{kind} " in css for kind in ("target", "target-h2", "actual", "no-figure"))
+
+
 def contrast(a: str, b: str) -> float:
     """WCAG contrast ratio of two colours, each '#rrggbb' or 'rgb(r, g, b)'."""
     rgb = [

@@ -77,8 +77,8 @@ def test_yuexius_65_storm_the_fortress_projects_are_its_second_half_task_with_wh
             (trace["meta"], tuple(name.replace("<br>", " ") for name in trace["x"]), tuple(trace["y"]))
             for trace in spec["data"]
         }
-        # Two series of targets (the year, the second half), no district "not stated"
-        assert drawn == {("target", (haizhu, liwan), (56, 61)), ("target", (yuexiu,), (65,))}
+        # Two series of targets (the year; the second half, dotted), no district "not stated"
+        assert drawn == {("target", (haizhu, liwan), (56, 61)), ("target-h2", (yuexiu,), (65,))}
         assert [trace["name"] for trace in spec["data"]] == [UI_KIND[lang]["2025"], UI_KIND[lang]["2025-H2"]]
         assert not [note for note in spec["layout"]["annotations"] if note.get("xref") != "paper"]
         figure = page[page.index('id="chart-city-key-projects"') :]

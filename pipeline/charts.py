@@ -124,19 +124,7 @@ def comparison_chart(
         if (series := [row for row in stated if row.kind == kind and row.period == period])
     ]
     note = "<br>".join(wrap(words["not_stated"], slot, FONT_SIZE))
-    annotations = [
-        {
-            "x": names[row.district],
-            "y": 0,
-            "yref": "y",
-            "yanchor": "bottom",
-            "showarrow": False,
-            "text": note,
-            "font": {"size": FONT_SIZE, "color": MUTED},
-        }
-        for row in rows
-        if not row.stated
-    ]
+    annotations = [_not_stated_note(names[row.district], note) for row in rows if not row.stated]
     # Names and notes are wrapped for the narrowest box; a wider chart sets them on one line.
     whole_note = "".join(wrap(words["not_stated"], math.inf, FONT_SIZE))
     one_line = [
@@ -155,6 +143,19 @@ def comparison_chart(
     layout = _comparison_layout(lang, x_names, ticks, tick_text, margin, annotations)
     figure = {"data": traces, "layout": layout, "config": _config(export_name, lang), "export": _export(title, layout)}
     return figure | {"one_line": [group for group in one_line if group]}
+
+
+def _not_stated_note(name: str, note: str) -> dict:
+    """A district's "not stated", at the foot of its slot where its bar would be: never a zero."""
+    return {
+        "x": name,
+        "y": 0,
+        "yref": "y",
+        "yanchor": "bottom",
+        "showarrow": False,
+        "text": note,
+        "font": {"size": FONT_SIZE, "color": MUTED},
+    }
 
 
 def _one_line(labels: dict[str, str], slots: int) -> dict | None:

@@ -220,8 +220,10 @@ def test_every_row_is_labelled_on_screen_in_the_static_and_the_drawn_chart(
                 shown = tab.evaluate(ROW_TEXTS, [plot, names, texts])
                 for chart_id, rows in expected.items():
                     seen = [(squeeze(name), sorted(squeeze(t) for t in found)) for name, found in shown[chart_id]]
+                    where = f"{url} {chart_id} ({'drawn' if javascript else 'static'})"
+                    problems += [f"{where}: {name}'s row is blank" for name, found in seen if not found]
                     if seen != rows:
-                        problems.append(f"{url} {chart_id} ({'drawn' if javascript else 'static'}): {seen} != {rows}")
+                        problems.append(f"{where}: {seen} != {rows}")
                 problems += watch.problems
             finally:
                 tab.close()

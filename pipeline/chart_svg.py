@@ -7,7 +7,8 @@ element is the plot area (the page margins are CSS), horizontal positions
 inside it are percentages, so the bars stretch to any width while the text
 keeps its real size; axis labels sit outside it at negative x, as Plotly places
 them in its margin. Title and legend are HTML around the chart, so they wrap on
-a phone.
+a phone. A label wrapped for a phone is drawn twice, wrapped and on one line, and
+the width of the chart's box (a CSS container) shows the one that fits.
 
 Attribute values are written as they are: each is a number, a colour, a slug
 or a name of our own, never a reader's text (a large site draws tens of

@@ -169,8 +169,9 @@ def _vertical_groups(figure: dict, chart_id: str, top: float, bottom: float, wid
     return parts
 
 
-def _horizontal_stack(figure: dict, chart_id: str, top: float, bottom: float) -> list[str]:
+def _horizontal_stack(figure: dict, chart_id: str, top: float, bottom: float, width: float | None = None) -> list[str]:
     layout = figure["layout"]
+    variants = _variants(figure, width)
     categories = layout["yaxis"]["categoryarray"]
     ticks = layout["xaxis"]["tickvals"]
     x_max = ticks[-1] or 1
@@ -203,18 +204,19 @@ def _horizontal_stack(figure: dict, chart_id: str, top: float, bottom: float) ->
             start += width
     for note in layout.get("annotations", []):
         centre = top + categories.index(note["y"]) * row + row / 2
-        parts.append(_note(note, note["x"] / x_max * 100, centre))
+        for text, css_class in variants.get(note["text"], [(note["text"], None)]):
+            parts.append(_note(note | {"text": text}, note["x"] / x_max * 100, centre, css_class))
     return parts
 
 
-def _note(note: dict, x: float, centre: float) -> str:
+def _note(note: dict, x: float, centre: float, css_class: str | None = None) -> str:
     """An annotation of a horizontal chart at x percent, vertically centred: a row's "not stated" from
     the axis, or a count on its patch (bgcolor) in the middle of a bar."""
     lines = note["text"].count("<br>")
     first_line = centre + 4 - lines * LINE_HEIGHT / 2
     colour = None if note["font"]["color"] == INK else note["font"]["color"]
     if "bgcolor" not in note:
-        return _text(f"{_px(note['xshift'])}", first_line, note["text"], fill=colour)
+        return _text(f"{_px(note['xshift'])}", first_line, note["text"], fill=colour, css_class=css_class)
     # A nested <svg> at the bar's middle, so that the patch is sized in pixels around the text.
     width = text_width(unescape(note["text"]), FONT_SIZE) + 2 * (note["borderpad"] + 1)
     height = LINE_HEIGHT + 2 * note["borderpad"]
@@ -286,10 +288,8 @@ def standalone_svg(figure: dict, chart_id: str, title: str, footer: list[str], f
     plot_width = inner - margin["l"] - margin["r"]
     horizontal = "categoryarray" in layout["yaxis"]
     top, bottom = margin["t"], height - margin["b"]
-    if horizontal:
-        body = _horizontal_stack(figure, chart_id, top, bottom)
-    else:  # the file's width is known: each label is drawn as it fits
-        body = _vertical_groups(figure, chart_id, top, bottom, plot_width)
+    # The file's width is known: each label is drawn as it fits.
+    body = (_horizontal_stack if horizontal else _vertical_groups)(figure, chart_id, top, bottom, plot_width)
     parts.append(
         f'<svg x="{PADDING + margin["l"]}" y="{_px(y)}" width="{plot_width}" height="{height}" '
         f'overflow="visible">{"".join(body)}</svg>'

@@ -357,7 +357,10 @@ def items_chart(
         "paper_bgcolor": PAPER,
         "plot_bgcolor": PAPER,
     }
-    return {"data": traces, "layout": layout, "config": _config(export_name, lang), "export": _export(title, layout)}
+    figure = {"data": traces, "layout": layout, "config": _config(export_name, lang), "export": _export(title, layout)}
+    # The note from the axis (xshift) wrapped for the narrowest box: on one line in a wider chart.
+    one_line = _one_line({note: "".join(wrap(words["not_stated"], math.inf, FONT_SIZE))} if annotations else {}, 1)
+    return figure | {"one_line": [one_line] if one_line else []}
 
 
 def _row_note(name: str, note: str) -> dict:

@@ -262,8 +262,8 @@ def test_every_not_stated_note_of_every_chart_breaks_between_words(real_site):
 
 
 # The visible district names of the first comparison chart: each as drawn, with its number of lines.
-SHOWN_NAMES = """([plotSelector, names]) => {
-  const plot = document.querySelector('.chart-comparison ' + plotSelector);
+SHOWN_NAMES = """([plotSelector, names, chart = '.chart-comparison']) => {
+  const plot = document.querySelector(chart + ' ' + plotSelector);
   return [...plot.querySelectorAll('text')].filter(t => t.getBoundingClientRect().width > 0)
     .filter(t => names.some(n => t.textContent.replace(/\\s/g, '') === n.replace(/\\s/g, '')))
     .map(t => [t.textContent, Math.max(1, t.querySelectorAll('tspan[dy], tspan.line').length)]);
@@ -296,15 +296,17 @@ def test_english_district_names_are_on_one_line_where_they_fit_and_wrap_between_
         assert [lines for _, lines in tab.evaluate(SHOWN_NAMES, ["svg.chart-static", NAMES["en"]])] == [2, 2, 2]
     finally:
         tab.close()
-    # A "not stated" note too: on one line in a wide chart, between words in a narrow one.
-    tab, _ = open_page(browser_contexts.get(1280, javascript=False), real_server.url, "/en/topics/business/")
-    try:
-        note = [UI["not_stated"]["en"]]
-        assert tab.evaluate(SHOWN_NAMES, ["svg.chart-static", note]) == [[note[0], 1]]
-        tab.set_viewport_size({"width": 320, "height": 800})
-        assert tab.evaluate(SHOWN_NAMES, ["svg.chart-static", note])[0][1] > 1
-    finally:
-        tab.close()
+    # A "not stated" note too, in a comparison and a count chart: on one line in a wide chart, between
+    # words in a narrow one.
+    note = [UI["not_stated"]["en"]]
+    for url, chart in (("/en/topics/business/", ".chart-comparison"), ("/en/topics/low-altitude/", ".chart-items")):
+        tab, _ = open_page(browser_contexts.get(1280, javascript=False), real_server.url, url)
+        try:
+            assert tab.evaluate(SHOWN_NAMES, ["svg.chart-static", note, chart]) == [[note[0], 1]], url
+            tab.set_viewport_size({"width": 320, "height": 800})
+            assert tab.evaluate(SHOWN_NAMES, ["svg.chart-static", note, chart])[0][1] > 1, url
+        finally:
+            tab.close()
 
 
 def test_a_chart_file_sets_names_on_one_line_where_its_width_holds_them(real_site):

@@ -188,7 +188,9 @@ def _definition(site: SiteCore, scope: Scope, chart: Chart, lang: Lang) -> tuple
     named = []
     for district in scope.districts:
         if district.id in labels:
-            written = " / ".join(f"“{zh}”" if lang == "zh" else f"“{zh}” ({en})" for zh, en in labels[district.id])
+            written = " / ".join(
+                f"“{_nested(zh)}”" if lang == "zh" else f"“{_nested(zh)}” ({en})" for zh, en in labels[district.id]
+            )
             named.append(in_lang(district, "name", lang) + (" " if lang == "en" else "") + written)
     wording = (
         t["documents_wording"]
@@ -199,3 +201,8 @@ def _definition(site: SiteCore, scope: Scope, chart: Chart, lang: Lang) -> tuple
         + in_lang(chart.definition, "comparability", lang)
     )
     return definition, wording
+
+
+def _nested(label: str) -> str:
+    """A label quoted inside our quotes: its own double quotes become single ones (“市‘攻城拔寨’项目”)."""
+    return label.replace("“", "‘").replace("”", "’")

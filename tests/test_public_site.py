@@ -74,7 +74,7 @@ def test_yuexius_65_storm_the_fortress_projects_are_its_second_half_task_with_wh
         ("zh", "", ["没有写“市”", "越秀区“‘攻城拔寨’项目”", "海珠区“市‘攻城拔寨’项目”"]),
         ("en", "en/", ["it does not write “city” (市)", "Yuexiu District “‘攻城拔寨’项目” (Key"]),
     )
-    for lang, prefix, unsaid in cases:
+    for lang, prefix, phrases in cases:
         page = read(real_site, f"{prefix}topics/investment/index.html")
         spec = json.loads(re.search(r'id="chart-data-city-key-projects">(.*?)</script>', page, re.S).group(1))
         haizhu, yuexiu, liwan = (DISTRICTS[d][lang == "en"] for d in ("haizhu", "yuexiu", "liwan"))
@@ -88,7 +88,7 @@ def test_yuexius_65_storm_the_fortress_projects_are_its_second_half_task_with_wh
         assert not [note for note in spec["layout"]["annotations"] if note.get("xref") != "paper"]
         figure = page[page.index('id="chart-city-key-projects"') :]
         text = html.unescape(figure[: figure.index("</figure>")])
-        assert all(words in text for words in unsaid), lang
+        assert all(phrase in text for phrase in phrases), lang
 
 
 def test_every_record_is_reachable_with_its_quote(real_site, dataset):

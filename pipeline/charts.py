@@ -299,7 +299,7 @@ ITEM_STYLE = {
     "no-figure": {"color": NO_FIGURE, "line": {"color": NO_FIGURE_LINE, "width": 1}},
 }
 # A count's colour inside its bar, each at least 4.5:1 against what is behind it in both schemes
-# (tests/test_charts_fit.py computes it from the palette). A hatched bar has no one colour behind
+# (tests/test_count_charts.py computes it from the palette). A hatched bar has no one colour behind
 # its count, so the count sits on a patch of paper (ITEM_PATCH) in the middle of the bar.
 ITEM_LABEL = {"target": PAPER, "actual": INK, "no-figure": INK}
 ITEM_PATCH = {"actual": PAPER}

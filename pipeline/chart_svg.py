@@ -199,8 +199,9 @@ def _horizontal_stack(figure: dict, chart_id: str, top: float, bottom: float, wi
             )
             # Ink is the <svg>'s own colour, inherited, so that a page restyles it in a dark scheme.
             colour = trace["textfont"]["color"]
-            label = _text(_pct(start + width / 2), bar_y + bar_height / 2 + 4, trace["text"][r], "middle", colour)
-            parts.append(label.replace(f' fill="{INK}"', "") if trace["text"][r] else "")
+            if trace["text"][r]:
+                centre = bar_y + bar_height / 2 + 4
+                parts.append(_text(_pct(start + width / 2), centre, trace["text"][r], "middle", _own(colour)))
             start += width
     for note in layout.get("annotations", []):
         centre = top + categories.index(note["y"]) * row + row / 2
@@ -209,14 +210,19 @@ def _horizontal_stack(figure: dict, chart_id: str, top: float, bottom: float, wi
     return parts
 
 
+def _own(colour: str) -> str | None:
+    """A text's colour as an attribute, None for ink: the <svg>'s own, which a page restyles when dark."""
+    return None if colour == INK else colour
+
+
 def _note(note: dict, x: float, centre: float, css_class: str | None = None) -> str:
     """An annotation of a horizontal chart at x percent, vertically centred: a row's "not stated" from
     the axis, or a count on its patch (bgcolor) in the middle of a bar."""
     lines = note["text"].count("<br>")
     first_line = centre + 4 - lines * LINE_HEIGHT / 2
-    colour = None if note["font"]["color"] == INK else note["font"]["color"]
+    colour = _own(note["font"]["color"])
     if "bgcolor" not in note:
-        return _text(f"{_px(note['xshift'])}", first_line, note["text"], fill=colour, css_class=css_class)
+        return _text(_px(note["xshift"]), first_line, note["text"], fill=colour, css_class=css_class)
     # A nested <svg> at the bar's middle, so that the patch is sized in pixels around the text.
     width = text_width(unescape(note["text"]), FONT_SIZE) + 2 * (note["borderpad"] + 1)
     height = LINE_HEIGHT + 2 * note["borderpad"]

@@ -8,6 +8,7 @@ every published figure with it). Rules they follow:
 - each bar is labelled with its figure and bound (≥10%, >30, ≈1.8万), the unit named once;
 - a district with no figure gets a "not stated" note and no bar, never a zero;
 - nothing is cut off on a 320-pixel phone, and text from the data is never read as markup;
+- labels break between words only, and a wider chart sets them on one line (one_line);
 - the chart never takes the page's scroll or drag on a phone.
 """
 
@@ -16,6 +17,7 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from html import unescape
 
 import pandas as pd
 
@@ -121,18 +123,13 @@ def comparison_chart(
         for kind, period in SERIES_ORDER
         if (series := [row for row in stated if row.kind == kind and row.period == period])
     ]
-    annotations = [
-        {
-            "x": names[row.district],
-            "y": 0,
-            "yref": "y",
-            "yanchor": "bottom",
-            "showarrow": False,
-            "text": "<br>".join(wrap(words["not_stated"], slot, FONT_SIZE)),
-            "font": {"size": FONT_SIZE, "color": MUTED},
-        }
-        for row in rows
-        if not row.stated
+    note = "<br>".join(wrap(words["not_stated"], slot, FONT_SIZE))
+    annotations = [_not_stated_note(names[row.district], note) for row in rows if not row.stated]
+    # Names and notes are wrapped for the narrowest box; a wider chart sets them on one line.
+    whole_note = "".join(wrap(words["not_stated"], math.inf, FONT_SIZE))
+    one_line = [
+        _one_line({names[d]: plotly_text(district_names[d]) for d in districts}, len(districts)),
+        _one_line({note: whole_note} if annotations else {}, len(districts)),
     ]
     caption = unit_caption(unit, lang, counter)
     if caption:
@@ -144,14 +141,66 @@ def comparison_chart(
         "b": 16 + max(_lines(name) for name in x_names) * LINE_HEIGHT,
     }
     layout = _comparison_layout(lang, x_names, ticks, tick_text, margin, annotations)
-    return {"data": traces, "layout": layout, "config": _config(export_name, lang), "export": _export(title, layout)}
+    figure = {"data": traces, "layout": layout, "config": _config(export_name, lang), "export": _export(title, layout)}
+    return figure | {"one_line": [group for group in one_line if group]}
+
+
+def _not_stated_note(name: str, note: str) -> dict:
+    """A district's "not stated", at the foot of its slot where its bar would be: never a zero."""
+    return {
+        "x": name,
+        "y": 0,
+        "yref": "y",
+        "yanchor": "bottom",
+        "showarrow": False,
+        "text": note,
+        "font": {"size": FONT_SIZE, "color": MUTED},
+    }
+
+
+def _one_line(labels: dict[str, str], slots: int) -> dict | None:
+    """Labels wrapped for the narrowest box, set on one line in a wider chart: the plot width from which
+    each of `slots` slots holds the widest on one line, and each wrapped label's one-line text (as
+    Plotly reads text). charts.js and chart_svg draw them so where the chart is that wide."""
+    text = {wrapped: line for wrapped, line in labels.items() if wrapped != line}
+    if not text:
+        return None
+    widest = max(text_width(unescape(line), FONT_SIZE) for line in text.values())
+    return {"from": math.ceil(slots * (widest + 12)), "text": text}
+
+
+# How each series of a comparison looks, and its legend swatch's name (style.css .swatch-<name>): a target
+# for the year filled, a task for the second half dotted (a part of the year, never read as the whole
+# year's target), a result for the first half hatched in another colour.
+SERIES_STYLE = {
+    ("target", "2025"): (
+        "target",
+        {"color": TARGET_COLOUR, "line": {"color": TARGET_COLOUR, "width": 2}, "pattern": {"shape": ""}},
+    ),
+    ("target", "2025-H2"): (
+        "target-h2",
+        {
+            "color": PAPER,
+            "line": {"color": TARGET_COLOUR, "width": 2},
+            "pattern": {"shape": ".", "fgcolor": TARGET_COLOUR, "size": 6, "solidity": 0.3},
+        },
+    ),
+    ("actual", "2025-H1"): (
+        "actual",
+        {
+            "color": PAPER,
+            "line": {"color": ACTUAL_COLOUR, "width": 2},
+            "pattern": {"shape": "/", "fgcolor": ACTUAL_COLOUR, "size": 6},
+        },
+    ),
+}
 
 
 def _comparison_trace(
     series: list[ComparisonRow], names: dict[str, str], district_names: dict[str, str], lang: str, words
 ) -> dict:
     """One series (kind and period) of a comparison: a bar per district that states it, labelled with
-    its figure and bound, targets filled and results hatched."""
+    its figure and bound, in its series' style (SERIES_STYLE)."""
     kind, period = series[0].kind, series[0].period
     labels, hovers = [], []
     for row in series:
@@ -165,10 +214,10 @@ def _comparison_trace(
             + "<br>"
             + plotly_text(figure_text(*figure))
         )
-    is_target = kind == "target"
+    style, marker = SERIES_STYLE[kind, period]
     return {
         "type": "bar",
-        "meta": kind,
+        "meta": style,
         "name": kind_label(kind, period, False, words),
         "x": [names[row.district] for row in series],
         "y": [float(row.value) for row in series],
@@ -179,11 +228,7 @@ def _comparison_trace(
         "textfont": {"size": FONT_SIZE},
         "customdata": hovers,
         "hovertemplate": "%{customdata}<extra></extra>",
-        "marker": {
-            "color": TARGET_COLOUR if is_target else PAPER,
-            "line": {"color": TARGET_COLOUR if is_target else ACTUAL_COLOUR, "width": 2},
-            "pattern": {"shape": "" if is_target else "/", "fgcolor": ACTUAL_COLOUR, "size": 6},
-        },
+        "marker": marker,
     }
 
 
@@ -253,6 +298,11 @@ ITEM_STYLE = {
     },
     "no-figure": {"color": NO_FIGURE, "line": {"color": NO_FIGURE_LINE, "width": 1}},
 }
+# A count's colour inside its bar, each at least 4.5:1 against what is behind it in both schemes
+# (tests/test_count_charts.py computes it from the palette). A hatched bar has no one colour behind
+# its count, so the count sits on a patch of paper (ITEM_PATCH) in the middle of the bar.
+ITEM_LABEL = {"target": PAPER, "actual": INK, "no-figure": INK}
+ITEM_PATCH = {"actual": PAPER}
 
 
 def items_chart(
@@ -268,21 +318,30 @@ def items_chart(
     for topics whose figures measure different things and cannot share an axis.
 
     counts: (district, kind) → number of records, a row of the group's topic_counts.
+    Every row says something: each kind it has is labelled with its count (a kind it lacks draws
+    nothing), and a district with no record on the topic is "not stated", never an empty row. Only
+    the kinds some district has are drawn, so the legend lists no series the chart lacks.
     """
     # District names on the left, wrapped so that the bars keep at least three fifths of the box.
     name_width = NARROWEST_PLOT_BOX * 0.4 - TICK_GAP
     wrapped = [wrap(district_names[d], name_width, FONT_SIZE) for d in districts]
     names = ["<br>".join(plotly_text(line) for line in lines) for lines in wrapped]
     margin_left = math.ceil(max(text_width(line, FONT_SIZE) for lines in wrapped for line in lines)) + TICK_GAP
+    margin = {"l": margin_left, "r": 16, "t": 8, "b": 32}
     totals = [sum(int(counts[(d, kind)]) for kind in ITEM_KINDS) for d in districts]
     ticks = nice_ticks(max(totals + [1]) * 1.05)
-    traces = [_items_trace(kind, counts, districts, names, district_names, words) for kind in ITEM_KINDS]
-    row_height = max(56, max(len(lines) for lines in wrapped) * LINE_HEIGHT + 16)
+    kinds = [kind for kind in ITEM_KINDS if any(counts[(d, kind)] for d in districts)]
+    traces = [_items_trace(kind, counts, districts, names, district_names, words) for kind in kinds]
+    # "Not stated" from the left of an empty row, wrapped to the plot's width at the narrowest.
+    note = "<br>".join(wrap(words["not_stated"], NARROWEST_PLOT_BOX - margin_left - margin["r"] - 8, FONT_SIZE))
+    annotations = [_row_note(name, note) for name, total in zip(names, totals) if not total]
+    annotations += _patched_labels(traces)
+    row_height = max(56, max(len(lines) for lines in wrapped + [note.split("<br>")]) * LINE_HEIGHT + 16)
     layout = {
         "font": {"family": FONT[lang], "size": FONT_SIZE, "color": INK},
         "barmode": "stack",
         "height": 40 + row_height * len(districts),
-        "margin": {"l": margin_left, "r": 16, "t": 8, "b": 32},
+        "margin": margin,
         "showlegend": False,
         "xaxis": {
             "fixedrange": True,
@@ -294,10 +353,48 @@ def items_chart(
         "yaxis": {"fixedrange": True, "autorange": "reversed", "categoryorder": "array", "categoryarray": names},
         "dragmode": False,
         "hovermode": "closest",
+        "annotations": annotations,
         "paper_bgcolor": PAPER,
         "plot_bgcolor": PAPER,
     }
-    return {"data": traces, "layout": layout, "config": _config(export_name, lang), "export": _export(title, layout)}
+    figure = {"data": traces, "layout": layout, "config": _config(export_name, lang), "export": _export(title, layout)}
+    # The note from the axis (xshift) wrapped for the narrowest box: on one line in a wider chart.
+    one_line = _one_line({note: "".join(wrap(words["not_stated"], math.inf, FONT_SIZE))} if annotations else {}, 1)
+    return figure | {"one_line": [one_line] if one_line else []}
+
+
+def _row_note(name: str, note: str) -> dict:
+    """A district's "not stated", in its empty row from the axis, muted as a comparison chart's."""
+    return {
+        "x": 0,
+        "xanchor": "left",
+        "xshift": 6,
+        "y": name,
+        "showarrow": False,
+        "text": note,
+        "font": {"size": FONT_SIZE, "color": MUTED},
+    }
+
+
+def _patched_labels(traces: list[dict]) -> list[dict]:
+    """The counts of the kinds drawn on a patch (ITEM_PATCH), at the middle of their bars in the stack."""
+    notes, start = [], [0] * (len(traces[0]["x"]) if traces else 0)
+    for trace in traces:
+        for row, (name, value) in enumerate(zip(trace["y"], trace["x"])):
+            if value and trace["meta"] in ITEM_PATCH:
+                notes.append(
+                    {
+                        "x": start[row] + value / 2,
+                        "y": name,
+                        "showarrow": False,
+                        "text": str(value),
+                        "font": {"size": FONT_SIZE, "color": ITEM_LABEL[trace["meta"]]},
+                        "bgcolor": ITEM_PATCH[trace["meta"]],
+                        "borderpad": 3,
+                    }
+                )
+            start[row] += value
+    return notes
 
 
 def _items_trace(
@@ -308,7 +405,8 @@ def _items_trace(
     district_names: dict[str, str],
     words: Mapping[str, str],
 ) -> dict:
-    """One kind of an items chart: each district's count, labelled inside its bar (none for 0)."""
+    """One kind of an items chart: each district's count, labelled inside its bar (none for 0; a
+    patched kind's count is an annotation instead, see _patched_labels)."""
     unit_word, kind_name = words["items_counter"], words[f"item_legend_{kind}"]
     values = [int(counts[(d, kind)]) for d in districts]
     return {
@@ -318,11 +416,11 @@ def _items_trace(
         "meta": kind,
         "y": names,
         "x": values,
-        "text": [str(v) if v else "" for v in values],
+        "text": [str(v) if v and kind not in ITEM_PATCH else "" for v in values],
         "textposition": "inside",
         "insidetextanchor": "middle",
         "constraintext": "none",
-        "textfont": {"size": FONT_SIZE},
+        "textfont": {"size": FONT_SIZE, "color": ITEM_LABEL[kind]},
         "customdata": [
             f"{plotly_text(district_names[d])} · {kind_name}: {v}{unit_word}" for d, v in zip(districts, values)
         ],

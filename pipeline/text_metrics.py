@@ -16,12 +16,19 @@ WIDE = set("mwMW%@")
 EM_NARROW, EM_LOWER, EM_UPPER, EM_DIGIT, EM_WIDE, EM_OTHER = 0.34, 0.62, 0.76, 0.64, 0.98, 0.84
 
 
+# A break point chosen by an interface string (content/ui.yaml writes it "\u200b"): where a Chinese
+# label may break between its words. A string with one breaks there, never inside a word.
+BREAK = "\u200b"
+
+
 def _full_width(ch: str) -> bool:
     return unicodedata.east_asian_width(ch) in ("W", "F")  # Chinese characters and full-width punctuation
 
 
 def char_width(ch: str) -> float:
     """The advance width of one character, in em."""
+    if ch == BREAK:
+        return 0.0
     if _full_width(ch):
         return 1.0
     if ch in NARROW:
@@ -43,11 +50,17 @@ def text_width(text: str, font_size: float) -> float:
 
 
 def _pieces(text: str) -> list[str]:
-    """The text cut where a line may break: after a space, and between Chinese characters."""
+    """The text cut where a line may break: after a space, and between Chinese characters or, where
+    the text chooses its breaks (BREAK), there and after Chinese punctuation only."""
+    chosen = BREAK in text
     pieces, current = [], ""
     for ch in text:
-        wide = _full_width(ch)
-        if wide and current:
+        if ch == BREAK:
+            pieces.append(current)
+            current = ""
+            continue
+        wide = _full_width(ch) and (not chosen or unicodedata.category(ch).startswith("P"))
+        if wide and current and not chosen:
             pieces.append(current)
             current = ""
         current += ch

@@ -1,5 +1,7 @@
 """The real site's essentials: every page type in both languages, comparisons, traceable quotes, budgets."""
 
+import html
+import json
 import re
 from xml.etree import ElementTree
 
@@ -10,6 +12,11 @@ from pipeline.builder import check_data
 from pipeline.history import data_history
 from pipeline.paths import ProjectPaths
 
+# A target's series name, by language and period, as the charts' legends give it.
+UI_KIND = {
+    "zh": {"2025": "2025年全年目标", "2025-H2": "2025年下半年目标"},
+    "en": {"2025": "Target, full year 2025", "2025-H2": "Target, second half of 2025"},
+}
 PAGE_BUDGET = 80 * 1024  # gzip bytes on first load, before plotly.js (which loads only when a chart is touched)
 DISTRICTS = {
     "haizhu": ("海珠区", "Haizhu District"),
@@ -57,6 +64,31 @@ def test_a_missing_figure_is_not_stated_and_an_h1_result_is_not_a_target(real_si
     # Yuexiu's document states no annual GDP target: its target cell says so, its H1 result is apart.
     assert "Not stated" in rows["Yuexiu District"].split("</td>")[0]
     assert "2%" in rows["Yuexiu District"].split("</td>")[1] and "estimate" in rows["Yuexiu District"]
+
+
+def test_yuexius_65_storm_the_fortress_projects_are_its_second_half_task_with_what_its_text_leaves_unsaid(real_site):
+    """Yuexiu's report says "统筹抓好 65 个“攻城拔寨”项目" without "市": the chart shows the 65 as a task for the
+    second half, apart from Haizhu's and Liwan's targets for the year, and says what the text does not state."""
+    # Each district's wording is quoted as written, its own quotes nested as single ones.
+    cases = (
+        ("zh", "", ["没有写“市”", "越秀区“‘攻城拔寨’项目”", "海珠区“市‘攻城拔寨’项目”"]),
+        ("en", "en/", ["it does not write “city” (市)", "Yuexiu District “‘攻城拔寨’项目” (Key"]),
+    )
+    for lang, prefix, phrases in cases:
+        page = read(real_site, f"{prefix}topics/investment/index.html")
+        spec = json.loads(re.search(r'id="chart-data-city-key-projects">(.*?)</script>', page, re.S).group(1))
+        haizhu, yuexiu, liwan = (DISTRICTS[d][lang == "en"] for d in ("haizhu", "yuexiu", "liwan"))
+        drawn = {
+            (trace["meta"], tuple(name.replace("<br>", " ") for name in trace["x"]), tuple(trace["y"]))
+            for trace in spec["data"]
+        }
+        # Two series of targets (the year; the second half, dotted), no district "not stated"
+        assert drawn == {("target", (haizhu, liwan), (56, 61)), ("target-h2", (yuexiu,), (65,))}
+        assert [trace["name"] for trace in spec["data"]] == [UI_KIND[lang]["2025"], UI_KIND[lang]["2025-H2"]]
+        assert not [note for note in spec["layout"]["annotations"] if note.get("xref") != "paper"]
+        figure = page[page.index('id="chart-city-key-projects"') :]
+        text = html.unescape(figure[: figure.index("</figure>")])
+        assert all(phrase in text for phrase in phrases), lang
 
 
 def test_every_record_is_reachable_with_its_quote(real_site, dataset):

@@ -157,8 +157,14 @@ def _comparison_cells(site: SiteCore, scope: Scope, chart: Chart, lang: Lang) ->
 
 def _items_cells(site: SiteCore, scope: Scope, chart: Chart, lang: Lang) -> tuple[list[str], list[Fields]]:
     counts = site.tables.groups[scope.group].topic_counts[chart.topic]
+    # A district with no record on the topic is "not stated" here as in the chart, never a row of zeros.
     rows = [
-        Fields(district=d, cells=[Fields(text=str(counts[(d.id, k)]), url=None) for k in ITEM_KINDS])
+        Fields(
+            district=d,
+            cells=[Fields(text=str(counts[(d.id, k)]), url=None) for k in ITEM_KINDS]
+            if any(counts[(d.id, k)] for k in ITEM_KINDS)
+            else [None] * len(ITEM_KINDS),
+        )
         for d in scope.districts
     ]
     return [site.ui[f"item_kind_{k}"][lang] for k in ITEM_KINDS], rows
@@ -185,7 +191,9 @@ def _definition(site: SiteCore, scope: Scope, chart: Chart, lang: Lang) -> tuple
     named = []
     for district in scope.districts:
         if district.id in labels:
-            written = " / ".join(f"“{zh}”" if lang == "zh" else f"“{zh}” ({en})" for zh, en in labels[district.id])
+            written = " / ".join(
+                f"“{_nested(zh)}”" if lang == "zh" else f"“{_nested(zh)}” ({en})" for zh, en in labels[district.id]
+            )
             named.append(in_lang(district, "name", lang) + (" " if lang == "en" else "") + written)
     wording = (
         t["documents_wording"]
@@ -196,3 +204,8 @@ def _definition(site: SiteCore, scope: Scope, chart: Chart, lang: Lang) -> tuple
         + in_lang(chart.definition, "comparability", lang)
     )
     return definition, wording
+
+
+def _nested(label: str) -> str:
+    """A label quoted inside our quotes: its own double quotes become single ones (“市‘攻城拔寨’项目”)."""
+    return label.replace("“", "‘").replace("”", "’")

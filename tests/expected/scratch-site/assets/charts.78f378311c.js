@@ -29,14 +29,30 @@
     return colours;
   }
 
-  // A copy of part of a figure with its colours (the values of keys ending in "color") in the scheme's;
-  // the data's own text is never touched.
-  function inScheme(value, colours, isColour) {
-    if (isColour && typeof value === "string") return colours[value] || value;
-    if (Array.isArray(value)) return value.map(function (item) { return inScheme(item, colours, isColour); });
+  // Labels wrapped for the narrowest screen, each set on one line where the plot is wide enough for it
+  // (the figure's one_line, from charts.py): wrapped text → one-line text.
+  function oneLine(plot, spec) {
+    var lines = {};
+    var width = plot.clientWidth - spec.layout.margin.l - spec.layout.margin.r;
+    (spec.one_line || []).forEach(function (group) {
+      if (width >= group.from) Object.assign(lines, group.text);
+    });
+    return lines;
+  }
+
+  // A copy of part of a figure with its colours (the values of keys ending in "color") in the scheme's
+  // and its wrapped labels on one line where they fit; no other text is touched.
+  function inScheme(value, colours, lines, isColour) {
+    if (typeof value === "string") {
+      if (isColour) return colours[value] || value;
+      return Object.prototype.hasOwnProperty.call(lines, value) ? lines[value] : value;
+    }
+    if (Array.isArray(value)) return value.map(function (item) { return inScheme(item, colours, lines, isColour); });
     if (value && typeof value === "object") {
       var copy = {};
-      Object.keys(value).forEach(function (key) { copy[key] = inScheme(value[key], colours, /color$/.test(key)); });
+      Object.keys(value).forEach(function (key) {
+        copy[key] = inScheme(value[key], colours, lines, /color$/.test(key));
+      });
       return copy;
     }
     return value;
@@ -44,8 +60,10 @@
 
   function draw(plot, spec, again) {
     var colours = schemeColours();
-    return window.Plotly[again ? "react" : "newPlot"](plot, inScheme(spec.data, colours), inScheme(spec.layout, colours),
-      config(spec));
+    var lines = oneLine(plot, spec);
+    plot.setAttribute("data-one-line", Object.keys(lines).length);
+    return window.Plotly[again ? "react" : "newPlot"](plot, inScheme(spec.data, colours, lines),
+      inScheme(spec.layout, colours, lines), config(spec));
   }
 
   function specOf(plot) {
@@ -191,6 +209,19 @@
     nearViewport.forEach(function (other) { enqueue(other, false); });
     start(plot.getAttribute("data-plotly"));
   }
+
+  // A chart made wider or narrower than its labels need on one line is drawn again.
+  var resized = null;
+  window.addEventListener("resize", function () {
+    clearTimeout(resized);
+    resized = setTimeout(function () {
+      plots.forEach(function (plot) {
+        if (!plot.hasAttribute("data-drawn")) return;
+        var spec = specOf(plot);
+        if (String(Object.keys(oneLine(plot, spec)).length) !== plot.getAttribute("data-one-line")) draw(plot, spec, true);
+      });
+    }, 150);
+  });
 
   // A reader who switches scheme with the page open sees the drawn charts switch too.
   var darkQuery = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;

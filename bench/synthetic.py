@@ -202,6 +202,8 @@ def district_file(
     data = {"id": district_id, "name_zh": name_zh, "name_en": name_en, "order": index + 1}
     if city:
         data["city"] = city
+    if template.lead_units_en:  # its records keep the template's lead units
+        data["lead_units_en"] = dict(template.lead_units_en)
     data["records"] = rows
     return data, quotes
 

@@ -305,10 +305,13 @@ def test_english_district_names_are_on_one_line_where_they_fit_and_wrap_between_
         assert [lines for _, lines in tab.evaluate(SHOWN_NAMES, ["svg.chart-static", NAMES["en"]])] == [2, 2, 2]
     finally:
         tab.close()
-    # A "not stated" note too, in a comparison and a count chart: on one line in a wide chart, between
-    # words in a narrow one.
+    # A "not stated" note too, in a comparison and a count chart: on one line in a wide chart (an embed, as
+    # wide as its frame; a topic page keeps each chart to one of two columns), between words in a narrow one.
     note = [UI["not_stated"]["en"]]
-    for url, chart in (("/en/topics/business/", ".chart-comparison"), ("/en/topics/low-altitude/", ".chart-items")):
+    for url, chart in (
+        ("/en/embed/quality-projects-attracted/", ".chart-comparison"),
+        ("/en/embed/low-altitude--items/", ".chart-items"),
+    ):
         tab, _ = open_page(browser_contexts.get(1280, javascript=False), real_server.url, url)
         try:
             assert tab.evaluate(SHOWN_NAMES, ["svg.chart-static", note, chart]) == [[note[0], 1]], url

@@ -126,6 +126,7 @@ def test_no_csv_cell_can_run_as_a_spreadsheet_formula(real_site, project):
         "summary_en: Grow GDP by 5.5%.": 'summary_en: "+1 and more"',
         "lead_units: [区发改局]": 'lead_units: ["@unit", "\\tsecond"]',
         "label_zh: 城镇新增就业": 'label_zh: "-城镇新增就业"',
+        "  区发改局: District Development and Reform Bureau": '  "@unit": At unit\n  "\\tsecond": Second',
     }
     for old, new in hostile.items():
         project.edit("data/districts/alpha.yaml", old, new)

@@ -33,6 +33,8 @@ DISTRICT = """\
     name_zh: {name}
     name_en: District {number}
     order: {order}
+    lead_units_en:
+      区发改局: District Development and Reform Bureau
     {city}records:
       - id: {id}-gdp-growth
         topic: gdp

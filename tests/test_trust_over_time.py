@@ -59,7 +59,10 @@ def history_project(project):
     )
     git(project.root, "commit", "-qam", "Alpha's GDP target as the revised document gives it", date=DATES[1])
     text = (project.root / ALPHA).read_text(encoding="utf-8")
-    (project.root / ALPHA).write_text(text[: text.index("  - id: alpha-ai-zone\n")], encoding="utf-8")
+    # The last record goes; the file's English names of lead units, after it, stay.
+    (project.root / ALPHA).write_text(
+        text[: text.index("  - id: alpha-ai-zone\n")] + text[text.index("lead_units_en:") :], encoding="utf-8"
+    )
     git(project.root, "commit", "-qam", "The AI zone is not a 2025 task", date=DATES[2])
     return project
 

@@ -41,6 +41,11 @@ PLACEHOLDERS = {
     "search_count": {"query", "count"},
     "search_count_one": {"query"},
     "search_none": {"query"},
+    "search_none_try": {"query"},
+    "search_without_filters": {"query"},
+    "search_remove_filter": {"name"},
+    "search_as_words": {"query"},
+    "search_task_no": {"number"},
     "filter_status": {"shown", "total"},
     "kind_label": {"kind", "period"},
 }

@@ -1,13 +1,32 @@
-// Every page: the language switch keeps the place on the page (/sources/x/#q-… → /en/sources/x/#q-…),
-// and each record card's "copy link" button copies the card's address.
+// Every page: the language switch keeps the reader's place — the filters or search in the address
+// (?kind=target&topic=ai, ?q=算力), the #fragment, or else the record or heading at the top of the screen
+// (/districts/yuexiu/ scrolled far → /en/districts/yuexiu/#yuexiu-h2-…); without JavaScript it links to
+// the same page. Each record card's "copy link" button copies the card's address.
 (function () {
   "use strict";
   var switchLink = document.querySelector(".lang-switch");
+  var NEAR_TOP = 40;  // px: a card only just showing at the top is not where the reader is
+
+  // The first card or heading whose lower edge is on screen; sticky headings stay on screen, so not them.
+  function inView() {
+    if (window.scrollY < NEAR_TOP) return "";
+    var marks = document.querySelectorAll("main article[id], main h2[id], main h3[id]");
+    for (var i = 0; i < marks.length; i++) {
+      var box = marks[i].getBoundingClientRect();
+      if (box.bottom > NEAR_TOP && box.height > 0 && getComputedStyle(marks[i]).position !== "sticky") {
+        return box.top < innerHeight ? "#" + marks[i].id : "";
+      }
+    }
+    return "";
+  }
+
   if (switchLink) {
-    var page = switchLink.getAttribute("href").split("#")[0];
-    var follow = function () { switchLink.setAttribute("href", page + location.hash); };
-    window.addEventListener("hashchange", follow);
-    switchLink.addEventListener("click", follow);
+    var page = switchLink.getAttribute("href").split(/[?#]/)[0];
+    var follow = function () { switchLink.setAttribute("href", page + location.search + (location.hash || inView())); };
+    ["hashchange", "popstate", "pageshow"].forEach(function (name) { window.addEventListener(name, follow); });
+    ["pointerdown", "focus", "click", "contextmenu"].forEach(function (name) {
+      switchLink.addEventListener(name, follow);
+    });
     follow();
   }
   if (!(navigator.clipboard && window.isSecureContext)) return;

@@ -1,7 +1,8 @@
 // Every page: the language switch keeps the reader's place — the filters or search in the address
 // (?kind=target&topic=ai, ?q=算力), the #fragment, or else the record or heading at the top of the screen
 // (/districts/yuexiu/ scrolled far → /en/districts/yuexiu/#yuexiu-h2-…); without JavaScript it links to
-// the same page. Each record card's "copy link" button copies the card's address.
+// the same page. Each record card's "copy link" button copies the card's address, and its e-mail report
+// carries the card's text.
 (function () {
   "use strict";
   var switchLink = document.querySelector(".lang-switch");
@@ -29,6 +30,22 @@
     });
     follow();
   }
+  // A card's e-mail report: the card's own text is added to the body the page wrote (record, address).
+  document.querySelectorAll("a.report-mail").forEach(function (link) {
+    var written = link.getAttribute("href");
+    var withCard = function () {
+      var card = link.closest("article.record");
+      var at = written.indexOf("&body=");
+      if (!card || at < 0) return;
+      var parts = [".record-kind", ".record-label", ".record-figure", ".record-commitment", ".record-meta", "blockquote"]
+        .map(function (part) { var node = card.querySelector(part); return node ? node.textContent.trim() : ""; })
+        .filter(Boolean);
+      var said = link.getAttribute("data-card") + parts.join(" · ") + "\r\n";
+      var body = decodeURIComponent(written.slice(at + 6)).replace("\r\n\r\n", "\r\n" + said + "\r\n");
+      link.setAttribute("href", written.slice(0, at) + "&body=" + encodeURIComponent(body));
+    };
+    ["pointerdown", "focus", "click", "contextmenu"].forEach(function (name) { link.addEventListener(name, withCard); });
+  });
   if (!(navigator.clipboard && window.isSecureContext)) return;
   document.querySelectorAll("button.copy-link").forEach(function (button) {
     var link = button.parentNode.querySelector("a.record-link");

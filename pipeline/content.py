@@ -19,7 +19,7 @@ from .languages import LANGS
 from .load import NOT_UTF8_HINT, UNSAFE_CHARACTER, load_file
 from .models import SiteSettings
 from .paths import ProjectPaths
-from .repository import BRANCH_PATTERN, GITHUB, MAX_BRANCH
+from .repository import BRANCH_PATTERN, EMAIL_PATTERN, GITHUB, MAX_BRANCH
 from .safe_files import RefusedFile, read_editor_file, refusal
 from .templating import UiStrings, environment
 
@@ -46,6 +46,9 @@ PLACEHOLDERS = {
     "search_remove_filter": {"name"},
     "search_as_words": {"query"},
     "search_task_no": {"number"},
+    "report_title": {"record"},
+    "report_mail_body": {"record", "page"},
+    "edit_line": {"line"},
     "filter_status": {"shown", "total"},
     "kind_label": {"kind", "period"},
 }
@@ -163,7 +166,12 @@ def _setting_problem(key: str, value) -> tuple[str, str] | None:
     if not isinstance(value, str):
         return (
             f"expected text, got {value!r}",
-            'write it in quotes, or "" for none' if key == "repository" else "write the branch's name",
+            "write the branch's name" if key == "branch" else 'write it in quotes, or "" for none',
+        )
+    if key == "editors_email" and value and not re.match(EMAIL_PATTERN, value):
+        return (
+            f"expected an e-mail address, got {value!r}",
+            'write the editors\' address, such as editors@example.org, or "" for no e-mail link',
         )
     if key == "repository" and value and not GITHUB.match(value):
         return (

@@ -21,9 +21,27 @@
     return "";
   }
 
+  // The header is not fixed: a reader deep in a page scrolls back up to reach the switch. So the place is
+  // where the page last came to rest away from the top; resting at the top a while (reading the start)
+  // forgets it.
+  var READ_MS = 500;
+  var FORGET_MS = 3000;
+  var remembered = "";
+  var resting = 0;
+  function rest() {
+    clearTimeout(resting);
+    resting = window.scrollY < NEAR_TOP
+      ? setTimeout(function () { remembered = ""; }, FORGET_MS)
+      : setTimeout(function () { remembered = inView(); }, READ_MS);
+  }
+
   if (switchLink) {
     var page = switchLink.getAttribute("href").split(/[?#]/)[0];
-    var follow = function () { switchLink.setAttribute("href", page + location.search + (location.hash || inView())); };
+    var follow = function () {
+      var place = location.hash || (window.scrollY < NEAR_TOP ? remembered : inView());
+      switchLink.setAttribute("href", page + location.search + place);
+    };
+    window.addEventListener("scroll", rest, { passive: true });
     ["hashchange", "popstate", "pageshow"].forEach(function (name) { window.addEventListener(name, follow); });
     ["pointerdown", "focus", "click", "contextmenu"].forEach(function (name) {
       switchLink.addEventListener(name, follow);

@@ -10,9 +10,11 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import yaml
+from browser import open_page
 
 from pipeline.builder import build_site
 from pipeline.errors import DataErrors
+from pipeline.netlify import SiteServer
 
 ROOT = Path(__file__).resolve().parent.parent
 ISSUE_FORM = ROOT / ".github" / "ISSUE_TEMPLATE" / "data-error.yml"
@@ -141,3 +143,23 @@ def test_the_issue_form_is_a_valid_github_form():
     for item in form["body"]:
         assert item["type"] in {"markdown", "input", "textarea", "dropdown", "checkboxes"}
         assert item["attributes"].get("label") or item["type"] == "markdown"
+
+
+def test_the_email_report_carries_the_cards_text(chromium, project, without_repository):
+    """In Chromium: the page writes the record and its address; site.js adds what the card says."""
+    project.edit("content/site.yaml", 'editors_email: ""', 'editors_email: "editors@example.org"')
+    build_site(project.paths)
+    with SiteServer(project.paths.site, ROOT / "netlify.toml") as server:
+        context = chromium.new_context(viewport={"width": 390, "height": 800})
+        try:
+            tab, watch = open_page(context, server.url, "/districts/alpha/")
+            link = tab.locator("#alpha-gdp-growth a.report-mail")
+            link.dispatch_event("pointerdown")
+            body = parse_qs(urlsplit(link.get_attribute("href")).query)["body"][0]
+            lines = body.split("\r\n")
+            assert lines[0] == "记录：alpha-gdp-growth"
+            said = next(line for line in lines if line.startswith("卡片内容："))
+            assert "地区生产总值增长" in said and "5.5%" in said and "区发改局" in said
+            assert watch.problems == []
+        finally:
+            context.close()

@@ -19,6 +19,7 @@
   var PAGE = 10;
   var library = null;
   var names = text.names;  // [written, filter, value], longest first; the lead units join once loaded
+  var totals = {};  // filter → value → entries, over the whole index
   var latest = 0;
   var typing = 0;
 
@@ -30,6 +31,7 @@
       library = import(form.getAttribute("data-bundle")).then(function (pagefind) {
         return pagefind.options({ excerptLength: 24 }).then(function () { return pagefind.filters(); })
           .then(function (all) {
+            totals = all;
             names = names.concat(Object.keys(all.unit || {}).map(function (unit) { return [unit, "unit", unit]; }))
               .sort(function (a, b) { return b[0].length - a[0].length; });
             return pagefind;
@@ -196,12 +198,14 @@
       });
   }
 
-  // Each select counts what it would find with the other filters kept: one more search per filter chosen.
+  // Each select counts what it would find with the other filters kept: one more search per filter chosen,
+  // unless nothing else narrows it (then the index's own counts).
   function counted(pagefind, state, found) {
     return Promise.all(SELECTS.map(function (key) {
       if (!state.filters[key]) return found;
       var others = Object.assign({}, state.filters);
       delete others[key];
+      if (!state.q && !Object.keys(others).length) return { filters: totals };
       return pagefind.search(state.q || null, { filters: others });
     })).then(function (each) {
       var counts = {};
@@ -239,9 +243,10 @@
 
   function run(state, how) {
     var search = ++latest;
+    var early = settle(state);  // the chips at once, before the library loads (the lead units come with it)
+    showControls(early, how === "typing");
     out.setAttribute("aria-busy", "true");
-    if (!state.q && !Object.keys(state.filters).length) {
-      showControls(state, how === "typing");
+    if (!early.q && !Object.keys(early.filters).length) {
       showCounts({});
       out.replaceChildren();
       out.removeAttribute("aria-busy");
@@ -301,6 +306,5 @@
   window.addEventListener("pageshow", function (event) { if (event.persisted) run(fromAddress(), "replace"); });
 
   var start = fromAddress();
-  showControls(start);
   if (start.q || Object.keys(start.filters).length) run(start, "replace");
 })();

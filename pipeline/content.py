@@ -13,13 +13,14 @@ from pathlib import Path
 from typing import TypeVar
 
 import jinja2
+from pydantic import ValidationError
 
 from .errors import DataError, DataErrors
 from .languages import LANGS
 from .load import NOT_UTF8_HINT, UNSAFE_CHARACTER, load_file
 from .models import SiteSettings
 from .paths import ProjectPaths
-from .repository import BRANCH_PATTERN, EMAIL_PATTERN, GITHUB, MAX_BRANCH
+from .repository import BRANCH_PATTERN, GITHUB, MAX_BRANCH
 from .safe_files import RefusedFile, read_editor_file, refusal
 from .templating import UiStrings, environment
 
@@ -161,6 +162,15 @@ def _settings_file(paths: ProjectPaths):
     return load_file(path, paths.display(path), root=paths.root) if path.exists() or path.is_symlink() else None
 
 
+def _valid_setting(key: str, value: str) -> bool:
+    """Whether SiteSettings (the model the schema is made from) takes the value."""
+    try:
+        SiteSettings.model_validate({key: value})
+    except ValidationError:
+        return False
+    return True
+
+
 def _setting_problem(key: str, value) -> tuple[str, str] | None:
     """(what, what to do) when a known setting's value is not of its form; None when it is."""
     if not isinstance(value, str):
@@ -168,7 +178,7 @@ def _setting_problem(key: str, value) -> tuple[str, str] | None:
             f"expected text, got {value!r}",
             "write the branch's name" if key == "branch" else 'write it in quotes, or "" for none',
         )
-    if key == "editors_email" and value and not re.match(EMAIL_PATTERN, value):
+    if key == "editors_email" and not _valid_setting(key, value):
         return (
             f"expected an e-mail address, got {value!r}",
             'write the editors\' address, such as editors@example.org, or "" for no e-mail link',

@@ -174,6 +174,28 @@ def test_the_search_pages_filters_count_narrow_and_undo_with_back(browser_contex
         tab.close()
 
 
+def test_back_undoes_a_query_typed_then_a_query_submitted(browser_contexts, real_server):
+    tab, _ = open_page(browser_contexts.get(PHONE), real_server.url, "/en/search/")
+    try:
+        tab.locator("#search-q").fill("jobs")  # typed: one history entry, however many letters
+        tab.wait_for_function("() => location.search === '?q=jobs'")
+        typed = len(every_hit(tab))
+        tab.locator("#search-q").fill("Liwan")
+        tab.locator("#search-q").press("Enter")  # a name submitted: a filter
+        tab.wait_for_function("() => location.search === '?district=liwan'")
+        assert tab.locator(".search-chip").all_inner_texts() == ["Liwan District ×"]
+
+        tab.go_back()
+        tab.wait_for_function("() => location.search === '?q=jobs'")
+        assert tab.locator("#search-q").input_value() == "jobs"
+        assert len(every_hit(tab)) == typed and tab.locator(".search-chip").count() == 0
+        tab.go_back()
+        tab.wait_for_function("() => location.search === ''")
+        assert tab.locator("#search-q").input_value() == "" and tab.locator(".search-hit").count() == 0
+    finally:
+        tab.close()
+
+
 def test_a_query_that_finds_nothing_suggests_the_district_and_the_words_alone(browser_contexts, real_server):
     tab, _ = open_page(browser_contexts.get(PHONE), real_server.url, "/search/?q=" + quote("算力") + "&district=liwan")
     try:

@@ -110,7 +110,8 @@
     return { q: (params.get("q") || "").trim(), filters: filters };
   }
 
-  // A new step is a new history entry; typing keeps rewriting the one entry it made.
+  // A new step is a new history entry. Typing rewrites the entry it made while the words grow or shrink
+  // (算 → 算力 → 算); words that are not those (a cleared box, another query) make a new one.
   function toAddress(state, how) {
     var url = new URL(location.href);
     url.search = "";
@@ -118,8 +119,11 @@
     KEYS.forEach(function (key) { if (state.filters[key]) url.searchParams.set(key, state.filters[key]); });
     var mark = how === "typing" ? { typing: true } : null;
     var typed = history.state && history.state.typing;
+    var was = new URLSearchParams(location.search).get("q") || "";
+    var growing = !was || (state.q && (state.q.indexOf(was) === 0 || was.indexOf(state.q) === 0));
     if (url.href === location.href && !typed) return;
-    history[how === "replace" || (typed && how !== "push") ? "replaceState" : "pushState"](mark, "", url);
+    var replace = how === "replace" || (typed && growing && how !== "push");
+    history[replace ? "replaceState" : "pushState"](mark, "", url);
   }
 
   function label(key, value) {

@@ -218,7 +218,14 @@
     });
   }
 
-  // What to offer when nothing is found: the pages of the district and topic chosen, the words unfiltered.
+  // What to offer when nothing is found: the pages of the district and topic chosen, the words unfiltered,
+  // the same search in the other language (a Chinese word on an English page finds little).
+  function other(state) {
+    var url = new URL(text.other_search, location.href);
+    url.search = location.search;
+    return link(text.search_other_language.replace("{query}", state.q), url.pathname + url.search);
+  }
+
   function suggestions(state) {
     var links = [];
     ["district", "topic"].forEach(function (key) {
@@ -242,7 +249,7 @@
         .replace("{query}", said).replace("{count}", count), words);
     }
     if (Object.keys(state.filters).length) return line(text.search_none_try.replace("{query}", said), suggestions(state));
-    return line(text.search_none.replace("{query}", said), [link(text.nav_topics, text.topics_url)]);
+    return line(text.search_none.replace("{query}", said), [link(text.nav_topics, text.topics_url), other(state)]);
   }
 
   function run(state, how) {

@@ -46,6 +46,7 @@ PLACEHOLDERS = {
     "search_without_filters": {"query"},
     "search_remove_filter": {"name"},
     "search_as_words": {"query"},
+    "search_other_language": {"query"},
     "search_task_no": {"number"},
     "report_title": {"record"},
     "report_mail_body": {"record", "page"},

@@ -208,6 +208,22 @@ def test_a_query_that_finds_nothing_suggests_the_district_and_the_words_alone(br
         tab.close()
 
 
+def test_a_chinese_word_on_an_english_page_that_finds_nothing_offers_the_chinese_search(browser_contexts, real_server):
+    tab, _ = open_page(browser_contexts.get(PHONE), real_server.url, "/search/?q=" + quote("算力"))
+    try:
+        settled(tab)
+        tab.locator(".lang-switch").click()
+        tab.wait_for_url("**/en/search/?q=*")
+        settled(tab)
+        assert tab.locator(".search-hit").count() == 0  # the English index holds no Chinese words cut apart
+        tab.locator(".search-status a", has_text="Search the Chinese pages").click()
+        tab.wait_for_url("**/search/?q=*")
+        settled(tab)
+        assert urlsplit(tab.url).path == "/search/" and tab.locator(".search-hit").count() > 0
+    finally:
+        tab.close()
+
+
 def page_state(tab) -> tuple:
     """What a reader sees of a filtered list: its cards, its count line, and each control's choice."""
     tab.wait_for_timeout(100)

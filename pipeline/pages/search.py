@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from markupsafe import Markup
 
 from .. import formatting
-from ..languages import LANGS, Lang, in_lang
+from ..languages import LANGS, Lang, in_lang, other_lang
 from ..search_index import SearchEntry
 from ..tables import RecordRow
 from ..templating import Fields
@@ -87,6 +87,7 @@ def _search_text(site: SiteCore, lang: Lang) -> Markup:
         "search_without_filters",
         "search_remove_filter",
         "search_as_words",
+        "search_other_language",
         "search_more",
         "nav_topics",
     )
@@ -96,6 +97,7 @@ def _search_text(site: SiteCore, lang: Lang) -> Markup:
         "topic": {topic_id: scope.url(lang, "topics", topic_id) for topic_id in site.topic_names[lang]},
     }
     text = {key: t[key] for key in keys} | {"topics_url": scope.url(lang) + "#topics", "pages": pages}
+    text["other_search"] = page_url(other_lang(lang), "search")  # Chinese words find more in Chinese
     return script_json(text | {"names": _names(site)})
 
 

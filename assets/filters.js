@@ -89,15 +89,21 @@
     status.textContent = form.getAttribute("data-status").replace("{shown}", shown).replace("{total}", total);
   }
 
+  // Each radio is checked by hand: Chromium's RadioNodeList.value = "" checks nothing, so Back to an
+  // address without ?kind= left the old choice checked.
   function fromAddress() {
     var params = new URLSearchParams(location.search);
     names.forEach(function (name) {
       var field = form.elements[name];
       var value = params.get(name) || "";
-      var offered = Array.prototype.some.call(field.length !== undefined ? field : [field], function (option) {
-        return option.value === value;
-      });
-      field.value = offered ? value : "";
+      if (field.tagName === "SELECT") {
+        var offered = Array.prototype.some.call(field.options, function (option) { return option.value === value; });
+        field.value = offered ? value : "";
+        return;
+      }
+      var radios = Array.prototype.slice.call(field);
+      var known = radios.some(function (radio) { return radio.value === value; });
+      radios.forEach(function (radio) { radio.checked = radio.value === (known ? value : ""); });
     });
   }
 
@@ -114,6 +120,8 @@
   form.addEventListener("change", function () { toAddress(); apply(); });
   form.addEventListener("submit", function (event) { event.preventDefault(); });
   window.addEventListener("popstate", function () { fromAddress(); apply(); });
+  // A page restored from the back-forward cache keeps its old controls: read the address again.
+  window.addEventListener("pageshow", function (event) { if (event.persisted) { fromAddress(); apply(); } });
   form.hidden = false;
   fromAddress();
   // Unfiltered, the page is already what apply() would make it (its counts are the build's): on a

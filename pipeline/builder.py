@@ -129,6 +129,7 @@ def prepare_site(
         released=released,
         repository=repository,
         record_lines=lines,
+        editors_email=read_settings(paths)["editors_email"],
     )
     jobs = page_jobs(site)
     other = site_listing_files(site, jobs)

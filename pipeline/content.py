@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import jinja2
+from pydantic import ValidationError
 
 from .errors import DataError, DataErrors
 from .languages import LANGS
@@ -41,6 +42,15 @@ PLACEHOLDERS = {
     "search_count": {"query", "count"},
     "search_count_one": {"query"},
     "search_none": {"query"},
+    "search_none_try": {"query"},
+    "search_without_filters": {"query"},
+    "search_remove_filter": {"name"},
+    "search_as_words": {"query"},
+    "search_other_language": {"query"},
+    "search_task_no": {"number"},
+    "report_title": {"record"},
+    "report_mail_body": {"record", "page"},
+    "edit_line": {"line"},
     "filter_status": {"shown", "total"},
     "kind_label": {"kind", "period"},
     "short_kind_label": {"kind", "period"},
@@ -155,12 +165,26 @@ def _settings_file(paths: ProjectPaths):
     return load_file(path, paths.display(path), root=paths.root) if path.exists() or path.is_symlink() else None
 
 
+def _valid_setting(key: str, value: str) -> bool:
+    """Whether SiteSettings (the model the schema is made from) takes the value."""
+    try:
+        SiteSettings.model_validate({key: value})
+    except ValidationError:
+        return False
+    return True
+
+
 def _setting_problem(key: str, value) -> tuple[str, str] | None:
     """(what, what to do) when a known setting's value is not of its form; None when it is."""
     if not isinstance(value, str):
         return (
             f"expected text, got {value!r}",
-            'write it in quotes, or "" for none' if key == "repository" else "write the branch's name",
+            "write the branch's name" if key == "branch" else 'write it in quotes, or "" for none',
+        )
+    if key == "editors_email" and not _valid_setting(key, value):
+        return (
+            f"expected an e-mail address, got {value!r}",
+            'write the editors\' address, such as editors@example.org, or "" for no e-mail link',
         )
     if key == "repository" and value and not GITHUB.match(value):
         return (

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from .repository import BRANCH_PATTERN, GITHUB_PATTERN, MAX_BRANCH
+from .repository import BRANCH_PATTERN, EMAIL_PATTERN, GITHUB_PATTERN, MAX_BRANCH
 
 # An id names a folder of the site (/topics/<id>/): 80 characters keep it far within a file name's 255
 # bytes (the longest written is 46).
@@ -74,6 +74,13 @@ class SiteSettings(Model):
     )
     branch: Annotated[str, StringConstraints(max_length=MAX_BRANCH, pattern=BRANCH_PATTERN)] = Field(
         "main", description='The branch whose files the "edit" links open.'
+    )
+    editors_email: Annotated[str, StringConstraints(pattern=rf"^$|{EMAIL_PATTERN}")] = Field(
+        "",
+        description=(
+            "The editors' e-mail address, for each record card's \"report by e-mail\" link (no GitHub account "
+            'needed); "" for no such link.'
+        ),
     )
 
 

@@ -1,8 +1,10 @@
-"""Where the site's files are kept on GitHub, for each record card's "report an error" and "edit" links.
+"""Where the site's files are kept on GitHub, for each record card's "report an error" and "edit" links,
+and the e-mail that reports an error without GitHub.
 
 The address comes from the build environment (Netlify sets REPOSITORY_URL) or, failing that, from
 content/site.yaml. Without either, or for a host other than GitHub, the links are left out: a link
-that leads nowhere is worse than none.
+that leads nowhere is worse than none. The editors' address (content/site.yaml's editors_email) is
+for readers without a GitHub account, or for whom GitHub is slow to reach.
 """
 
 import re
@@ -20,6 +22,8 @@ GITHUB = re.compile(GITHUB_PATTERN)
 # '/' or '.' (so no '..', no leading '/', no control character), at most 100 characters.
 BRANCH_PATTERN = r"^[A-Za-z0-9_+-]+(?:[./][A-Za-z0-9_+-]+)*$"
 MAX_BRANCH = 100
+# An address a mail program accepts in a mailto: link: no spaces, quotes or brackets to escape.
+EMAIL_PATTERN = r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$"
 
 
 @dataclass(frozen=True)
@@ -34,17 +38,21 @@ class Repository:
     def web_url(self) -> str:
         return f"https://github.com/{self.owner}/{self.name}"
 
-    def report_url(self, record_id: str, page: str) -> str:
-        """A new issue in the data-error form, with the record's id and page filled in."""
-        query = urlencode(
-            {"template": ISSUE_FORM, "title": f"Data error: {record_id}", "record": record_id, "page": page}
-        )
+    def report_url(self, record_id: str, page: str, title: str) -> str:
+        """A new issue in the data-error form, with its title (in the page's language), the record's
+        id and page filled in."""
+        query = urlencode({"template": ISSUE_FORM, "title": title, "record": record_id, "page": page})
         return f"{self.web_url}/issues/new?{query}"
 
-    def file_url(self, path: str, line: int | None) -> str:
-        """A file of the repository, at a line when one is given; its edit button is one tap away."""
-        at = f"#L{line}" if line else ""
-        return f"{self.web_url}/blob/{quote(self.branch)}/{quote(path)}{at}"
+    def edit_url(self, path: str) -> str:
+        """GitHub's editor for a file of the repository (it opens at the top: the card names the line)."""
+        return f"{self.web_url}/edit/{quote(self.branch)}/{quote(path)}"
+
+
+def mail_url(address: str, subject: str, body: str) -> str:
+    """A mailto: link with its subject and body filled in (spaces as %20, lines as CRLF: RFC 6068)."""
+    body = body.replace("\r\n", "\n").replace("\n", "\r\n")
+    return f"mailto:{address}?subject={quote(subject, safe='')}&body={quote(body, safe='')}"
 
 
 def repository_from(address: str | None, branch: str) -> Repository | None:

@@ -8,24 +8,24 @@ per entry, two minutes for this site.) Pagefind's extended binary segments Chine
 ships inside its wheel, so nothing is downloaded at build time.
 """
 
-import json
 import os
 import subprocess
 import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 
 from pagefind.service import get_executable
 
 from .errors import ToolError
+from .pagefind_stable import stable_filters
 
 FOLDER = "pagefind"
 # What the search page uses: the search library, its worker and its index. Pagefind also writes its
 # own search interfaces (pagefind-ui.js and others, 350 KB); the site draws its own results.
 LIBRARY_FILES = frozenset({"pagefind.js", "pagefind-worker.js", "pagefind-entry.json"})
-INDEX_SUFFIXES = (".pagefind", ".pf_meta", ".pf_index", ".pf_fragment")
+INDEX_SUFFIXES = (".pagefind", ".pf_meta", ".pf_index", ".pf_fragment", ".pf_filter")
 TIMEOUT_S = 600
 # Where the scratch folder goes: in memory where Linux has a folder for it. Written to disk, the
 # entries' 1,300 small files and Pagefind's took 2 s more than the indexing (bench/NOTES.md).
@@ -45,6 +45,9 @@ class SearchEntry:
     language: str  # "zh" or "en": the codes Pagefind segments by (the pages' zh-Hans finds "zh")
     content: str
     meta: dict[str, str]
+    # Pagefind filters (district, topic, kind, unit → values): the search page narrows by them, and a
+    # district or topic named in a query becomes one (search.js).
+    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def entry_page(entry: SearchEntry) -> str:
@@ -52,6 +55,10 @@ def entry_page(entry: SearchEntry) -> str:
     meta = {"link": entry.url, **entry.meta}
     tags = "".join(
         f'<meta data-pagefind-meta="{escape(key)}[content]" content="{escape(value)}">' for key, value in meta.items()
+    ) + "".join(
+        f'<meta data-pagefind-filter="{escape(key)}[content]" content="{escape(value)}">'
+        for key, values in entry.filters.items()
+        for value in values
     )
     return (
         f'<!doctype html><html lang="{entry.language}"><head><meta charset="utf-8">'
@@ -87,11 +94,8 @@ def search_index_files(entries: Iterable[SearchEntry]) -> dict[str, bytes]:
             raise SearchIndexError(f"Pagefind failed: {(run.stderr or run.stdout).strip()}")
         written = sorted(p for p in bundle.rglob("*") if p.is_file() and _published(p))
         files = {f"{FOLDER}/{p.relative_to(bundle).as_posix()}": p.read_bytes() for p in written}
-    entry = f"{FOLDER}/pagefind-entry.json"  # Pagefind lists its languages in any order: two builds differed
-    files[entry] = json.dumps(
-        json.loads(files[entry]), ensure_ascii=False, sort_keys=True, separators=(",", ":")
-    ).encode("utf-8")
-    return files
+    # Pagefind lists its languages, and each filter its values, in any order: two builds differed.
+    return stable_filters(files, FOLDER)
 
 
 def _published(path: Path) -> bool:

@@ -27,6 +27,32 @@ def test_every_record_is_an_entry_in_each_language_linked_to_its_card(project):
     assert {"/topics/gdp/", "/en/districts/alpha/", "/sources/alpha-tasks/"} <= pages
 
 
+def test_each_entry_carries_its_district_topic_kind_and_lead_units_as_filters(project):
+    site = prepare_site(project.paths)
+    entries = {e.url: e for e in search_pages.search_entries(site.files.site)}
+    gdp = entries["/districts/alpha/#alpha-gdp-growth"]
+    assert gdp.filters == {"district": ("alpha",), "topic": ("gdp",), "kind": ("target",), "unit": ("区发改局",)}
+    assert "第1项" in gdp.content and "task 1" in entries["/en/districts/alpha/#alpha-gdp-growth"].content
+    assert entries["/en/districts/alpha/"].filters == {"district": ("alpha",), "kind": ("district",)}
+    assert entries["/topics/gdp/"].filters == {"topic": ("gdp",), "kind": ("topic",)}
+    assert entries["/sources/alpha-tasks/"].filters == {"district": ("alpha",), "kind": ("source",)}
+    page = entry_page(gdp)
+    assert '<meta data-pagefind-filter="district[content]" content="alpha">' in page
+    assert '<meta data-pagefind-filter="unit[content]" content="区发改局">' in page
+
+
+def test_the_search_page_knows_each_districts_and_topics_names_in_both_languages(project):
+    build_site(project.paths)
+    page = (project.paths.site / "en/search/index.html").read_text(encoding="utf-8")
+    text = json.loads(page.split('<script type="application/json" id="search-text">')[1].split("</script>")[0])
+    names = {tuple(name) for name in text["names"]}
+    assert {("Alpha District", "district", "alpha"), ("Alpha", "district", "alpha")} <= names
+    assert ("GDP", "topic", "gdp") in names
+    lengths = [len(name[0]) for name in text["names"]]
+    assert lengths == sorted(lengths, reverse=True)  # 海珠区 is taken before 海珠
+    assert text["pages"]["district"]["alpha"] == "/en/districts/alpha/"
+
+
 def test_an_entry_page_keeps_markup_in_the_data_as_text():
     page = entry_page(
         SearchEntry("/districts/a/#x", "en", "<script>alert(1)</script>", {"title": 'a "b" <i>', "where": "A · B · C"})

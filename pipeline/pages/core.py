@@ -27,7 +27,7 @@ from ..charts import Chart
 from ..history import History
 from ..languages import HTML_LANG, LANGS, OG_LOCALE, Lang, in_lang, other_lang
 from ..models import Dataset, District, Source, Topic
-from ..repository import Repository
+from ..repository import Repository, mail_url
 from ..tables import RecordRow, Tables
 from ..templating import Fields, UiStrings, UiText, environment
 
@@ -164,6 +164,7 @@ class SiteCore:
     released: dict[str, bool]  # release date → whether its downloads could be made
     repository: Repository | None
     record_lines: dict[str, int]  # record id → its line in its district's file
+    editors_email: str  # content/site.yaml's: where a card's "report by e-mail" link writes; "" for none
     env: Environment
     macros: Any  # the module of templates/macros.html
     topics: dict[str, Topic]
@@ -206,6 +207,7 @@ def site_core(
     released: dict[str, bool] | None = None,
     repository: Repository | None = None,
     record_lines: dict[str, int] | None = None,
+    editors_email: str = "",
 ) -> SiteCore:
     """The core of one build's pages, with the lookups every page makes."""
     env = environment(Path(templates_dir).resolve())
@@ -227,6 +229,7 @@ def site_core(
         released=released or {},
         repository=repository,
         record_lines=record_lines or {},
+        editors_email=editors_email,
         env=env,
         macros=env.get_template("macros.html").module,
         topics={t.id: t for t in dataset.topics},
@@ -320,7 +323,7 @@ def record_card(site: SiteCore, scope: Scope, lang: Lang, row: RecordRow, here: 
                 source_url=scope.url(lang, "sources", row.source),
                 record_url=lambda r: record_url(lang, r),
                 partners=cache.rows.progress.get(row.id, ()),
-                links=repository_links(site, lang, row),
+                links=report_links(site, lang, row),
                 changed=last_change(site, lang, row.id),
                 unit_names=unit_names(site, lang, row.district),
             )
@@ -350,15 +353,24 @@ def record_cards(site: SiteCore, scope: Scope, lang: Lang, rows: list[RecordRow]
     return Markup("".join(record_card(site, scope, lang, row, here) for row in rows))
 
 
-def repository_links(site: SiteCore, lang: Lang, row: RecordRow) -> Fields | None:
-    """Where to report an error in a record and to edit it, or None when the repository is not known."""
-    if site.repository is None:
+def report_links(site: SiteCore, lang: Lang, row: RecordRow) -> Fields | None:
+    """Where to report an error in a record: by e-mail to the editors, when their address is set; on
+    GitHub, and where to edit the record (its file in GitHub's editor, its line named), when the
+    repository is known. None for neither."""
+    if site.repository is None and not site.editors_email:
         return None
-    path = f"data/districts/{row.district}.yaml"
-    return Fields(
-        report=site.repository.report_url(row.id, site.site_url + record_url(lang, row)),
-        edit=site.repository.file_url(path, site.record_lines.get(row.id)),
-    )
+    page = site.site_url + record_url(lang, row)
+    title = site.ui["report_title"][lang].format(record=row.id)
+    body = site.ui["report_mail_body"][lang].format(record=row.id, page=page)
+    links = Fields(mail=mail_url(site.editors_email, title, body) if site.editors_email else None, report=None)
+    if site.repository is not None:
+        line = site.record_lines.get(row.id)
+        links.update(
+            report=site.repository.report_url(row.id, page, title),
+            edit=site.repository.edit_url(f"data/districts/{row.district}.yaml"),
+            line=site.ui["edit_line"][lang].format(line=line) if line else None,
+        )
+    return links
 
 
 def last_change(site: SiteCore, lang: Lang, record_id: str) -> Fields | None:

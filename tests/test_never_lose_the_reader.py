@@ -326,7 +326,7 @@ def test_the_language_switch_keeps_the_readers_place_on_a_long_page(browser_cont
         tab.wait_for_url(f"**/en/districts/yuexiu/#{record}")
         tab.wait_for_timeout(200)
         box = tab.locator(f"#{record}").bounding_box()
-        assert 0 <= box["y"] < 844 / 2, box  # the same card, at the top of the screen
+        assert -1 <= box["y"] < 844 / 2, box  # the same card, at the top of the screen (to a fraction of a pixel)
     finally:
         tab.close()
 

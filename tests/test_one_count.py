@@ -160,3 +160,18 @@ def test_the_district_filter_shows_the_same_count_in_a_browser(browser_contexts,
         assert watch.problems == []
     finally:
         tab.close()
+
+
+@pytest.mark.parametrize(("district", "topic"), [("haizhu", "ai"), ("liwan", "ai"), ("yuexiu", "low-altitude")])
+def test_the_search_pages_filters_count_the_same(browser_contexts, real_server, expected, district, topic):
+    """Search by a district and a topic (Pagefind's filters): its count and the topic choice's count."""
+    tab, watch = open_page(browser_contexts.get(390), real_server.url, f"/search/?district={district}&topic={topic}")
+    try:
+        tab.wait_for_function("() => /\\d/.test(document.querySelector('.search-status')?.textContent || '')")
+        status = tab.locator(".search-status").inner_text()
+        assert re.search(rf"{expected[district, topic]} 条", status), status
+        option = tab.locator(f"#search-topic option[value={topic}]").inner_text()
+        assert option.endswith(f"({expected[district, topic]})"), option
+        assert watch.problems == []
+    finally:
+        tab.close()

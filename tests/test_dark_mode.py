@@ -92,6 +92,7 @@ def test_theme_in_an_embeds_address_forces_its_look_from_the_first_frame(schemes
         assert check(tab.evaluate(ROOT_BACKGROUND))
         assert check(tab.locator(".chart-static").evaluate("svg => getComputedStyle(svg.querySelector('rect')).fill"))
         forced = theme if theme in ("light", "dark") else None
+        tab.wait_for_function("() => 'themeAtFirstFrame' in window")  # a loaded machine may draw the frame late
         assert tab.evaluate("window.themeAtFirstFrame") == forced
         assert watch.problems == []
     finally:

@@ -211,12 +211,13 @@ def test_counts_are_readable_on_a_topic_page_static_and_drawn(chromium, real_ser
         context.close()
 
 
+@pytest.mark.parametrize("part", range(2))  # the pages in two parts, so that the workers of a parallel run share them
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_every_row_is_labelled_on_screen_in_the_static_and_the_drawn_chart(
-    browser_contexts, real_server, real_site, lang
+    browser_contexts, real_server, real_site, lang, part
 ):
     """Every count chart of a topic page, as a reader without JavaScript sees it and once Plotly has drawn it."""
-    pages = [p for p in count_chart_pages(real_site) if p.lang == lang]
+    pages = [p for p in count_chart_pages(real_site) if p.lang == lang][part::2]
     problems = []
     for javascript, (plot, names, texts) in ((False, STATIC), (True, DRAWN)):
         for page in pages:

@@ -8,6 +8,7 @@ from pathlib import Path
 from pipeline.builder import build_site
 from pipeline.datadiff import GitError, data_diff
 from pipeline.errors import DataErrors, github_annotations, github_message, report, unexpected_error_message
+from pipeline.history import messages_without_chinese
 from pipeline.lint import check_and_lint
 from pipeline.paths import ROOT, ProjectPaths
 from pipeline.schema import write_generated
@@ -81,6 +82,8 @@ def main(argv: list[str] | None = None) -> int:
             dataset, warnings = check_and_lint(paths)
             for warning in warnings:
                 print(warning, file=sys.stderr)
+            for message in commit_warnings(paths):
+                print(message, file=sys.stderr)
             print(checked(dataset, warnings))
         else:
             summary = build_site(paths)
@@ -116,8 +119,21 @@ def check_for_github(paths: ProjectPaths) -> int:
         return 1
     if warnings:
         print(github_annotations(warnings, "warning"))
+    for message in commit_warnings(paths):
+        print(github_message(message, "warning"))
     print(checked(dataset, warnings))
     return 0
+
+
+def commit_warnings(paths: ProjectPaths) -> list[str]:
+    """A warning for each data commit of this branch whose message's first line has no Chinese: it is
+    the change log's entry (CONTRIBUTING.md, "Commit messages")."""
+    return [
+        f"warning: commit {short} changes the data, but its first line has no Chinese: “{subject}” — the change "
+        "log shows it to readers: write it in Chinese (git commit --amend, or git rebase -i for an earlier "
+        "commit); an English line may follow after a blank line, as “English: …”"
+        for short, subject in messages_without_chinese(paths.root)
+    ]
 
 
 if __name__ == "__main__":

@@ -88,9 +88,9 @@ def github_annotations(errors: list[DataError], level: str = "error") -> str:
     )
 
 
-def github_message(text: str) -> str:
-    """A message that names no place in a file, as a GitHub Actions error annotation."""
-    return f"::error::{_workflow_data(text)}"
+def github_message(text: str, level: str = "error") -> str:
+    """A message that names no place in a file, as a GitHub Actions annotation (level "error" or "warning")."""
+    return f"::{level}::{_workflow_data(text)}"
 
 
 class DataErrors(Exception):

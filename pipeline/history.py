@@ -6,6 +6,7 @@ no history, and the site says so rather than show a partial one.
 """
 
 import functools
+import re
 from dataclasses import dataclass
 
 from .datadiff import RecordChange, archive_changes, district_changes, list_changes
@@ -109,6 +110,26 @@ def commit_subject(raw: bytes) -> str:
     subject = " ".join(line.strip(" \t") for line in paragraph.split("\n")).replace("\t", " ")
     subject = UNSAFE_CHARACTER.sub("\ufffd", subject)
     return subject if len(subject) <= MAX_SUBJECT else subject[: MAX_SUBJECT - 1] + "…"
+
+
+# A data commit's first line is the change log's entry: readers read it in Chinese (CONTRIBUTING.md).
+CHINESE = re.compile(r"[\u3400-\u9fff]")
+# What a branch of editors' work is compared with: main as fetched (CI), else the local main.
+BASE_REFS = ("origin/main", "main")
+
+
+def messages_without_chinese(root) -> list[tuple[str, str]]:
+    """The commits of this branch since it left main that change the data and whose message's first line
+    holds no Chinese, as (short hash, first line); none outside git, on main itself or without a main."""
+    for ref in BASE_REFS:
+        try:
+            base = git(root, "merge-base", "HEAD", ref).decode("ascii").strip()
+            log = git(root, "log", "--no-merges", "-z", "--format=%h%x1f%s", f"{base}..HEAD", "--", *DATA_PATHS)
+        except GitError:
+            continue
+        entries = [e.split("\x1f", 1) for e in log.decode("utf-8", "replace").split("\0") if "\x1f" in e]
+        return [(short.strip(), subject) for short, subject in entries if not CHINESE.search(subject)]
+    return []
 
 
 def data_history(paths, data: GitData | None = None) -> History:

@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import textwrap
 from xml.etree import ElementTree
 
@@ -361,3 +362,30 @@ def test_the_feeds_are_served_as_atom(real_server):
             assert ElementTree.fromstring(response.read()).tag == f"{ATOM}feed"
     with urlopen(real_server.url + "/data/targets.json") as response:  # other files keep their own type
         assert response.headers["Content-Type"] == "application/json"
+
+
+def test_check_warns_of_a_data_commit_whose_first_line_has_no_chinese(history_project):
+    """Its first line is the change log's entry for readers (CONTRIBUTING.md): on a branch of editors' work,
+    `build.py check` names each data commit written in English alone, and only those."""
+    root = history_project.root
+    git(root, "checkout", "-q", "-b", "correction")
+    history_project.edit(ALPHA, "label_en: GDP growth", "label_en: GDP growth rate")
+    git(root, "commit", "-qam", "Alpha: the English label of its GDP target")
+    history_project.edit(ALPHA, "label_en: GDP growth rate", "label_en: Growth of GDP")
+    git(root, "commit", "-qam", "甲区：地区生产总值目标的英文标签\n\nEnglish: Alpha: its GDP target's English label")
+    with open(root / "content/about.en.md", "a", encoding="utf-8") as about:  # not the data: not in the change log
+        about.write("\n")
+    git(root, "commit", "-qam", "About page: a blank line")
+
+    def check(*options: str) -> subprocess.CompletedProcess:
+        command = [sys.executable, str(ROOT / "build.py"), "--project", str(root), "check", *options]
+        return subprocess.run(command, capture_output=True, text=True, timeout=300)
+
+    result = check()
+    assert result.returncode == 0, result.stderr
+    warned = [line for line in result.stderr.splitlines() if "has no Chinese" in line]
+    assert len(warned) == 1 and "“Alpha: the English label of its GDP target”" in warned[0], result.stderr
+    annotations = [line for line in check("--format", "github").stdout.splitlines() if "has no Chinese" in line]
+    assert len(annotations) == 1 and annotations[0].startswith("::warning::"), annotations
+    git(root, "checkout", "-q", "main")  # on main itself, nothing to compare with
+    assert "has no Chinese" not in check().stderr

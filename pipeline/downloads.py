@@ -55,6 +55,8 @@ TARGET_FIELDS = [
     ("source_title_en", "string", "Source document title in English (our translation)"),
     ("task_no", "integer", "Task number (序号) in a task list"),
     ("lead_units", "string", "Lead units (牵头单位), separated by '; '"),
+    ("note_zh", "string", "How the quote is read where the source seems misprinted, in Chinese"),
+    ("note_en", "string", "The same note in English"),
 ]
 CHART_FIELDS = [
     ("district", "string", "District slug"),

@@ -261,6 +261,14 @@ class Record(Model):
             "it: links to them still land on this card."
         ),
     )
+    note_zh: Text | None = Field(
+        None,
+        description=(
+            "What a reader should know to read the quote, in Chinese: how an apparent misprint of the source "
+            "is read (the quote keeps it as written), shown on the card; or null."
+        ),
+    )
+    note_en: Text | None = Field(None, description="The same note in English; given with note_zh.")
 
     def model_post_init(self, context) -> None:
         # pydantic gives each model its own set of the fields written (728 bytes for a record's): records
@@ -277,6 +285,8 @@ class Record(Model):
             raise ValueError("value_high is given exactly when bound is range (value is then the low end)")
         if self.measure == "growth" and self.unit not in GROWTH_UNITS:
             raise ValueError("a growth rate needs unit percent or percentage_point")
+        if (self.note_zh is None) != (self.note_en is None):
+            raise ValueError("note_zh and note_en go together: give both, or neither")
         return self
 
     @property

@@ -51,6 +51,8 @@ class RecordRow:
     task_no: int | None
     lead_units: tuple[str, ...]
     former_ids: tuple[str, ...]
+    note_zh: str | None
+    note_en: str | None
     district_order: int
     topic_order: int
 

@@ -132,6 +132,13 @@ def test_a_range_without_its_upper_end(project):
     ]
 
 
+def test_a_note_without_its_english(project):
+    project.edit(ALPHA, "    task_no: 1\n", "    task_no: 1\n    note_zh: 原文如此。\n")
+    assert problems(project) == [
+        f"{ALPHA}:6:5: alpha-gdp-growth: note_zh and note_en go together: give both, or neither"
+    ]
+
+
 def workflow_jobs() -> dict:
     workflow = yaml.safe_load((ROOT / ".github/workflows/ci.yml").read_text(encoding="utf-8"))
     assert "pull_request" in workflow[True]  # YAML 1.1 reads the key `on` as true

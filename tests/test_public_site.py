@@ -66,6 +66,22 @@ def test_a_missing_figure_is_not_stated_and_an_h1_result_is_not_a_target(real_si
     assert "2%" in rows["Yuexiu District"].split("</td>")[1] and "estimate" in rows["Yuexiu District"]
 
 
+def test_a_source_misprint_is_quoted_as_printed_with_a_note_on_how_it_is_read(real_site, dataset):
+    """Liwan's report prints 如意坊放射线个项目 with no count before 个: the quote keeps it, and the card says,
+    in each language, that the number of projects is not stated; the downloads carry the note."""
+    record = next(r for d in dataset.districts for r in d.records if r.id == "liwan-ruyifang-radial-expropriation")
+    assert "放射线个项目" in record.quote and record.value is None
+    for relative, note in (
+        ("districts/liwan/index.html", record.note_zh),
+        ("en/districts/liwan/index.html", record.note_en),
+    ):
+        page = read(real_site, relative)
+        card = page[page.index('id="liwan-ruyifang-radial-expropriation"') :]
+        card = card[: card.index("</article>")]
+        assert '<p class="record-note">' in card and html.escape(note, quote=False) in card, relative
+    assert record.note_en in read(real_site, "data/targets.csv")
+
+
 def test_yuexius_65_storm_the_fortress_projects_are_its_second_half_task_with_what_its_text_leaves_unsaid(real_site):
     """Yuexiu's report says "统筹抓好 65 个“攻城拔寨”项目" without "市": the chart shows the 65 as a task for the
     second half, apart from Haizhu's and Liwan's targets for the year, and says what the text does not state."""

@@ -88,7 +88,7 @@ def test_yuexius_65_storm_the_fortress_projects_are_its_second_half_task_with_wh
     # Each district's wording is quoted as written, its own quotes nested as single ones.
     cases = (
         ("zh", "", ["没有写“市”", "越秀区“‘攻城拔寨’项目”", "海珠区“市‘攻城拔寨’项目”"]),
-        ("en", "en/", ["it does not write “city” (市)", "Yuexiu District “‘攻城拔寨’项目” (Key"]),
+        ("en", "en/", ["it does not write “city” (市)", "Yuexiu District “‘攻城拔寨’项目” (“Storm"]),
     )
     for lang, prefix, phrases in cases:
         page = read(real_site, f"{prefix}topics/investment/index.html")

@@ -47,6 +47,7 @@ PLACEHOLDERS = {
     "change_summary_added": {"what"},
     "change_summary_removed": {"what"},
     "change_summary_changed": {"what", "fields"},
+    "change_summary_changed_whole": {"what"},
     "change_summary_fields": {"fields"},
     "change_entry_named": {"kind", "name"},
     "search_count": {"query", "count"},

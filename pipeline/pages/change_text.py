@@ -187,8 +187,10 @@ class ChangeWords:
         others: dict[str, list[str]] = defaultdict(list)
         for (kind, mark, words), count in grouped.items():
             what = self.counted(count, "items")
-            if mark == "~":
+            if mark == "~" and words:
                 text = t["change_summary_changed"].format(what=what, fields=self.joined(list(words)))
+            elif mark == "~":  # an archived text: changed as a whole
+                text = t["change_summary_changed_whole"].format(what=what)
             else:
                 text = t["change_summary_added" if mark == "+" else "change_summary_removed"].format(what=what)
             others[t[f"change_kinds_{kind}"]].append(text)

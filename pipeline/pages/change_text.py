@@ -320,7 +320,9 @@ def entries(site: SiteCore, lang: Lang) -> list[Fields]:
     changes = site.history.changes
     if not changes:
         return []
-    words = ChangeWords(site, lang)
-    first = changes[-1].date
-    later = [words.entry(c) for c in changes if c.date > first]
-    return later + [words.first_publication([c for c in changes if c.date <= first])]
+    if lang not in site.cache.change_entries:  # each month's page and the feed read them all
+        words = ChangeWords(site, lang)
+        first = changes[-1].date
+        later = [words.entry(c) for c in changes if c.date > first]
+        site.cache.change_entries[lang] = later + [words.first_publication([c for c in changes if c.date <= first])]
+    return site.cache.change_entries[lang]

@@ -145,12 +145,14 @@ class ScopeCache:
 class PageCache:
     """Everything pages derive and share, each kept under the key of what it is made from: a scope's
     ScopeCache under its group (SCOPES_HELD at most, the least recently used dropped first, so pages
-    may come in any order), the source lists of citations and the compiled templates."""
+    may come in any order), the source lists of citations, the compiled templates and the change log's
+    entries."""
 
     def __init__(self) -> None:
         self.scopes: OrderedDict[str | None, ScopeCache] = OrderedDict()
         self.documents: dict[tuple, str] = {}  # (lang, source ids) → the documents named
         self.templates: dict[str, Template] = {}
+        self.change_entries: dict[str, list] = {}  # lang → the change log's entries, for its pages and feed
 
     def scope(self, group: str | None, make_rows) -> ScopeCache:
         """The cache of a scope's pages, made with its rows (make_rows()) when none is held."""

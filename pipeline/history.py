@@ -129,7 +129,7 @@ def commit_english(raw: bytes) -> str | None:
     return None
 
 
-# A data commit's first line is the change log's entry: readers read it in Chinese (CONTRIBUTING.md).
+# A data commit's first line is its editor's note on the change log: readers read it in Chinese (CONTRIBUTING.md).
 CHINESE = re.compile(r"[\u3400-\u9fff]")
 # What a branch of editors' work is compared with: main as fetched (CI), else the local main.
 BASE_REFS = ("origin/main", "main")

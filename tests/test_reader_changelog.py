@@ -112,11 +112,11 @@ def test_a_change_reads_in_the_pages_language_with_every_field_in_words(changelo
     zh, en = read(site, "changes/index.html"), read(site, "en/changes/index.html")
     zh_text, en_text = visible(zh), visible(en)
     # The reader's summary, by district, and each field in words, old → new as the card shows the figure.
-    assert "甲区：修改 1 条记录的数值、约束、英文摘要、原文。" in zh_text
+    assert "甲区：修改 1 条记录的数值 5.5% → 6%左右、约束、英文摘要、原文。" in zh_text
     for line in ("数值：5.5% → 6%左右", "约束：确数 → 左右", "英文摘要：Grow GDP by 5.5%. → Grow GDP by about 6%."):
         assert line in zh_text, line
     assert "原文：地区生产总值增长5.5%。 → 地区生产总值增长6%左右。" in zh_text
-    assert "Alpha District: value, bound, English summary and quote changed in 1 record." in en_text
+    assert "Alpha District: value 5.5% → about 6%, bound, English summary and quote changed in 1 record." in en_text
     for line in ("Value: 5.5% → about 6%", "Bound: exact → about", "English summary: Grow GDP by 5.5%. →"):
         assert line in en_text, line
     # The four records of the later change: counted by district, each field named.
@@ -153,13 +153,13 @@ def test_the_feeds_carry_the_same_words(changelog):
     for prefix, summary, archive, line in (
         (
             "",
-            "甲区：修改 1 条记录的数值、约束、英文摘要、原文。",
+            "甲区：修改 1 条记录的数值 5.5% → 6%左右、约束、英文摘要、原文。",
             "文件全文：修改 1 项。",
             "数值：<del>5.5%</del> → <ins>6%左右</ins>",
         ),
         (
             "en/",
-            "Alpha District: value, bound, English summary and quote changed in 1 record.",
+            "Alpha District: value 5.5% → about 6%, bound, English summary and quote changed in 1 record.",
             "Full texts: 1 changed.",
             "Value: <del>5.5%</del>",
         ),

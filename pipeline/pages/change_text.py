@@ -169,14 +169,20 @@ class ChangeWords:
                     counts[record.district] += 1
             for district, count in counts.items():
                 parts[district].append(t[key].format(what=self.counted(count, "records")))
-        by_fields: dict[tuple[str, tuple[str, ...]], int] = defaultdict(int)
+        by_fields: dict[tuple[str, tuple[str, ...]], list] = defaultdict(list)
         for record in change.records:
             if record.mark == "~":
-                words = self.changed_words("record", changed_field_names(record.before, record.record))
-                by_fields[record.district, tuple(words)] += 1
-        for (district, words), count in by_fields.items():
-            what = self.counted(count, "records")
-            parts[district].append(t["change_summary_changed"].format(what=what, fields=self.joined(list(words))))
+                names = tuple(changed_field_names(record.before, record.record))
+                by_fields[record.district, names].append(record)
+        for (district, names), records in by_fields.items():
+            words = [self.field_name("record", name) for name in names]
+            sides = (records[0].before, records[0].record)
+            if len(records) == 1 and "value" in names and all(side.get("value") is not None for side in sides):
+                old, new = (self.figure(side) for side in sides)  # one figure changed: said at once
+                at = names.index("value")
+                words[at] += f" {old}{t['change_arrow']}{new}" if old != new else ""
+            what = self.counted(len(records), "records")
+            parts[district].append(t["change_summary_changed"].format(what=what, fields=self.joined(_unique(words))))
         grouped: dict[tuple[str, str, tuple[str, ...]], int] = defaultdict(int)
         for entry in change.entries:
             words = tuple(self.changed_words(entry.kind, entry.fields))

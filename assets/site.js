@@ -2,7 +2,7 @@
 // (?kind=target&topic=ai, ?q=算力), the #fragment, or else the record or heading at the top of the screen
 // (/districts/yuexiu/ scrolled far → /en/districts/yuexiu/#yuexiu-h2-…); without JavaScript it links to
 // the same page. Each record card's "copy link" button copies the card's address, and its e-mail report
-// carries the card's text.
+// carries the card's text. A link to a line of a collapsed change log entry opens it.
 (function () {
   "use strict";
   var switchLink = document.querySelector(".lang-switch");
@@ -48,6 +48,18 @@
     });
     follow();
   }
+  // A link to a record's line in the change log (a card's "last changed"): its entry, collapsed when long,
+  // opens with the line in view. Chromium opens a closed <details> for a fragment itself; this is for the
+  // browsers that do not.
+  function reveal() {
+    var target = location.hash.length > 1 && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    var details = target && target.closest("details:not([open])");
+    if (!details) return;
+    details.open = true;
+    target.scrollIntoView();
+  }
+  window.addEventListener("hashchange", reveal);
+  reveal();
   // A card's e-mail report: the card's own text is added to the body the page wrote (record, address).
   document.querySelectorAll("a.report-mail").forEach(function (link) {
     var written = link.getAttribute("href");

@@ -238,6 +238,65 @@ def district_changes(
     return district_lines, added + removed + changed
 
 
+@dataclass(frozen=True)
+class EntryChange:
+    """A change beside the records, for the change log's readers: a district's own fields, a topic, metric,
+    source or city, or an archived text, added (+), removed (-) or changed (~)."""
+
+    kind: str  # district, topic, metric, source, city or archive
+    mark: str
+    id: str  # the entry's id; an archive's file name
+    entry: dict  # as written after the change (before it, for a removed entry); {} for an archive
+    fields: tuple[str, ...] = ()  # the fields a change changed, in the order the new entry writes them
+
+
+# The files of entries beside the records: kind → RawProject field (data/<field>.yaml).
+ENTRY_FILES = {"topic": "topics", "metric": "metrics", "source": "sources", "city": "cities"}
+
+
+def entry_changes(old: RawProject, new: RawProject) -> list[EntryChange]:
+    """What changed beside the records, entry by entry: districts' own fields, topics, metrics, sources,
+    cities and archived texts. A file one side cannot read is left out (the `diff` lines say so)."""
+    changes = []
+    old_files, new_files = _district_files(old), _district_files(new)
+    for stem in list(new_files) + [s for s in old_files if s not in new_files]:
+        before = old_files[stem].data if stem in old_files else {}
+        after = new_files[stem].data if stem in new_files else {}
+        if not isinstance(before, dict) or not isinstance(after, dict):
+            continue
+        if stem not in old_files:
+            changes.append(EntryChange("district", "+", stem, after))
+        elif stem not in new_files:
+            changes.append(EntryChange("district", "-", stem, before))
+        else:
+            fields = changed_fields(
+                {k: v for k, v in before.items() if k != "records"}, {k: v for k, v in after.items() if k != "records"}
+            )
+            if fields:
+                changes.append(EntryChange("district", "~", stem, after, tuple(fields)))
+    for kind, which in ENTRY_FILES.items():
+        old_file, new_file = getattr(old, which, None), getattr(new, which, None)
+        if (old_file is not None and old_file.data is None) or (new_file is not None and new_file.data is None):
+            continue
+        before = _by_id(old_file.data if old_file else [])
+        after = _by_id(new_file.data if new_file else [])
+        changes += [EntryChange(kind, "+", i, after[i]) for i in after if i not in before]
+        changes += [EntryChange(kind, "-", i, before[i]) for i in before if i not in after]
+        changes += [
+            EntryChange(kind, "~", i, after[i], tuple(changed_fields(before[i], after[i])))
+            for i in after
+            if i in before and before[i] != after[i]
+        ]
+    changes += [EntryChange("archive", "+", n, {}) for n in new.archives if n not in old.archives]
+    changes += [EntryChange("archive", "-", n, {}) for n in old.archives if n not in new.archives]
+    changes += [
+        EntryChange("archive", "~", n, {})
+        for n in new.archives
+        if n in old.archives and old.archives[n] != new.archives[n]
+    ]
+    return changes
+
+
 def archive_changes(old: dict[str, str], new: dict[str, str]) -> list[str]:
     """Archived texts added, removed or changed; a change is counted in lines, not shown."""
     lines = [

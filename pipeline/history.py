@@ -9,7 +9,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from .datadiff import RecordChange, archive_changes, district_changes, list_changes
+from .datadiff import EntryChange, RecordChange, archive_changes, district_changes, entry_changes, list_changes
 from .gitdata import GitData, GitError, git, read_objects
 from .load import UNSAFE_CHARACTER, LoadedFile, RawProject
 
@@ -33,6 +33,8 @@ class DataChange:
     message: str  # the commit message's first line
     records: tuple[RecordChange, ...]
     other: tuple[str, ...]  # changes to districts, topics, metrics and sources, in plain words
+    entries: tuple[EntryChange, ...] = ()  # the same changes, entry by entry, for the change log's readers
+    message_en: str | None = None  # the message's `English: …` line, when the editor wrote one
 
     @property
     def date(self) -> str:
@@ -112,7 +114,22 @@ def commit_subject(raw: bytes) -> str:
     return subject if len(subject) <= MAX_SUBJECT else subject[: MAX_SUBJECT - 1] + "…"
 
 
-# A data commit's first line is the change log's entry: readers read it in Chinese (CONTRIBUTING.md).
+# The line after a blank one that gives a data commit's first line in English (CONTRIBUTING.md).
+ENGLISH_TRAILER = "English:"
+
+
+def commit_english(raw: bytes) -> str | None:
+    """The `English: …` line of a commit's message, without its label and made safe as commit_subject makes
+    the subject; None when the message has none."""
+    headers, _, body = raw.partition(b"\n\n")
+    for line in body.split(b"\n")[1:]:
+        if line.startswith(ENGLISH_TRAILER.encode()):
+            text = commit_subject(headers + b"\n\n" + line[len(ENGLISH_TRAILER) :].strip())
+            return text or None
+    return None
+
+
+# A data commit's first line is its editor's note on the change log: readers read it in Chinese (CONTRIBUTING.md).
 CHINESE = re.compile(r"[\u3400-\u9fff]")
 # What a branch of editors' work is compared with: main as fetched (CI), else the local main.
 BASE_REFS = ("origin/main", "main")
@@ -171,8 +188,12 @@ def _changes(paths, data: GitData) -> History:
             *archive_changes(before.archives, after.archives),
         ]
         if records or other:  # a commit that only rewrote comments changed no data
-            message = commit_subject(subjects[commit])
-            changes.append(DataChange(commit, time, message, tuple(records), tuple(line.strip() for line in other)))
+            raw = subjects[commit]
+            lines = tuple(line.strip() for line in other)
+            entries = tuple(entry_changes(before, after))
+            changes.append(
+                DataChange(commit, time, commit_subject(raw), tuple(records), lines, entries, commit_english(raw))
+            )
     if not changes:
         return History(unavailable=NO_COMMITS)
     return History(tuple(changes))

@@ -44,6 +44,10 @@ class Repository:
         query = urlencode({"template": ISSUE_FORM, "title": title, "record": record_id, "page": page})
         return f"{self.web_url}/issues/new?{query}"
 
+    def commit_url(self, commit: str) -> str:
+        """A commit's page: the version of the data a change of the change log made."""
+        return f"{self.web_url}/commit/{commit}"
+
     def edit_url(self, path: str) -> str:
         """GitHub's editor for a file of the repository (it opens at the top: the card names the line)."""
         return f"{self.web_url}/edit/{quote(self.branch)}/{quote(path)}"

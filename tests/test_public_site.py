@@ -156,7 +156,9 @@ def test_search_engines_and_sharing(real_site, dataset):
     sitemap = ElementTree.parse(real_site / "sitemap.xml").getroot()
     entries = list(sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}url"))
     locs = [entry.find("{http://www.sitemaps.org/schemas/sitemap/0.9}loc").text for entry in entries]
-    pages_per_language = 3 + len(dataset.topics) + len(dataset.districts) + 1 + len(dataset.sources)
+    # The change log lists each month on a page of its own.
+    months = {change.date[:7] for change in data_history(ProjectPaths()).changes}
+    pages_per_language = 3 + len(dataset.topics) + len(dataset.districts) + 1 + len(dataset.sources) + len(months)
     assert len(locs) == len(set(locs)) == 2 * pages_per_language
     assert sum("/en/" in loc for loc in locs) == pages_per_language
     for entry, loc in zip(entries, locs):  # each page names both its language versions, one of them itself

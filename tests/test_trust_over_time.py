@@ -78,35 +78,43 @@ def read(site, relative: str) -> str:
 
 
 def changes_on_page(page: str) -> list[str]:
+    """The anchors of the changes a page of the change log shows, the first publication's but for."""
     return re.findall(r'<article class="change" id="(c-[0-9a-f]{10})">', page)
 
 
 def test_the_change_log_lists_each_change_with_its_old_and_new_values(history_project):
     build_site(history_project.paths)
     site = history_project.paths.site
-    page = read(site, "en/changes/index.html")
-    anchors = changes_on_page(page)
-    assert len(anchors) == 3
-    newest, corrected, first = re.split(r'<article class="change"', page)[1:]
-    assert "2025-03-10" in newest and "The AI zone is not a 2025 task" in newest
-    assert "Removed (1)" in newest and "alpha-ai-zone" in newest
-    assert 'href="/en/districts/alpha/#alpha-ai-zone"' not in newest  # its card is gone
-    assert "Alpha&#39;s GDP target as the revised document gives it" in corrected
+    page = read(site, "en/changes/index.html")  # the latest month's
+    (newest,) = changes_on_page(page)
+    assert "2025-03-10" in page and "The AI zone is not a 2025 task" in page
+    assert "Alpha District: 1 record removed." in page and "Removed (1)" in page and "AI application zone" in page
+    assert 'href="/en/districts/alpha/#alpha-ai-zone"' not in page  # its card is gone
+    corrected_page = read(site, "en/changes/2025-02/index.html")
+    (corrected,) = changes_on_page(corrected_page)
+    assert "Alpha&#39;s GDP target as the revised document gives it" in corrected_page
     for field, old, new in (
-        ("value", "5.5", "6"),
-        ("bound", "exact", "about"),
-        ("quote", "地区生产总值增长5.5%。", "地区生产总值增长6%左右。"),
+        ("Value", "5.5%", "about 6%"),
+        ("Bound", "exact", "about"),
+        ("Quote", "地区生产总值增长5.5%。", "地区生产总值增长6%左右。"),
     ):
-        assert f"<code>{field}</code>: <del>{old}</del> → <ins>{new}</ins>" in corrected
-    assert 'href="/en/districts/alpha/#alpha-gdp-growth"' in corrected
-    assert "Added (4)" in first and "2025-01-10" in first
-    # Each card says when it last changed and links to that change.
+        assert f"<li>{field}: <del>{old}</del> → <ins>{new}</ins></li>" in corrected_page
+    assert 'href="/en/districts/alpha/#alpha-gdp-growth"' in corrected_page
+    first = read(site, "en/changes/2025-01/index.html")
+    assert '<article class="change" id="c-first-publication">' in first and "2025-01-10" in first
+    assert "Alpha District, 3 records; Beta District, 1 record." in first
+    # Each card says when it last changed and links to that change, at the record's own line.
     district = read(site, "en/districts/alpha/index.html")
     card = district[district.index('id="alpha-gdp-growth"') :]
-    assert re.search(rf'<a href="/en/changes/#{anchors[1]}" class="record-changed">Last changed 2025-02-10</a>', card)
+    assert re.search(
+        rf'<a href="/en/changes/2025-02/#{corrected}-alpha-gdp-growth" class="record-changed">Last changed 2025-02-10</a>',
+        card,
+    )
+    assert f'id="{corrected}-alpha-gdp-growth"' in corrected_page
     jobs = district[district.index('id="alpha-new-jobs"') :]
-    assert f'href="/en/changes/#{anchors[2]}" class="record-changed">Last changed 2025-01-10' in jobs
+    assert 'href="/en/changes/2025-01/#c-first-publication" class="record-changed">Last changed 2025-01-10' in jobs
     assert "最近修改：2025-02-10" in read(site, "districts/alpha/index.html")
+    assert newest != corrected
 
 
 def test_the_feeds_are_atom_with_one_entry_per_change(history_project):
@@ -288,10 +296,13 @@ def test_the_real_history_lists_the_data_changes(real_site):
     history = data_history(ProjectPaths(ROOT))
     if history.unavailable == "shallow":
         pytest.fail("the repository is a shallow clone: the change log cannot be tested (fetch with --unshallow)")
-    page = read(real_site, "en/changes/index.html")
-    assert changes_on_page(page) == [c.anchor for c in history.changes]
+    months = sorted((real_site / "en" / "changes").glob("*/index.html"), reverse=True)  # newest first
+    shown = [anchor for month in months for anchor in changes_on_page(month.read_text(encoding="utf-8"))]
+    first = history.releases[-1].date  # its changes are the first publication's one entry
+    assert shown == [c.anchor for c in history.changes if c.date > first]
+    assert changes_on_page(read(real_site, "en/changes/index.html")) == changes_on_page(months[0].read_text("utf-8"))
     feed = ElementTree.fromstring((real_site / "en" / "changes.xml").read_bytes())
-    assert len(feed.findall(f"{ATOM}entry")) == len(history.changes)
+    assert len(feed.findall(f"{ATOM}entry")) == len(shown) + 1
     for release in history.releases:
         assert (real_site / "data" / "releases" / release.date / "targets.csv").is_file()
 

@@ -1,64 +1,37 @@
-"""The change log of the data (/changes/, /en/changes/) and its Atom feeds (/changes.xml, /en/changes.xml),
-made from the data's history (history.py): each change's date, commit message and records."""
+"""The change log of the data (/changes/, /en/changes/), a page per month (/changes/2026-12/ …) and its
+Atom feeds (/changes.xml, /en/changes.xml), made from the data's history (history.py): each change said
+in the page's language (change_text.py), with its editor's note and version."""
 
 from xml.sax.saxutils import escape as xml_escape
 
 from markupsafe import Markup
 
-from ..datadiff import changed_fields, written
 from ..downloads import RELEASES
-from ..languages import HTML_LANG, LANGS, Lang, in_lang
+from ..languages import HTML_LANG, LANGS, Lang
 from ..templating import Fields
-from .core import SiteCore, change_url, feed_url, page_context, page_url, render
+from .change_text import entries
+from .core import SiteCore, change_month, feed_url, page_context, page_url, render
 
 
-def card_ids(site: SiteCore) -> set[str]:
-    """The ids that land on a card: every record's, and the former ids of a record merged into another."""
-    former = {old_id for d in site.dataset.districts for r in d.records for old_id in r.former_ids}
-    return {row.id for row in site.tables.rows} | former
+def change_months(site: SiteCore) -> list[str]:
+    """The months of the change log, newest first ('2026-12'), each a page of its own."""
+    return list(dict.fromkeys(change_month(change) for change in site.history.changes))
 
 
-def change_records(site: SiteCore, lang: Lang, change, with_cards: set[str]) -> dict[str, list[Fields]]:
-    """The records a change added, changed and removed, each with its card's address (none for a
-    record the data no longer has) and, for a changed one, each field's old and new value."""
-    groups: dict[str, list[Fields]] = {"+": [], "~": [], "-": []}
-    district_names = {d.id: in_lang(d, "name", lang) for d in site.dataset.districts}
-    for record in change.records:
-        fields = (
-            [
-                Fields(name=n, old=written(record.before.get(n)), new=written(record.record.get(n)))
-                for n in changed_fields(record.before, record.record)
-            ]
-            if record.mark == "~"
-            else []
-        )
-        groups[record.mark].append(
-            Fields(
-                id=record.id,
-                label=written(record.record.get(f"label_{lang}")),
-                district=district_names.get(record.district, record.district),
-                url=page_url(lang, "districts", record.district) + "#" + record.id if record.id in with_cards else None,
-                fields=fields,
-            )
-        )
-    return groups
+def month_name(site: SiteCore, lang: Lang, month: str) -> str:
+    """'2026年12月' / 'December 2026'."""
+    year, number = month.split("-")
+    names = site.t[lang]["change_month_names"].split(",")
+    name = names[int(number) - 1] if len(names) == 12 else str(int(number))
+    return site.t[lang]["change_month"].format(year=year, month=name)
 
 
-def render_changes(site: SiteCore, lang: Lang) -> bytes:
-    """The change log: every change to the data, newest first, and the releases of its downloads."""
+def _page(site: SiteCore, lang: Lang, month: str | None) -> bytes:
     t = site.t[lang]
-    with_cards = card_ids(site)
-    entries = [
-        Fields(
-            anchor=c.anchor,
-            date=c.date,
-            message=c.message,
-            commit=c.commit[:10],
-            records=change_records(site, lang, c, with_cards),
-            other=c.other,
-        )
-        for c in site.history.changes
-    ]
+    months = change_months(site)
+    shown = month or (months[0] if months else None)
+    parts = ("changes", month) if month else ("changes",)
+    title = t["changes_title"] + (" · " + month_name(site, lang, month) if month else "")
     releases = [
         Fields(date=r.date, url=f"/{RELEASES}/{r.date}/" if site.released.get(r.date) else None)
         for r in site.history.releases
@@ -66,35 +39,49 @@ def render_changes(site: SiteCore, lang: Lang) -> bytes:
     return render(
         site,
         "changes.html",
-        **page_context(site, lang, site.site_scope, ("changes",), t["changes_title"], t["changes_description"]),
-        entries=entries,
-        releases=releases,
+        **page_context(site, lang, site.site_scope, parts, title, t["changes_description"]),
+        entries=[e for e in entries(site, lang) if e.date[:7] == shown],
+        month=month,
+        month_name=month_name(site, lang, shown) if shown else None,
+        months=[
+            Fields(name=month_name(site, lang, m), url=page_url(lang, "changes", m), current=m == month) for m in months
+        ],
+        releases=releases if month is None else [],
         unavailable=site.history.unavailable,
     )
 
 
-def _feed_entry(site: SiteCore, lang: Lang, change, with_cards: set[str]) -> list[str]:
+def render_changes(site: SiteCore, lang: Lang) -> bytes:
+    """The change log: the latest month's changes, links to every month's page, the releases of the downloads."""
+    return _page(site, lang, None)
+
+
+def render_changes_month(site: SiteCore, month: str, lang: Lang) -> bytes:
+    """One month of the change log, each change in the page's language with its records in view by their anchors."""
+    return _page(site, lang, month)
+
+
+def _feed_entry(site: SiteCore, lang: Lang, entry: Fields) -> list[str]:
     t = site.t[lang]
-    records = change_records(site, lang, change, with_cards)
-    url = site.site_url + change_url(lang, change)
-    counts = t["change_counts"].format(added=len(records["+"]), changed=len(records["~"]), removed=len(records["-"]))
-    body = site.macros.change_body(
-        change=Fields(records=records, other=change.other), lang=lang, t=t, base=site.site_url
-    )
+    url = site.site_url + entry.url
+    # An entry's id stays what it was when the log had one page: feed readers know each change by it.
+    entry_id = site.site_url + page_url(lang, "changes") + "#" + entry.anchor
+    body = site.macros.change_body(change=entry, lang=lang, t=t, base=site.site_url)
+    heading = entry.title or entry.note
     return [
         "  <entry>",
-        f"    <title>{xml_escape(change.date + t['colon'] + change.message)}</title>",
-        f"    <id>{xml_escape(url)}</id>",
+        f"    <title>{xml_escape(entry.date + t['colon'] + heading)}</title>",
+        f"    <id>{xml_escape(entry_id)}</id>",
         f'    <link rel="alternate" type="text/html" href="{xml_escape(url)}"/>',
-        f"    <updated>{change.time}</updated>",
-        f"    <summary>{xml_escape(counts)}</summary>",
+        f"    <updated>{entry.time}</updated>",
+        f"    <summary>{xml_escape(' '.join(entry.summary))}</summary>",
         f'    <content type="html">{xml_escape(str(Markup(body)).strip())}</content>',
         "  </entry>",
     ]
 
 
 def render_feed(site: SiteCore, lang: Lang) -> bytes:
-    """The Atom feed (RFC 4287) of the change log: one entry per change, newest first."""
+    """The Atom feed (RFC 4287) of the change log: one entry per entry of the log, newest first, in the same words."""
     t = site.t[lang]
     home = site.site_url + page_url(lang, "changes")
     lines = [
@@ -107,9 +94,8 @@ def render_feed(site: SiteCore, lang: Lang) -> bytes:
         f"  <updated>{site.history.changes[0].time}</updated>",
         f"  <author><name>{xml_escape(t['site_title'])}</name></author>",
     ]
-    with_cards = card_ids(site)
-    for change in site.history.changes:
-        lines += _feed_entry(site, lang, change, with_cards)
+    for entry in entries(site, lang):
+        lines += _feed_entry(site, lang, entry)
     lines.append("</feed>")
     return ("\n".join(lines) + "\n").encode("utf-8")
 

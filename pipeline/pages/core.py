@@ -64,9 +64,24 @@ def feed_url(lang: Lang) -> str:
     return ("/" if lang == "zh" else "/en/") + "changes.xml"
 
 
-def change_url(lang: Lang, change) -> str:
-    """A change's entry on the change log: '/changes/#c-0123456789'."""
-    return page_url(lang, "changes") + "#" + change.anchor
+# The change log's one entry for every change up to the first release's date.
+FIRST_PUBLICATION = "c-first-publication"
+
+
+def change_month(change) -> str:
+    """The month whose page of the change log holds a change: '2026-12' (the first publication is on the
+    oldest date's)."""
+    return change.date[:7]
+
+
+def change_url(site: "SiteCore", lang: Lang, change, record_id: str | None = None) -> str:
+    """A change's entry on its month's page of the change log, '/changes/2026-12/#c-0123456789', or a
+    record's line in it ('#c-0123456789-<record id>'); for a change of the first release's date, the
+    first publication's entry."""
+    url = page_url(lang, "changes", change_month(change)) + "#"
+    if change.date <= site.history.changes[-1].date:
+        return url + FIRST_PUBLICATION
+    return url + change.anchor + (f"-{record_id}" if record_id else "")
 
 
 def markdown_html(text: str, site_url: str) -> Markup:
@@ -130,12 +145,14 @@ class ScopeCache:
 class PageCache:
     """Everything pages derive and share, each kept under the key of what it is made from: a scope's
     ScopeCache under its group (SCOPES_HELD at most, the least recently used dropped first, so pages
-    may come in any order), the source lists of citations and the compiled templates."""
+    may come in any order), the source lists of citations, the compiled templates and the change log's
+    entries."""
 
     def __init__(self) -> None:
         self.scopes: OrderedDict[str | None, ScopeCache] = OrderedDict()
         self.documents: dict[tuple, str] = {}  # (lang, source ids) → the documents named
         self.templates: dict[str, Template] = {}
+        self.change_entries: dict[str, list] = {}  # lang → the change log's entries, for its pages and feed
 
     def scope(self, group: str | None, make_rows) -> ScopeCache:
         """The cache of a scope's pages, made with its rows (make_rows()) when none is held."""
@@ -376,7 +393,7 @@ def report_links(site: SiteCore, lang: Lang, row: RecordRow) -> Fields | None:
 def last_change(site: SiteCore, lang: Lang, record_id: str) -> Fields | None:
     """When a record last changed, and where the change log says how; None without a history."""
     change = site.history.last_change.get(record_id)
-    return Fields(date=change.date, url=change_url(lang, change)) if change else None
+    return Fields(date=change.date, url=change_url(site, lang, change, record_id)) if change else None
 
 
 def documents_text(site: SiteCore, lang: Lang, sources: tuple[Source, ...] | list[Source]) -> str:

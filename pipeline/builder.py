@@ -147,11 +147,14 @@ def prepare_site(
     return PreparedSite(files, pages=sum(job.file.endswith(".html") for job in jobs), records=len(tables.records))
 
 
-def rendering_problems(paths: ProjectPaths, parse_cache: dict | None = None) -> list[DataError]:
+def rendering_problems(
+    paths: ProjectPaths, parse_cache: dict | None = None, history: History | None = None
+) -> list[DataError]:
     """What only rendering finds (a template's unknown name, a string content/ui.yaml lacks), named in
-    its file: the whole site prepared, and its first page of each kind rendered in each language."""
+    its file: the whole site prepared, and its first page of each kind rendered in each language
+    (history: the data's, if already read)."""
     try:
-        prepared = prepare_site(paths, parse_cache, with_search=False)
+        prepared = prepare_site(paths, parse_cache, with_search=False, history=history)
         tried, problems = set(), set()
         for job in prepared.files.jobs.values():
             kind = (job.make, job.file.startswith("en/"))

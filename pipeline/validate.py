@@ -100,7 +100,9 @@ def _explain(err: dict, model: type[BaseModel]) -> tuple[str, str]:
     if kind in ("greater_than_equal", "greater_than"):
         return f"{given!r} is too small", err["msg"].replace("Input should be", "it should be")
     if kind.startswith("date"):
-        return f"{given!r} is not a date", 'write it as "YYYY-MM-DD", in quotes, or null when the document gives none'
+        # A source's date may be null; a release's may not.
+        unless = ", or null when the document gives none" if model is Source else ""
+        return f"{given!r} is not a date", f'write it as "YYYY-MM-DD", in quotes{unless}'
 
     if kind == "value_error":
         return err["msg"].removeprefix("Value error, "), ""
@@ -631,7 +633,10 @@ def _not_a_change_day(day: str, change_dates: list[str]) -> tuple[str, str]:
     """What is wrong with a release of a day on which the data did not change, and what to do."""
     rule = "a release is the data as it stood at the end of a day on which it changed"
     if day < change_dates[0]:
-        return f"{day} is before the data's first change, on {change_dates[0]}", f"{rule}: list one of those days"
+        return (
+            f"{day} is before the data's first change, on {change_dates[0]}",
+            f"{rule}: the first is {change_dates[0]}",
+        )
     if day > change_dates[-1]:
         return (
             f"{day} is after the data's last change, on {change_dates[-1]}",

@@ -5,6 +5,7 @@ data commits on 200 consecutive days, each a cold build of a fresh clone.
     .venv/bin/python bench/history.py               # 200 commits, each build once
     .venv/bin/python bench/history.py --repeat 3    # three builds of each, alternating
     .venv/bin/python bench/history.py --commits 60  # another number of commits
+    .venv/bin/python bench/history.py --code ../old # the build.py and pipeline of another checkout
 
 Both projects are `git clone`s of this repository's HEAD into a temporary folder (what is not
 committed is not measured), so that no cache or site/ of a previous build is there. The second gets
@@ -12,7 +13,7 @@ SYNTHETIC commits, one a day from the day after the data's last change, each app
 record's `summary_en` (a district file's records in turn, so every district file changes): the data
 still validates, every commit is a data change with its own day in the change log, and
 data/releases.yaml is left as it is. Each build is `build.py --project <clone> build` in a process of
-its own, this checkout's code on the clone's files and history, with its site/ removed before it;
+its own, this checkout's code (or --code's) on the clone's files and history, with its site/ removed before it;
 time is the build process's wall time, CPU its and its children's (Pagefind's) user and system time.
 Prints a Markdown table and the ratios of the second to the first.
 """
@@ -70,12 +71,12 @@ def add_commits(project: Path, count: int) -> None:
         git(project, "commit", "-qam", f"数据修订 {number + 1}：英文摘要", day=day)
 
 
-def build(project: Path) -> dict:
-    """One cold build of the project: wall seconds, CPU seconds and the files written."""
+def build(project: Path, code: Path) -> dict:
+    """One cold build of the project by the build.py in `code`: wall seconds, CPU seconds, files written."""
     shutil.rmtree(project / "site", ignore_errors=True)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    subprocess.run([sys.executable, str(ROOT / "build.py"), "--project", str(project), "build"], check=True)
+    subprocess.run([sys.executable, str(code / "build.py"), "--project", str(project), "build"], check=True)
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -87,6 +88,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--commits", type=int, default=SYNTHETIC, help="synthetic data commits (default 200)")
     parser.add_argument("--repeat", type=int, default=1, help="builds of each project, alternating")
+    parser.add_argument("--code", type=Path, default=ROOT, help="the checkout whose build.py builds (default: this)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="history-bench-") as folder:
         today = clone(Path(folder) / "today")
@@ -94,8 +96,8 @@ def main() -> None:
         add_commits(longer, args.commits)
         runs = {"today": [], "longer": []}
         for _ in range(args.repeat):
-            runs["today"].append(build(today))
-            runs["longer"].append(build(longer))
+            runs["today"].append(build(today, args.code.resolve()))
+            runs["longer"].append(build(longer, args.code.resolve()))
     data_commits = f"today's history + {args.commits} data commits on {args.commits} days"
     print("| project | build (wall s) | CPU s | files |")
     print("|---|---:|---:|---:|")

@@ -85,37 +85,42 @@ class Tree:
 
 # A district file's records, each an item of `records:` two spaces in (as every district file writes
 # them): a version of the file that changes one record is read by parsing that record alone.
-RECORDS_KEY = re.compile(r"records:[ \t]*(?:#.*)?")
-RECORD_ITEM = re.compile(r"  -(?: |$)")
-TOP_LEVEL = re.compile(r"[^\s#]")
+RECORDS_KEY = re.compile(r"^records:[ \t]*(?:#[^\n]*)?\r?\n", re.MULTILINE)
+RECORD_ITEM = re.compile(r"^  -(?: |\r?$)", re.MULTILINE)
+TOP_LEVEL = re.compile(r"^[^\s#]", re.MULTILINE)  # the key after `records:`, or a stray line
+BLANK_OR_COMMENTS = re.compile(r"(?:[ \t]*(?:#[^\n]*)?\r?\n)*")
 
 
 def _record_parts(text: str) -> tuple[str, list[str]] | None:
     """(the file without its records, written `records: []`; the text of each record), or None for a file
     not written in that shape."""
-    lines = text.splitlines(keepends=True)
-    starts = [i for i, line in enumerate(lines) if RECORDS_KEY.fullmatch(line.rstrip("\r\n"))]
-    if len(starts) != 1:
+    keys = RECORDS_KEY.finditer(text)
+    key, another = next(keys, None), next(keys, None)
+    if key is None or another is not None:
         return None
-    first = starts[0] + 1
-    end = next((i for i in range(first, len(lines)) if TOP_LEVEL.match(lines[i])), len(lines))
-    items = [i for i in range(first, end) if RECORD_ITEM.match(lines[i])]
-    if not items or any(line.strip() and not line.lstrip().startswith("#") for line in lines[first : items[0]]):
+    after = TOP_LEVEL.search(text, key.end())
+    end = after.start() if after else len(text)
+    items = [found.start() for found in RECORD_ITEM.finditer(text, key.end(), end)]
+    if not items or BLANK_OR_COMMENTS.fullmatch(text, key.end(), items[0]) is None:
         return None
-    records = ["".join(lines[a:b]) for a, b in zip(items, items[1:] + [end])]
-    return "".join(lines[: first - 1]) + "records: []\n" + "".join(lines[end:]), records
+    records = [text[a:b] for a, b in zip(items, items[1:] + [end])]
+    return text[: key.start()] + "records: []\n" + text[end:], records
 
 
 class GitData:
     """The data files of any commit of the repository holding `root`, each file's text read and
-    parsed once however many commits hold it, and each record of a district file parsed once however
-    many versions of the file hold it."""
+    parsed once however many commits hold it.
 
-    def __init__(self, root):
+    by_record=True (the history, which reads every version of every file) parses each record of a district
+    file once however many versions of the file hold it; a file so read keeps no positions for messages,
+    which no past version's comparison shows."""
+
+    def __init__(self, root, by_record: bool = False):
         self.root = root
+        self.by_record = by_record
         self._texts: dict[str, str] = {}  # blob id → text
         self._parsed: dict[str, LoadedFile] = {}  # blob id → parsed YAML
-        self._records: dict[str, object] = {}  # a record's text → its data as parsed, None if it has a problem
+        self._parts: dict[str, object] = {}  # a record's or a file head's text → its data, None if it has a problem
 
     def _tree(self, commit: str) -> Tree:
         """The data files at `commit` (see Tree), as `git ls-tree` lists them."""
@@ -152,26 +157,30 @@ class GitData:
             self._texts[blob] = body.decode("utf-8", "replace")
 
     def _parse(self, blob: str, shown: str) -> LoadedFile:
-        """The file's parse; a district file's from its records' parses where it can (see _record_parts).
-        Any problem, in any part, and the whole file is parsed as the working tree's is."""
+        """The file's parse; with by_record, a district file's from its records' parses where it can (see
+        _record_parts): any problem, in any part, and the whole file is parsed as the working tree's is."""
         text = self._texts[blob]
-        parts = _record_parts(text) if shown.rpartition(":")[2].startswith("data/districts/") else None
+        in_districts = shown.rpartition(":")[2].startswith("data/districts/")
+        parts = _record_parts(text) if self.by_record and in_districts else None
         if parts is not None:
-            head = load_yaml(parts[0], shown)
-            records = [self._record(part) for part in parts[1]]
-            if not head.errors and isinstance(head.data, dict) and all(r is not None for r in records):
-                head.data["records"] = records
-                head.keep_text(text)  # positions, should a message need them, are those of the whole file
-                return head
+            head = self._part(parts[0], head=True)
+            records = [self._part(part) for part in parts[1]]
+            if head is not None and all(r is not None for r in records):
+                return LoadedFile(file=shown, data={**head, "records": records})
         return load_yaml(text, shown)
 
-    def _record(self, text: str):
-        if text not in self._records:
-            # Parsed under its key, so that it lies as deep as in the file (the loader bounds the depth).
-            parsed = load_yaml("records:\n" + text, "")
-            fine = not parsed.errors and isinstance(parsed.data, dict) and len(parsed.data["records"] or ()) == 1
-            self._records[text] = parsed.data["records"][0] if fine else None
-        return self._records[text]
+    def _part(self, text: str, head: bool = False) -> dict | None:
+        """The data of a district file's head (its fields, `records: []`) or of one record's text; None if
+        it has a problem, or is not one mapping."""
+        if text not in self._parts:
+            # A record is parsed under its key, so that it lies as deep as in the file (the loader bounds
+            # the depth).
+            parsed = load_yaml(text if head else "records:\n" + text, "")
+            data = parsed.data if not parsed.errors and isinstance(parsed.data, dict) else None
+            if not head and data is not None:
+                data = data["records"][0] if isinstance(data["records"], list) and len(data["records"]) == 1 else None
+            self._parts[text] = data if isinstance(data, dict) else None
+        return self._parts[text]
 
     def readable(self, tree: Tree, path: str) -> bool:
         """Whether the YAML file at `path` of `tree` parses."""

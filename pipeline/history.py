@@ -161,7 +161,7 @@ def data_history(paths, data: GitData | None = None) -> History:
     except GitError:
         return History(unavailable=NO_GIT)
     try:
-        return _changes(paths, data or GitData(paths.root))
+        return _changes(paths, data or GitData(paths.root, by_record=True))
     except GitError:
         return History(unavailable=UNREADABLE)
 
@@ -178,6 +178,7 @@ class _Commit:
 
 
 REMOVED_MODE = "000000"  # how a raw diff writes the side of a file that is not there
+SUBMODULE_MODE = "160000"  # another repository's commit, not a file
 
 
 def _data_log(root) -> list[_Commit]:
@@ -194,6 +195,7 @@ def _data_log(root) -> list[_Commit]:
         "--raw",
         "--no-renames",
         "--no-abbrev",
+        "--relative",  # paths from the project's root, which may sit below the repository's
         "-z",
         "--format=%x01%H%x00%P%x00%cI",
         "--",
@@ -238,25 +240,22 @@ def _changes(paths, data: GitData) -> History:
     # NUL, another encoding).
     log = _data_log(paths.root)
     subjects = read_objects(paths.root, [c.commit for c in log])
-    written = {blob for c in log for mode, blob in filter(None, c.files.values()) if mode != "160000"}
+    written = {blob for c in log for mode, blob in filter(None, c.files.values()) if mode != SUBMODULE_MODE}
     sizes = data.sizes(written)
-    data.read(blob for blob in written if sizes[blob] <= MAX_FILE_BYTES)  # all at once; a link's too, unread
+    # Every text at once (a symbolic link's too, the path it holds, which is never used).
+    data.read(blob for blob in written if sizes[blob] <= MAX_FILE_BYTES)
     # Oldest first, each commit's tree made from the one before it: a commit's first parent holds the data
     # as the previous commit of the log left it, since no commit between them changed it.
     before, changes = Tree(), []
-    for index, entry in enumerate(reversed(log)):
+    for entry in reversed(log):
         after = before.copy()
         for path, written_as in entry.files.items():
-            if written_as is None or written_as[0] == "160000":  # removed, or a submodule: no file
+            if written_as is None or written_as[0] == SUBMODULE_MODE:
                 after.remove(path)
             else:
                 after.add(path, written_as[0], written_as[1], sizes[written_as[1]])
         shown = _shown_paths(data, before, after, set(entry.files))
-        old = (
-            EMPTY
-            if index == 0 and entry.parent is None
-            else data.project(before, entry.parent[:10] if entry.parent else "", shown)
-        )
+        old = EMPTY if entry.parent is None else data.project(before, entry.parent[:10], shown)
         new = data.project(after, entry.commit[:10], shown)
         district_lines, records = district_changes(old, new)
         other = [

@@ -23,6 +23,7 @@ import os
 import re
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -105,13 +106,16 @@ def main() -> None:
         walls = ", ".join(f"{r['wall']:.2f}" for r in runs[name])
         cpus = ", ".join(f"{r['cpu']:.2f}" for r in runs[name])
         print(f"| {label} | {walls} | {cpus} | {runs[name][0]['files']:,} |")
-    best = {name: min(r["wall"] for r in rows) for name, rows in runs.items()}
-    best_cpu = {name: min(r["cpu"] for r in rows) for name, rows in runs.items()}
-    files = {name: rows[0]["files"] for name, rows in runs.items()}
+
+    def ratio(figure: str, of) -> float:
+        return of(r[figure] for r in runs["longer"]) / of(r[figure] for r in runs["today"])
+
+    files = runs["longer"][0]["files"] / runs["today"][0]["files"]
     print()
     print(
-        f"ratios (second / first): time {best['longer'] / best['today']:.2f}× (fastest of each), "
-        f"CPU {best_cpu['longer'] / best_cpu['today']:.2f}×, files {files['longer'] / files['today']:.3f}×"
+        f"ratios (second / first): time {ratio('wall', statistics.median):.2f}× (medians), "
+        f"{ratio('wall', min):.2f}× (fastest of each); CPU {ratio('cpu', statistics.median):.2f}× (medians); "
+        f"files {files:.3f}×"
     )
 
 

@@ -8,10 +8,13 @@ from collections import Counter
 from datetime import date, timedelta
 
 import pytest
+from conftest import ScratchProject
 from scratch_site import scratch_project, site_files
 from test_trust_over_time import ALPHA, git
 
 from pipeline.builder import build_site
+from pipeline.gitdata import GitData
+from pipeline.paths import ROOT
 
 FIRST_DAY = date(2025, 1, 10)
 COMMITS = 50
@@ -77,3 +80,33 @@ def test_a_listed_release_holds_the_data_as_its_day_left_it(sites):
     gdp = next(r for r in records if r["id"] == "alpha-gdp-growth")
     assert gdp["summary_en"] == f"Grow GDP by 5.5% (revision {LISTED})."
     assert json.loads(after[f"data/releases/{day(LISTED)}/datapackage.json"])["version"] == day(LISTED)
+
+
+# A record whose double-quoted summary runs over lines, one of them written like the next record's start.
+QUOTE_OVER_LINES = """\
+    summary_en: "Grow GDP
+  - id: not-a-record
+    by 5.5%."
+"""
+
+
+@pytest.mark.parametrize("where", ["the real data", "a quote over lines"])
+def test_a_district_file_read_record_by_record_is_the_file_as_the_loader_reads_it(where, tmp_path):
+    if where == "the real data":
+        root, commits = ROOT, ["HEAD", "HEAD~20"]
+    else:
+        project = ScratchProject(tmp_path / "project")
+        project.edit(ALPHA, "    summary_en: Grow GDP by 5.5%.\n", QUOTE_OVER_LINES)
+        git(project.root, "init", "-q", "-b", "main")
+        git(project.root, "add", "-A")
+        git(project.root, "commit", "-qm", "首次发布")
+        root, commits = project.root, ["HEAD"]
+    by_record = GitData(root, by_record=True)
+    for commit in commits:
+        whole = GitData(root).raw_at(commit, commit)
+        parts = by_record.raw_at(commit, commit)
+        assert [d.data for d in parts.districts] == [d.data for d in whole.districts]
+        assert all(d.data is not None and not d.errors for d in whole.districts)
+    if where == "a quote over lines":
+        summary = next(r for r in whole.districts[0].data["records"] if r["id"] == "alpha-gdp-growth")["summary_en"]
+        assert summary == "Grow GDP - id: not-a-record by 5.5%."

@@ -1,7 +1,8 @@
 """The data files of any commit, read from git without checking anything out.
 
 Every file is read through one `git cat-file --batch`, and a file written the same in several
-commits is parsed once: `diff` reads one commit, the change log and the releases read them all.
+commits is parsed once: `diff` and each release read one commit, the change log reads every version
+of every file (history.py), each district file record by record.
 """
 
 import re
@@ -63,6 +64,7 @@ class Tree:
 
     @property
     def paths(self) -> set[str]:
+        """Every file's path."""
         return set(self.blobs)
 
     def add(self, path: str, mode: str, blob: str, size: int) -> None:
@@ -80,6 +82,7 @@ class Tree:
         self.refused.pop(path, None)
 
     def copy(self) -> "Tree":
+        """Another tree of the same files, to change apart."""
         return Tree(dict(self.blobs), dict(self.refused))
 
 

@@ -35,11 +35,16 @@ class BuildSummary:
     files: int
 
 
-def check_data(paths: ProjectPaths, parse_cache: dict | None = None):
+def check_data(paths: ProjectPaths, parse_cache: dict | None = None, history: History | None = None):
     """Load and validate the data, the site's own text and its templates; raises DataErrors listing every
-    problem of them all (parse_cache: see load.load_file)."""
+    problem of them all (parse_cache: see load.load_file; history: the data's, against which the days of
+    data/releases.yaml are checked)."""
+    change_dates = history.change_dates if history else None
     return checked_with_content(
-        paths, lambda: validate(load_project(paths, parse_cache, check_district=check_district_file))
+        paths,
+        lambda: validate(
+            load_project(paths, parse_cache, check_district=check_district_file), change_dates=change_dates
+        ),
     )
 
 
@@ -75,10 +80,10 @@ def site_charts(dataset, tables, ui: dict[str, dict[str, str]]):
 
 
 def past_releases(paths: ProjectPaths, history: History, ui) -> tuple[dict[str, list[Callable[[], bytes]]], dict]:
-    """The downloads of every release of the data (history.releases), under /data/releases/<date>/, and
-    for each release date whether it could be made: the data of each is read from git and checked as
-    today's is, except for the rule on differently worded comparisons, which came later. A release
-    whose data today's build refuses is left out, not made up."""
+    """The downloads of every release of the data (history.releases: the days data/releases.yaml lists),
+    under /data/releases/<date>/, and for each release date whether it could be made: the data of each
+    is read from git and checked as today's is, except for the rule on differently worded comparisons,
+    which came later. A release whose data today's build refuses is left out, not made up."""
     files: dict[str, list[Callable[[], bytes]]] = {}
     made: dict[str, bool] = {}
     data = GitData(paths.root)
@@ -107,11 +112,12 @@ def prepare_site(
     with_search=False leaves the search index out, for add_search_index to make later (`serve` shows
     an edit's pages first, then indexes them). history: the data's, if already read (`serve` reads it
     once); with_releases=False leaves the past releases' downloads out (`serve` has no use for them)."""
-    dataset = check_data(paths, parse_cache)
+    history = history if history is not None else data_history(paths)
+    dataset = check_data(paths, parse_cache, history)
+    history = history.with_releases(dataset.releases)
     tables = derive_tables(dataset)
     content, ui = read_content(paths)
     charts = site_charts(dataset, tables, ui)
-    history = history if history is not None else data_history(paths)
     releases, released = past_releases(paths, history, ui) if with_releases else ({}, {})
     assets = collect_assets(paths.assets)
     repository = site_repository(paths)
@@ -141,11 +147,14 @@ def prepare_site(
     return PreparedSite(files, pages=sum(job.file.endswith(".html") for job in jobs), records=len(tables.records))
 
 
-def rendering_problems(paths: ProjectPaths, parse_cache: dict | None = None) -> list[DataError]:
+def rendering_problems(
+    paths: ProjectPaths, parse_cache: dict | None = None, history: History | None = None
+) -> list[DataError]:
     """What only rendering finds (a template's unknown name, a string content/ui.yaml lacks), named in
-    its file: the whole site prepared, and its first page of each kind rendered in each language."""
+    its file: the whole site prepared, and its first page of each kind rendered in each language
+    (history: the data's, if already read)."""
     try:
-        prepared = prepare_site(paths, parse_cache, with_search=False)
+        prepared = prepare_site(paths, parse_cache, with_search=False, history=history)
         tried, problems = set(), set()
         for job in prepared.files.jobs.values():
             kind = (job.make, job.file.startswith("en/"))

@@ -13,6 +13,7 @@ from .builder import rendering_problems
 from .chinese_numbers import find_figures
 from .content import checked_with_content
 from .errors import DataError, DataErrors
+from .history import data_history
 from .load import LoadedFile, RawProject, load_project
 from .models import Dataset, District, Record
 from .validate import validate
@@ -152,8 +153,9 @@ def check_and_lint(paths) -> tuple[Dataset, list[DataWarning]]:
     on any problem), then look for likely mistakes."""
     parsed: dict = {}
     raw = load_project(paths, parsed)
-    dataset = checked_with_content(paths, lambda: validate(raw))
-    problems = rendering_problems(paths, parsed)
+    history = data_history(paths)
+    dataset = checked_with_content(paths, lambda: validate(raw, change_dates=history.change_dates))
+    problems = rendering_problems(paths, parsed, history)
     if problems:
         raise DataErrors(problems)
     return dataset, lint(raw, dataset)

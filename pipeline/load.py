@@ -524,7 +524,7 @@ def _read_archives(paths) -> list[tuple[dict[str, str], list[DataError]]]:
 
 # What the build reads under data/, by folder; any other file there is named, never passed over.
 READ_IN_DATA = {
-    "": {"topics.yaml", "sources.yaml", "cities.yaml", "metrics.yaml", "README.md"},
+    "": {"topics.yaml", "sources.yaml", "cities.yaml", "metrics.yaml", "releases.yaml", "README.md"},
     "districts": {".yaml"},
     "sources": {".txt", "README.md"},
     "schema": {".json"},
@@ -560,6 +560,7 @@ class RawProject:
     archives: dict[str, str]  # archived source text by file name
     cities: LoadedFile | None = None  # data/cities.yaml, only on a site of several cities
     metrics: LoadedFile | None = None  # data/metrics.yaml, where a metric is compared across districts
+    releases: LoadedFile | None = None  # data/releases.yaml: the days whose data is kept as a release
     file_errors: list[DataError] = field(default_factory=list)  # archives not UTF-8, files not read
 
 
@@ -575,7 +576,8 @@ def load_project(
     returns comes back, never every file's parsed data.
     """
     district_files = sorted(paths.districts.glob("*.yaml")) if paths.districts.is_dir() else []
-    optional = [path for path in (paths.data / "cities.yaml", paths.data / "metrics.yaml") if path.is_file()]
+    optional = [paths.data / name for name in ("cities.yaml", "metrics.yaml", "releases.yaml")]
+    optional = [path for path in optional if path.is_file()]
     lists = [paths.data / "topics.yaml", paths.data / "sources.yaml", *optional]
     runs = [district_files[i : i + FILES_PER_TASK] for i in range(0, len(district_files), FILES_PER_TASK)]
     work = [
@@ -594,6 +596,7 @@ def load_project(
         archives=archives,
         cities=found.get("cities.yaml"),
         metrics=found.get("metrics.yaml"),
+        releases=found.get("releases.yaml"),
         file_errors=archive_errors + stray_data_files(paths),
     )
 

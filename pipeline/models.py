@@ -395,6 +395,18 @@ class District(Model):
     )
 
 
+class ReleaseDate(Model):
+    """A release of the data, kept for good: the data as it stood at the end of a day on which it changed."""
+
+    # Written as a quoted "YYYY-MM-DD" string: the loader refuses bare YAML dates.
+    date: Annotated[datetime.date, Field(strict=False)] = Field(
+        description=(
+            'A day on which the data changed, in quotes: "2026-12-05". Its release is the data as the day\'s '
+            "last change left it, at /data/releases/<date>/."
+        )
+    )
+
+
 class Dataset(Model):
     """Everything the site is built from, validated and cross-checked."""
 
@@ -406,3 +418,4 @@ class Dataset(Model):
     metrics: tuple[Metric, ...] = ()
     # Record id → the measure word (个, 家, 条 …) its quote writes with the figure, where it writes one.
     counters: dict[str, str] = {}
+    releases: tuple[str, ...] = ()  # the days of data/releases.yaml, "YYYY-MM-DD", as listed

@@ -16,7 +16,7 @@ from pathlib import Path
 from pydantic import TypeAdapter
 from pydantic.json_schema import GenerateJsonSchema
 
-from .models import City, District, InterfaceText, Metric, SiteSettings, Source, Topic
+from .models import City, District, InterfaceText, Metric, ReleaseDate, SiteSettings, Source, Topic
 
 # Draft 7: the newest draft VS Code's YAML extension validates fully.
 DRAFT = "http://json-schema.org/draft-07/schema#"
@@ -27,6 +27,7 @@ SCHEMAS = {
     "sources.schema.json": (list[Source], "data/sources.yaml: the source documents' metadata."),
     "cities.schema.json": (list[City], "data/cities.yaml (only on a site of several cities): the cities."),
     "metrics.schema.json": (list[Metric], "data/metrics.yaml: what each metric compared across districts measures."),
+    "releases.schema.json": (list[ReleaseDate], "data/releases.yaml: the days whose data is kept as a release."),
 }
 # The site's own files in content/, checked by pipeline/content.py; not part of the data's field reference.
 CONTENT_SCHEMAS = {
@@ -61,6 +62,7 @@ REFERENCE_HEADINGS = {
     "Source": "来源 · A source: each entry of `data/sources.yaml`",
     "City": "城市 · A city: each entry of `data/cities.yaml`, only on a site of several cities",
     "Metric": "指标 · A metric compared across districts: each entry of `data/metrics.yaml`",
+    "ReleaseDate": "发布 · A release of the data: each entry of `data/releases.yaml`",
 }
 
 

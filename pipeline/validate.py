@@ -9,6 +9,7 @@ import collections
 import dataclasses
 import difflib
 import re
+from collections.abc import Collection
 
 from pydantic import BaseModel, ValidationError
 
@@ -16,7 +17,7 @@ from .chinese_numbers import Figure, find_figures, matching_figure
 from .errors import DataError, DataErrors
 from .formatting import figure_text, plain_number
 from .load import LoadedFile, RawProject, dotted
-from .models import City, Dataset, District, Metric, Record, Source, Topic, has_district_prefix
+from .models import City, Dataset, District, Metric, Record, ReleaseDate, Source, Topic, has_district_prefix
 
 WHITESPACE = re.compile(r"\s+")
 
@@ -99,19 +100,24 @@ def _explain(err: dict, model: type[BaseModel]) -> tuple[str, str]:
     if kind in ("greater_than_equal", "greater_than"):
         return f"{given!r} is too small", err["msg"].replace("Input should be", "it should be")
     if kind.startswith("date"):
-        return f"{given!r} is not a date", 'write it as "YYYY-MM-DD", in quotes, or null when the document gives none'
+        # A source's date may be null; a release's may not.
+        unless = ", or null when the document gives none" if model is Source else ""
+        return f"{given!r} is not a date", f'write it as "YYYY-MM-DD", in quotes{unless}'
 
     if kind == "value_error":
         return err["msg"].removeprefix("Value error, "), ""
     return err["msg"], ""
 
 
-def _validate_list(report: _Report, loaded: LoadedFile, model: type[BaseModel]) -> list:
+def _validate_list(report: _Report, loaded: LoadedFile, model: type[BaseModel], first_field: str = "id") -> list:
     if loaded.data is None:
         return []  # unreadable: its error is already reported
     if not isinstance(loaded.data, list):
         report.add(
-            loaded, (), f"expected a list of {model.__name__.lower()} entries", "start each entry with '- id: …'"
+            loaded,
+            (),
+            f"expected a list of {model.__name__.lower()} entries",
+            f"start each entry with '- {first_field}: …'",
         )
         return []
     valid = []
@@ -603,14 +609,54 @@ def _check_former_ids(report: _Report, located_records) -> None:
                 )
 
 
-def validate(raw: RawProject, wording_checked: bool = True) -> Dataset:
+def _check_releases(report: _Report, loaded: LoadedFile | None, change_dates: Collection[str] | None) -> list[str]:
+    """The days data/releases.yaml lists, each once and, when the data's history is known (change_dates:
+    the days on which the data changed), each a day on which the data changed."""
+    if loaded is None:
+        return []
+    days: dict[str, int] = {}  # day → its entry's index
+    for i, entry in _validate_list(report, loaded, ReleaseDate, first_field="date"):
+        day = entry.date.isoformat()
+        if day in days:
+            first_line = loaded.position((days[day], "date"))[0]
+            report.add(
+                loaded, (i, "date"), f"{day} is listed twice (first on line {first_line})", "keep one of the two"
+            )
+            continue
+        days[day] = i
+        if change_dates is not None and day not in change_dates:
+            report.add(loaded, (i, "date"), *_not_a_change_day(day, sorted(change_dates)))
+    return list(days)
+
+
+def _not_a_change_day(day: str, change_dates: list[str]) -> tuple[str, str]:
+    """What is wrong with a release of a day on which the data did not change, and what to do."""
+    rule = "a release is the data as it stood at the end of a day on which it changed"
+    if day < change_dates[0]:
+        return (
+            f"{day} is before the data's first change, on {change_dates[0]}",
+            f"{rule}: the first is {change_dates[0]}",
+        )
+    if day > change_dates[-1]:
+        return (
+            f"{day} is after the data's last change, on {change_dates[-1]}",
+            f"{rule}: list {change_dates[-1]}, or add the day once a change of that day is merged",
+        )
+    before = max(d for d in change_dates if d < day)
+    after = min(d for d in change_dates if d > day)
+    return f"the data did not change on {day}", f"{rule}: list {before} or {after}, the days of the nearest changes"
+
+
+def validate(raw: RawProject, wording_checked: bool = True, change_dates: Collection[str] | None = None) -> Dataset:
     """Return the validated dataset, or raise DataErrors listing every problem.
 
-    wording_checked=False is for a past release of the data (see _check_definitions)."""
+    wording_checked=False is for a past release of the data (see _check_definitions). change_dates: the days
+    on which the data changed (history.History.change_dates), which every release must be; None where the
+    history is not known."""
     report = _Report()
     # District files may have been checked as they were parsed (load_project's check_district).
     checked = [d if isinstance(d, CheckedDistrict) else check_district_file(d) for d in raw.districts]
-    optional = [loaded for loaded in (raw.cities, raw.metrics) if loaded]
+    optional = [loaded for loaded in (raw.cities, raw.metrics, raw.releases) if loaded]
     for loaded in [raw.topics, raw.sources, *(c.loaded for c in checked), *optional]:
         report.errors.extend(loaded.errors)
     report.errors.extend(raw.file_errors)
@@ -640,6 +686,7 @@ def validate(raw: RawProject, wording_checked: bool = True) -> Dataset:
     refused = _check_metrics(report, located_records)
     cities = _check_cities(report, raw, located_districts)
     metrics = _check_definitions(report, raw, located_records, district_ids, refused, wording_checked)
+    releases = _check_releases(report, raw.releases, change_dates)
     if report.errors:
         ids = {c.loaded.file: c.ids for c in checked}
         raise DataErrors(folded([named_by_id(e, ids) for e in report.errors]))
@@ -655,4 +702,5 @@ def validate(raw: RawProject, wording_checked: bool = True) -> Dataset:
             for _, _, record, figure, _ in located_records
             if figure is not None and figure.counter is not None
         },
+        releases=tuple(releases),
     )

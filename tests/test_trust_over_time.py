@@ -65,6 +65,10 @@ def history_project(project):
         text[: text.index("  - id: alpha-ai-zone\n")] + text[text.index("lead_units_en:") :], encoding="utf-8"
     )
     git(project.root, "commit", "-qam", "The AI zone is not a 2025 task", date=DATES[2])
+    # A release of each day, listed a day later: the list is not a change of the data.
+    project.write("data/releases.yaml", "".join(f'- date: "{date}"\n' for date in DATES))
+    git(project.root, "add", "data/releases.yaml")
+    git(project.root, "commit", "-qm", "Releases of the three days", date="2025-03-11")
     return project
 
 
@@ -160,6 +164,47 @@ def test_a_release_of_an_older_date_holds_that_dates_values(history_project):
     page = read(site, "en/changes/index.html")
     for date in DATES:
         assert f'<a href="/data/releases/{date}/targets.csv">' in page
+
+
+RELEASE_MISTAKES = """\
+# yaml-language-server: $schema=schema/releases.schema.json
+- date: "2025-02-10"
+- date: "2025-02-31"
+- date: "2025-02-10"
+- date: "2025-01-01"
+- date: "2025-02-20"
+- date: "2025-04-01"
+- date: 2025-03-10
+- day: "2025-03-10"
+"""
+
+
+def test_each_mistake_of_the_releases_file_is_named_at_its_line(history_project):
+    history_project.write("data/releases.yaml", RELEASE_MISTAKES)
+    with pytest.raises(DataErrors) as raised:
+        check_data(history_project.paths, history=data_history(history_project.paths))
+    found = {(e.line, e.column): e for e in raised.value.errors if e.field != "[7].day"}
+    assert {e.file for e in raised.value.errors} == {"data/releases.yaml"}
+    assert sorted(found) == [(3, 9), (4, 9), (5, 9), (6, 9), (7, 9), (8, 9), (9, 3)]
+    assert len(raised.value.errors) == 8  # and the unknown field `day` on line 9
+    assert "date" in found[(3, 9)].message  # 31 February
+    assert found[(4, 9)].message == "2025-02-10 is listed twice (first on line 2)"
+    assert found[(5, 9)].message == "2025-01-01 is before the data's first change, on 2025-01-10"
+    assert found[(6, 9)].message == "the data did not change on 2025-02-20"
+    assert "list 2025-02-10 or 2025-03-10" in found[(6, 9)].hint
+    assert found[(7, 9)].message == "2025-04-01 is after the data's last change, on 2025-03-10"
+    assert "would be read as a date object" in found[(8, 9)].message and '"2025-03-10"' in found[(8, 9)].hint
+    assert found[(9, 3)].field == "[7].date" and "missing" in found[(9, 3)].message
+    # The command line shows each at its line, with a caret under it.
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "--project", str(history_project.root), "check"],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    shown = result.stderr
+    assert "data/releases.yaml:6:9: [4].date: the data did not change on 2025-02-20" in shown
+    assert '    6 | - date: "2025-02-20"\n      |         ^' in shown and "8 problem(s) found" in shown
 
 
 def test_embeds_and_citations_are_dated_by_the_last_change(history_project):
@@ -292,18 +337,23 @@ def test_every_real_embed_shows_the_data_date(real_site):
         assert updated in citation, page
 
 
-def test_the_real_history_lists_the_data_changes(real_site):
+def test_the_real_history_lists_the_data_changes(real_site, dataset):
     history = data_history(ProjectPaths(ROOT))
     if history.unavailable == "shallow":
         pytest.fail("the repository is a shallow clone: the change log cannot be tested (fetch with --unshallow)")
     months = sorted((real_site / "en" / "changes").glob("*/index.html"), reverse=True)  # newest first
     shown = [anchor for month in months for anchor in changes_on_page(month.read_text(encoding="utf-8"))]
-    first = history.releases[-1].date  # its changes are the first publication's one entry
+    releases = history.with_releases(dataset.releases).releases
+    first = releases[-1].date  # its changes are the first publication's one entry
     assert shown == [c.anchor for c in history.changes if c.date > first]
     assert changes_on_page(read(real_site, "en/changes/index.html")) == changes_on_page(months[0].read_text("utf-8"))
     feed = ElementTree.fromstring((real_site / "en" / "changes.xml").read_bytes())
     assert len(feed.findall(f"{ATOM}entry")) == len(shown) + 1
-    for release in history.releases:
+    # The releases published before data/releases.yaml keep their addresses; no other day has one.
+    assert {"2026-11-22", "2026-12-02", "2026-12-05"} <= {r.date for r in releases}
+    made = {folder.name for folder in (real_site / "data" / "releases").iterdir()}
+    assert made == {r.date for r in releases} == set(dataset.releases)
+    for release in releases:
         assert (real_site / "data" / "releases" / release.date / "targets.csv").is_file()
 
 

@@ -13,7 +13,7 @@ from PIL import Image
 
 from pipeline.builder import site_url
 from pipeline.png_images import FONT_FILE, SCALE, cached_path, png_of, png_size
-from pipeline.text_metrics import BREAK
+from pipeline.text_metrics import BREAK, text_width
 
 PNG_MIN_WIDTH = 1200
 MEAN_DIFFERENCE_MAX = 3.0  # of 255, per channel over the whole image: anti-aliasing apart, the same drawing
@@ -46,6 +46,20 @@ def test_the_font_holds_every_character_of_every_chart_in_both_languages(real_si
     drawn = {ch for ch in used if ch != BREAK and not ch.isspace() and unicodedata.category(ch) != "Cf"}
     assert {"海", "珠", "≈", "%"} <= drawn
     assert sorted(ch for ch in drawn if ord(ch) not in cmap) == []
+
+
+def test_no_chart_text_is_wider_in_the_font_than_the_layout_measured_it(real_site):
+    """Charts are laid out with text_metrics' estimate: in the font of the PNGs each line is narrower, so
+    nothing runs past its box or the image's edge."""
+    font = TTFont(FONT_FILE, lazy=True)
+    cmap, advances, em = font.getBestCmap(), font["hmtx"], font["head"].unitsPerEm
+    wider = []
+    for svg in chart_files(real_site):
+        for text in re.findall(r">([^<>]+)<", svg.read_text(encoding="utf-8")):
+            line = html.unescape(text)  # widths in em: both scale alike with the font size
+            if sum(advances[cmap[ord(ch)]][0] for ch in line if ord(ch) in cmap) / em > text_width(line, 1):
+                wider.append(f"{svg.name}: {line}")
+    assert wider == []
 
 
 def _pixels(png: bytes) -> np.ndarray:

@@ -21,6 +21,8 @@ from .chart_views import chart_view, topic_charts
 from .core import PREVIEW_FILE, Scope, SiteCore, images_limited, page_url
 from .headline import headline_rows
 
+CARD_COLUMNS = 4  # districts on a home page's card, at most: a city of many shows its first ones
+
 
 def render_png(site: SiteCore, draw: Callable[..., str], *args) -> bytes:
     """The PNG of the SVG that draw(site, *args) makes."""
@@ -55,8 +57,8 @@ def home_card_svg(site: SiteCore, scope: Scope, lang: Lang) -> str:
     t = site.t[lang]
     rows = []
     for row in headline_rows(site, scope, lang) if scope.group in site.charts else []:
-        rows.append((row.title, [_first_figure(cells, t) for cells in row.cells]))
-    columns = [in_lang(d, "name", lang) for d in scope.districts] if rows else []
+        rows.append((row.title, [_first_figure(cells, t) for cells in row.cells[:CARD_COLUMNS]]))
+    columns = [in_lang(d, "name", lang) for d in scope.districts[:CARD_COLUMNS]] if rows else []
     return page_card(t["site_title"], t["site_title"], _address(site, scope.url(lang)), columns, rows)
 
 

@@ -1,9 +1,11 @@
 """The PNG images made at build time: a PNG of every chart, in both languages, the same drawing as its SVG
-file in the pinned font; a preview card named by every page (og:image); the cache that draws each once."""
+file in the pinned font; a preview card named by every page (og:image); the cache that draws each once,
+kept between Netlify's builds."""
 
 import html
 import io
 import re
+import tomllib
 import unicodedata
 from pathlib import Path
 
@@ -12,7 +14,8 @@ from fontTools.ttLib import TTFont
 from PIL import Image
 
 from pipeline.builder import site_url
-from pipeline.png_images import FONT_FILE, SCALE, cached_path, png_of, png_size
+from pipeline.paths import ROOT
+from pipeline.png_images import FONT_FILE, SCALE, cached_path, image_cache, png_of, png_size
 from pipeline.text_metrics import BREAK, text_width
 
 PNG_MIN_WIDTH = 1200
@@ -143,3 +146,11 @@ def test_an_image_is_drawn_once_and_then_read_from_the_cache(tmp_path):
     assert png_of(svg, tmp_path) == b"kept"
     other = svg.replace("Haizhu", "Liwan")
     assert cached_path(other, tmp_path) != cached_path(svg, tmp_path) and png_of(other, tmp_path) != b"kept"
+
+
+def test_netlify_keeps_the_cache_folder_the_build_uses_between_builds(monkeypatch):
+    monkeypatch.delenv("IMAGE_CACHE", raising=False)
+    plugins = tomllib.loads((ROOT / "netlify.toml").read_text(encoding="utf-8"))["plugins"]
+    folder = ROOT / plugins[0]["package"].lstrip("/")
+    saved = re.search(r'const CACHE = "([^"]+)";', (folder / "index.js").read_text(encoding="utf-8"))[1]
+    assert (folder / "manifest.yml").is_file() and ROOT / saved == image_cache()

@@ -108,34 +108,31 @@
     label.classList.toggle("failed", !!failed);
   }
 
-  // One PNG button (the chart with its title and legend, drawn by Plotly) and one SVG button
-  // (the chart's SVG file, the same as the share box's link), each with its own icon and name.
-  function config(spec) {
-    var options = spec.config.toImageButtonOptions || {};
-    var png = {
-      name: "png",
-      title: spec.strings.png_button,
-      icon: window.Plotly.Icons.camera,
-      click: function (gd) {
-        var layout = Object.assign({}, spec.layout, spec.export, { width: Math.max(gd.clientWidth, 600) });
-        window.Plotly.downloadImage({ data: spec.data, layout: layout, config: {} },
-          { format: "png", filename: options.filename, width: layout.width, height: layout.height });
-      }
-    };
-    var svg = {
-      name: "svg",
-      title: spec.strings.svg_button,
-      icon: window.Plotly.Icons.disk,
+  // One PNG button and one SVG button, each with its own icon and name: each downloads the chart's file
+  // made at build time (title, legend, sources and date inside), the same as the share box's links.
+  function fileButton(name, title, icon, url, filename) {
+    return {
+      name: name,
+      title: title,
+      icon: icon,
       click: function () {
         var link = document.createElement("a");
-        link.href = spec.svg_url;
-        link.download = options.filename + ".svg";
+        link.href = url;
+        link.download = filename;
         document.body.appendChild(link);
         link.click();
         link.remove();
       }
     };
-    return Object.assign({}, spec.config, { modeBarButtons: [[png, svg]] });
+  }
+
+  function config(spec) {
+    var options = spec.config.toImageButtonOptions || {};
+    var png = fileButton("png", spec.strings.png_button, window.Plotly.Icons.camera, spec.png_url,
+      options.filename + ".png");
+    var svg = fileButton("svg", spec.strings.svg_button, window.Plotly.Icons.disk, spec.svg_url,
+      options.filename + ".svg");
+    return Object.assign({}, spec.config, { modeBarButtons: [spec.png_url ? [png, svg] : [svg]] });
   }
 
   function settle(plot, failedText) {

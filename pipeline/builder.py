@@ -105,13 +105,15 @@ def prepare_site(
     with_search: bool = True,
     history: History | None = None,
     with_releases: bool = True,
+    with_images: bool = True,
 ) -> PreparedSite:
     """Every stage but the writing: the pages to make and every other file; raises DataErrors listing
     every problem in the data.
 
     with_search=False leaves the search index out, for add_search_index to make later (`serve` shows
     an edit's pages first, then indexes them). history: the data's, if already read (`serve` reads it
-    once); with_releases=False leaves the past releases' downloads out (`serve` has no use for them)."""
+    once); with_releases=False leaves the past releases' downloads out (`serve` has no use for them);
+    with_images=False the PNG images (bench/images.py measures what they cost)."""
     history = history if history is not None else data_history(paths)
     dataset = check_data(paths, parse_cache, history)
     history = history.with_releases(dataset.releases)
@@ -137,7 +139,7 @@ def prepare_site(
         record_lines=lines,
         editors_email=read_settings(paths)["editors_email"],
     )
-    jobs = page_jobs(site)
+    jobs = page_jobs(site, with_images)
     other = site_listing_files(site, jobs)
     if with_search and searchable(site):
         other.update(search_index_files(search_entries(site)))

@@ -141,7 +141,7 @@ def comparison_chart(
         "b": 16 + max(_lines(name) for name in x_names) * LINE_HEIGHT,
     }
     layout = _comparison_layout(lang, x_names, ticks, tick_text, margin, annotations)
-    figure = {"data": traces, "layout": layout, "config": _config(export_name, lang), "export": _export(title, layout)}
+    figure = {"data": traces, "layout": layout, "config": _config(export_name, lang)}
     return figure | {"one_line": [group for group in one_line if group]}
 
 
@@ -278,17 +278,6 @@ def _comparison_layout(
     }
 
 
-def _export(title: str, layout: dict) -> dict:
-    """Layout additions for a downloaded image, which has no page around it: title and legend inside."""
-    return {
-        "title": {"text": plotly_text(title), "font": {"size": 16}, "x": 0.01, "xanchor": "left"},
-        "showlegend": True,
-        "legend": {"orientation": "h", "x": 0, "y": -0.12, "yanchor": "top"},
-        "height": layout["height"] + 100,
-        "margin": dict(layout["margin"], t=56 + layout["margin"]["t"], b=layout["margin"]["b"] + 60),
-    }
-
-
 ITEM_STYLE = {
     "target": {"color": TARGET_COLOUR, "line": {"color": TARGET_COLOUR, "width": 1}},
     "actual": {
@@ -357,7 +346,7 @@ def items_chart(
         "paper_bgcolor": PAPER,
         "plot_bgcolor": PAPER,
     }
-    figure = {"data": traces, "layout": layout, "config": _config(export_name, lang), "export": _export(title, layout)}
+    figure = {"data": traces, "layout": layout, "config": _config(export_name, lang)}
     # The note from the axis (xshift) wrapped for the narrowest box: on one line in a wider chart.
     one_line = _one_line({note: "".join(wrap(words["not_stated"], math.inf, FONT_SIZE))} if annotations else {}, 1)
     return figure | {"one_line": [one_line] if one_line else []}

@@ -22,6 +22,7 @@ from .pages.core import Scope, SiteCore, page_file, page_url
 from .pages.districts import render_district, render_lead_units
 from .pages.embeds import render_chart_image, render_embed, render_withdrawn_embed
 from .pages.home_and_topics import render_city_index, render_home, render_topic
+from .pages.images import card_jobs, chart_png_path, chart_png_svg, home_card_svg, page_url_file, png_charts, render_png
 from .pages.search import render_search
 from .pages.sources import render_source
 
@@ -48,8 +49,9 @@ class PageJob:
         return self.make(site, *self.args)
 
 
-def page_jobs(site: SiteCore) -> list[PageJob]:
-    """Every page of the site, each made by its PageJob on its own, in any order and any process.
+def page_jobs(site: SiteCore, with_images: bool = True) -> list[PageJob]:
+    """Every page of the site, each made by its PageJob on its own, in any order and any process
+    (with_images=False leaves out the PNG images, for bench/images.py to measure what they cost).
 
     A scope's pages (its comparisons, and its districts' and sources' own pages) come together,
     so that its record rows and chart views are made once and dropped when the next scope begins.
@@ -69,17 +71,24 @@ def page_jobs(site: SiteCore) -> list[PageJob]:
         for month in change_months(site):
             add(page_url(lang, "changes", month), render_changes_month, month, lang)
         add(page_url(lang, "search"), render_search, lang, in_sitemap=False)
+        if (
+            with_images and None not in site.scopes
+        ):  # the site's card, which the city index and the site-wide pages name
+            jobs.append(
+                PageJob(page_url_file(page_url(lang)), render_png, (home_card_svg, site.site_scope, lang), None)
+            )
         if None in site.scopes:  # on a site of several cities, each city's embeds have addresses of their own
             for metric in site.dataset.metrics:
                 if metric.withdrawn:
                     add(page_url(lang, "embed", metric.id), render_withdrawn_embed, metric, lang, in_sitemap=False)
     for scope in site.scopes.values():
-        jobs += _scope_jobs(site, scope)
+        jobs += _scope_jobs(site, scope, with_images)
     return jobs
 
 
-def _scope_jobs(site: SiteCore, scope: Scope) -> list[PageJob]:
-    """A scope's pages: its home, topic and embed pages and chart images, its districts' and sources' pages."""
+def _scope_jobs(site: SiteCore, scope: Scope, with_images: bool) -> list[PageJob]:
+    """A scope's pages: its home, topic and embed pages, chart images and preview cards, its districts' and
+    sources' pages."""
     with_units = {d.id for d in scope.districts if any(r.lead_units for r in d.records)}
     jobs = []
 
@@ -93,6 +102,12 @@ def _scope_jobs(site: SiteCore, scope: Scope) -> list[PageJob]:
         for chart in site.charts[scope.group].values():
             add(scope.url(lang, "embed", chart.id), render_embed, scope, chart, lang, in_sitemap=False)
             jobs.append(PageJob(chart.svg_path(lang), render_chart_image, (scope, chart, lang), None, scope))
+        for chart in png_charts(site, scope) if with_images else []:
+            jobs.append(
+                PageJob(chart_png_path(chart, lang), render_png, (chart_png_svg, scope, chart, lang), None, scope)
+            )
+        for file, draw, args in card_jobs(site, scope, lang) if with_images else []:
+            jobs.append(PageJob(file, render_png, (draw, *args), None, scope))
         for district in scope.districts:
             add(page_url(lang, "districts", district.id), render_district, district.id, lang)
             if district.id in with_units:

@@ -5,7 +5,8 @@ longest tick label, a district name must wrap before it runs into its
 neighbour's, an embed's first height must be its real height. The estimate errs
 wide: its widths are those of DejaVu Sans, the widest common sans-serif (what a
 Linux phone or desktop without Helvetica, Roboto or Segoe UI falls back to), and
-a Chinese character is a full em in every CJK font.
+a Chinese character is a full em in every CJK font, and so are quotes and signs (“ ’ · ≈) in the CJK
+font the PNG images are set in.
 """
 
 import unicodedata
@@ -25,11 +26,17 @@ def _full_width(ch: str) -> bool:
     return unicodedata.east_asian_width(ch) in ("W", "F")  # Chinese characters and full-width punctuation
 
 
+def _ambiguous_symbol(ch: str) -> bool:
+    # Quotes, middle dots and signs (“ ’ · ≈ ≥) are a full em in a CJK font (the PNGs' Noto Sans SC),
+    # narrower in a Latin one: counted full, the estimate errs wide.
+    return unicodedata.east_asian_width(ch) == "A" and not ch.isalnum()
+
+
 def char_width(ch: str) -> float:
     """The advance width of one character, in em."""
     if ch == BREAK:
         return 0.0
-    if _full_width(ch):
+    if _full_width(ch) or _ambiguous_symbol(ch):
         return 1.0
     if ch in NARROW:
         return EM_NARROW

@@ -22,8 +22,10 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 from .errors import ToolError
-from .pages.core import SiteCore
+from .pages.core import SiteCore, images_limited
+from .pages.images import render_png
 from .parallel import PARALLEL_FROM, results
+from .png_images import cached_path
 from .render import PageJob
 
 # Removing a large site's previous site/ (70,000 files) takes half a minute on a slow disk.
@@ -33,6 +35,10 @@ BACKGROUND_REMOVAL_FROM = 2000
 PAGES_PER_TASK = 400  # at most, pages rendered in one go by a worker of a large site (a city has about 200)
 # Downloads made whole, made and written in one go by a worker of a large site.
 DOWNLOADS_PER_TASK = PAGES_PER_TASK
+# PNG images drawn in one go by a worker. A small site whose images are not all in the cache shares their
+# drawing (a tenth of a second or more each) and its pages among one process per CPU, as a large site does.
+IMAGES_PER_TASK = 8
+DRAW_IN_PARALLEL_FROM = 4
 
 
 class FileWriter:
@@ -116,7 +122,9 @@ class SiteFiles(Mapping):
         """
         writer = FileWriter(folder)
         written_elsewhere = 0
-        for relative, content in results(self._work(folder), parallel=len(self.jobs) >= PARALLEL_FROM):
+        drawing = self.undrawn_images() >= DRAW_IN_PARALLEL_FROM
+        work = self._work(folder, images_apart=drawing)
+        for relative, content in results(work, parallel=drawing or len(self.jobs) >= PARALLEL_FROM):
             if content is None:
                 written_elsewhere += 1
             else:
@@ -125,10 +133,22 @@ class SiteFiles(Mapping):
             writer.write(relative, content)
         return written_elsewhere + writer.written
 
-    def _work(self, folder: Path) -> list[Callable[[], list[tuple[str, bytes | None]]]]:
+    def undrawn_images(self) -> int:
+        """How many of a small site's PNG images are not in the cache (their SVGs are drawn here, cheaply,
+        from its one scope's chart views, which its pages then reuse); 0 for a large site, made in
+        parallel anyway, and for a site of several cities, whose few images (pages/images.py) are not
+        worth converting each city's rows twice."""
+        if len(self.jobs) >= PARALLEL_FROM or images_limited(self.site):
+            return 0
+        images = [job for job in self.jobs.values() if job.make is render_png]
+        return sum(not cached_path(job.args[0](self.site, *job.args[1:])).is_file() for job in images)
+
+    def _work(self, folder: Path, images_apart: bool) -> list[Callable[[], list[tuple[str, bytes | None]]]]:
         """Downloads first: the largest take seconds, and run beside the pages. A download made in
         parts comes back here to be appended in order; one made whole is written where it is made,
-        with others (a site of 3,000 districts has 12,600 chart CSVs, each too small to travel alone)."""
+        with others (a site of 3,000 districts has 12,600 chart CSVs, each too small to travel alone).
+        PNG images to draw (images_apart) last, a few per piece, so that every worker draws some once its
+        pages are made; else with their scope's pages."""
         work = [
             functools.partial(_made_part, name, make)
             for name, parts in self.made.items()
@@ -140,7 +160,13 @@ class SiteFiles(Mapping):
             functools.partial(_written_downloads, folder, whole[i : i + DOWNLOADS_PER_TASK])
             for i in range(0, len(whole), DOWNLOADS_PER_TASK)
         ]
-        work += [functools.partial(_written_pages, folder, self.site, run) for run in page_runs(self.jobs.values())]
+        pages = [job for job in self.jobs.values() if not images_apart or job.make is not render_png]
+        images = [job for job in self.jobs.values() if images_apart and job.make is render_png]
+        work += [functools.partial(_written_pages, folder, self.site, run) for run in page_runs(pages)]
+        work += [
+            functools.partial(_written_pages, folder, self.site, images[i : i + IMAGES_PER_TASK])
+            for i in range(0, len(images), IMAGES_PER_TASK)
+        ]
         return work
 
 

@@ -9,7 +9,9 @@ expected tree (then review `git diff tests/expected` and commit it).
 
 Libraries' own files are not stored, only their names compared: plotly.js (1.1 MB, its name
 content-hashed) and Pagefind's search library and WebAssembly (230 KB; pagefind-entry.json, which is
-stored, names its version). The search index itself is stored and compared.
+stored, names its version). The search index itself is stored and compared. A PNG image (a chart's, a
+preview card) is stored as a line giving its size: its drawing is resvg's, checked by
+tests/test_chart_images.py, and its SVG is in the pages and chart files stored here.
 """
 
 import contextlib
@@ -21,6 +23,7 @@ from pathlib import Path
 from conftest import ScratchProject
 
 from pipeline.builder import build_site
+from pipeline.png_images import png_size
 
 EXPECTED = Path(__file__).resolve().parent / "expected" / "scratch-site"
 SITE_URL = "https://example.org"
@@ -29,6 +32,7 @@ LIBRARY_FILE = re.compile(
     r"|pagefind/(pagefind\.js|pagefind-worker\.js|wasm\.[a-z]+\.pagefind)"
 )
 LIBRARY_PLACEHOLDER = b"A library's own file is not stored here: tests compare only its name\n"
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 DIFF_FILES = 8  # files shown as diffs in a failure message; the others are named
 DIFF_LINES = 40  # diff lines shown per file
 CONTEXT = 70  # characters shown either side of where two long lines part
@@ -123,11 +127,17 @@ def build_scratch_site(root: Path) -> Path:
 
 
 def site_files(site: Path) -> dict[str, bytes]:
-    """Every file of a built site by relative path; plotly.js by name only."""
+    """Every file of a built site by relative path; plotly.js by name only, a PNG image by its size."""
     files = {}
     for path in sorted(p for p in site.rglob("*") if p.is_file()):
         relative = path.relative_to(site).as_posix()
-        files[relative] = LIBRARY_PLACEHOLDER if LIBRARY_FILE.fullmatch(relative) else path.read_bytes()
+        if LIBRARY_FILE.fullmatch(relative):
+            files[relative] = LIBRARY_PLACEHOLDER
+        elif relative.endswith(".png") and path.read_bytes().startswith(PNG_SIGNATURE):  # not the stored line
+            width, height = png_size(path.read_bytes())
+            files[relative] = f"A PNG image of {width} x {height} pixels: tests compare its name and size\n".encode()
+        else:
+            files[relative] = path.read_bytes()
     return files
 
 

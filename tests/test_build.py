@@ -153,8 +153,9 @@ def test_hostile_text_in_data_stays_inert(project):
     html = read(project.paths.site, "en/topics/gdp/index.html")
     assert "<script>alert(1)" not in html
     assert "&lt;/script&gt;&lt;script&gt;alert(1)" in html  # in the page text
-    # In the chart JSON, escaped for Plotly (which reads tags in labels) and for the <script> element.
-    assert "\\u0026lt;/script\\u0026gt;\\u0026lt;script\\u0026gt;alert(1)" in html
+    # In the chart's SVG file (and so its PNG), escaped as text: opened on its own, it runs nothing.
+    svg = read(project.paths.site, "en/data/charts/gdp-growth.svg")
+    assert "<script>alert(1)" not in svg and "<title>GDP &lt;/script&gt;&lt;script&gt;alert(1)" in svg
 
 
 def test_a_records_card_is_the_same_on_its_district_and_topic_pages(project):

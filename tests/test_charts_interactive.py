@@ -17,6 +17,7 @@ from browser import DRAW_TIMEOUT_MS, draw_charts, open_page
 from pipeline.builder import build_site
 from pipeline.netlify import SiteServer
 from pipeline.paths import ROOT
+from pipeline.png_images import png_size
 
 UI = yaml.safe_load((ROOT / "content" / "ui.yaml").read_text(encoding="utf-8"))
 TAP_BUDGET = 450 * 1024  # gzip bytes of script that the first tap fetches
@@ -103,8 +104,9 @@ def test_the_first_tap_fetches_at_most_450_kb_of_compressed_script(chromium, rea
         context.close()
 
 
-def test_the_chart_offers_one_png_and_one_svg_button_and_the_svg_is_the_chart_file(browser_contexts, real_server):
-    # The embed, as wide as the screen: its PNG is drawn wider than the 600 px minimum.
+def test_the_chart_offers_one_png_and_one_svg_button_that_download_the_chart_files(
+    browser_contexts, real_server, real_site
+):
     tab, watch = open_page(browser_contexts.get(1280), real_server.url, "/en/embed/gdp-growth/")
     try:
         assert draw_charts(tab) == []
@@ -117,9 +119,11 @@ def test_the_chart_offers_one_png_and_one_svg_button_and_the_svg_is_the_chart_fi
         assert len(icons) == 2  # told apart by their icons too
         with tab.expect_download() as download:
             buttons.nth(0).click()
-        png = Path(download.value.path()).read_bytes()  # drawn as wide as the chart on the page, 600 px at least
-        assert png[:8] == b"\x89PNG\r\n\x1a\n"
-        assert int.from_bytes(png[16:20], "big") == max(plot.evaluate("p => p.clientWidth"), 600) > 600
+        # The chart's PNG file, the same as the share box's link: drawn at build time, 1,280 px wide.
+        assert download.value.url == real_server.url + "/en/data/charts/gdp-growth.png"
+        assert download.value.suggested_filename == "guangzhou-district-targets-2025-gdp-growth-en.png"
+        png = Path(download.value.path()).read_bytes()
+        assert png == (real_site / "en/data/charts/gdp-growth.png").read_bytes() and png_size(png)[0] >= 1200
         with tab.expect_download() as download:
             buttons.nth(1).click()
         assert download.value.url == real_server.url + "/en/data/charts/gdp-growth.svg"
@@ -138,7 +142,9 @@ def test_without_javascript_the_share_box_offers_only_what_works(browser_context
             svg = box.locator('a[href$=".svg"]')
             assert svg.is_visible() and (real_site / svg.get_attribute("href").lstrip("/")).is_file()
             assert box.locator("button.copy").is_visible() is javascript
-            assert (UI["png_note"]["zh"] in box.inner_text()) is javascript
+            png = box.locator('a[href$=".png"]')
+            assert png.is_visible() and png.inner_text() == UI["download_png"]["zh"]
+            assert (real_site / png.get_attribute("href").lstrip("/")).is_file()
         finally:
             tab.close()
 

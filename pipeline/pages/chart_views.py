@@ -18,7 +18,7 @@ from ..languages import Lang, in_lang
 from ..tables import ITEM_KINDS, SERIES_ORDER, ComparisonRow
 from ..templating import Fields, figure_filter
 from . import core
-from .core import Scope, SiteCore, citation, documents_text, record_url, scope_cache, script_json
+from .core import Scope, SiteCore, citation, documents_text, images_limited, record_url, scope_cache, script_json
 
 # What charts.js says and offers once a reader reaches for the chart.
 SCRIPT_STRINGS = ("chart_loading", "chart_failed", "png_button", "svg_button")
@@ -71,10 +71,14 @@ def _chart_view(site: SiteCore, scope: Scope, chart: Chart, lang: Lang) -> Field
     series, rows = cells(site, scope, chart, lang)
     topic_url = scope.url(lang, "topics", chart.topic)
     svg_url = "/" + chart.svg_path(lang)
+    # A limited site (pages/images.py) has PNG files of its headline charts only.
+    headline = chart.definition is not None and chart.definition.headline
+    png_url = svg_url.removesuffix(".svg") + ".png" if headline or not images_limited(site) else None
     definition, wording = _definition(site, scope, chart, lang)
     figure = chart.figure(lang)
     figure["strings"] = {key: site.t[lang][key] for key in SCRIPT_STRINGS}
     figure["svg_url"] = svg_url
+    figure["png_url"] = png_url
     view = Fields(
         id=chart.id,
         kind=chart.kind,
@@ -88,6 +92,7 @@ def _chart_view(site: SiteCore, scope: Scope, chart: Chart, lang: Lang) -> Field
         embed_url=scope.url(lang, "embed", chart.id),
         csv_url=f"/data/{chart.csv_path}",
         svg_url=svg_url,
+        png_url=png_url,
         topic_url=topic_url,
         short_sources=short_sources(site, lang, scope.sources),
         data_line=data_line(site, lang),
@@ -125,11 +130,14 @@ def _embed_code(site: SiteCore, view: Fields, lang: Lang) -> str:
 
 
 def _chart_image(site: SiteCore, view: Fields, figure: dict, lang: Lang) -> bytes:
-    """The chart's SVG file, drawn from the same figure, with its sources, date and address inside."""
+    """The chart's SVG file, drawn from the same figure, with its definition, sources, date, and the site's
+    name and address inside (its PNG file is the same drawing)."""
     t = site.t[lang]
     footer = [
+        *([t["metric_definition"] + t["colon"] + view.definition] if view.definition else []),
         t["source_line"] + view.short_sources + t["full_stop"],
-        " · ".join(filter(None, [view.data_line, t["licence_line"], site.site_url + view.topic_url])),
+        " · ".join(filter(None, [view.data_line, t["licence_line"]])),
+        t["site_title"] + " · " + site.site_url + view.topic_url,
     ]
     return standalone_svg(figure, view.id, view.title, footer, FONT[lang])
 

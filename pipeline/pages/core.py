@@ -27,6 +27,7 @@ from ..charts import Chart
 from ..history import History
 from ..languages import HTML_LANG, LANGS, OG_LOCALE, Lang, in_lang, other_lang
 from ..models import Dataset, District, Source, Topic
+from ..preview_cards import CARD_HEIGHT, CARD_WIDTH
 from ..repository import Repository, mail_url
 from ..tables import RecordRow, Tables
 from ..templating import Fields, UiStrings, UiText, environment
@@ -469,7 +470,37 @@ def page_context(
         "sources": scope.sources,
         "not_stated": site.t[lang]["not_stated"],
         "page_citation": citation(site, lang, title, url, sources if sources is not None else scope.sources),
+        "preview": preview_image(site, scope, lang, parts, title),
     }
+
+
+PREVIEW_FILE = "preview.png"  # a page's card, in the page's folder (pages/images.py)
+
+
+def images_limited(site: SiteCore) -> bool:
+    """Whether the site's images are limited to its headline charts and a card per city (pages/images.py)."""
+    return len(site.scopes) > 1
+
+
+def preview_image(site: SiteCore, scope: Scope, lang: Lang, parts: tuple[str, ...], title: str) -> Fields:
+    """The og:image a page names (its absolute URL, size and alt text): its own card, its city's or the
+    site's."""
+    t = site.t[lang]
+    own = parts[len(scope.parts) :] if parts[: len(scope.parts)] == scope.parts else None
+    url, name = page_url(lang), t["site_title"]
+    if images_limited(site):
+        if scope.group is not None:
+            url = scope.url(lang)
+    elif scope.group in site.charts and own is not None:
+        charts = site.charts[scope.group]
+        if own == () or (len(own) == 2 and own[0] == "topics" and own[1] in site.topics):
+            url, name = page_url(lang, *parts), title
+        elif len(own) == 2 and own[0] == "embed" and own[1] in charts:
+            url, name = page_url(lang, *parts), charts[own[1]].titles[lang]
+    if len(parts) >= 2 and parts[0] == "districts" and parts[1] in site.districts and not images_limited(site):
+        url, name = page_url(lang, "districts", parts[1]), in_lang(site.districts[parts[1]], "name", lang)
+    alt = name if name == t["site_title"] else name + t["preview_alt_separator"] + t["site_title"]
+    return Fields(url=site.site_url + url + PREVIEW_FILE, width=CARD_WIDTH, height=CARD_HEIGHT, alt=alt)
 
 
 def render(site: SiteCore, template: str, **context) -> bytes:

@@ -46,12 +46,12 @@ def embed_height(
     links_line: str,
     details_label: str,
     width: int = PHONE_WIDTH,
-    definition: bool = False,
+    sources: str = "",
+    definition: str | None = None,
 ) -> int:
     """The embed page's height in CSS pixels at `width`: its title, chart, legend, note, the metric's
-    definition and the source line (each one line, cut short with an ellipsis where it is too long),
-    the links line and the closed disclosure of its table and full citation, each line as tall as
-    style.css makes it."""
+    definition line and the source line (each wrapped, two lines at most as written), the links line and the
+    closed disclosure of its table and full citation, each line as tall as style.css makes it."""
     inner = width - 2 * PAGE_PADDING
 
     def block(text: str, style: tuple[float, int]) -> float:
@@ -63,7 +63,8 @@ def embed_height(
     if note:
         height += block(note, NOTE)
     if definition:
-        height += NOTE[0] * ROOT_FONT * LINE_HEIGHT + NOTE[1]
-    height += SOURCE[0] * ROOT_FONT * LINE_HEIGHT + block(links_line, SOURCE)
+        height += _lines(definition, NOTE[0], inner) * NOTE[0] * ROOT_FONT * LINE_HEIGHT + NOTE[1]
+    height += max(_lines(sources, SOURCE[0], inner), 1) * SOURCE[0] * ROOT_FONT * LINE_HEIGHT
+    height += block(links_line, SOURCE)
     height += block(details_label, DETAILS)
     return math.ceil(height)

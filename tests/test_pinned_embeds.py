@@ -7,7 +7,6 @@ import html
 import io
 import json
 import re
-import textwrap
 
 from test_journalists import EMBED_BUDGET, first_load_bytes
 from test_trust_over_time import DATES, git
@@ -61,7 +60,7 @@ def test_every_release_has_pinned_embeds_with_its_own_figures(real_site):
                 url = f"/{prefix}embed/{chart_id}/{date}/"
                 page = read(real_site, url.lstrip("/") + "index.html")
                 assert chart_figures(page, chart_id, lang) == csv_figures(figures, lang), url
-                assert ("Version of " + date if lang == "en" else date + " 版本") in page, url
+                assert ("Version of " + date if lang == "en" else date + "版本") in page, url
                 assert f'href="/{prefix}embed/{chart_id}/"' in page  # the latest
                 assert f'href="/data/releases/{date}/charts/{chart_id}.csv"' in page
                 assert '<meta name="robots" content="noindex">' in page

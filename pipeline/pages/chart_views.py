@@ -14,7 +14,7 @@ from ..assets import PLOTLY_JS
 from ..chart_svg import chart_svg, standalone_svg
 from ..charts import FONT, Chart, items_chart_id
 from ..downloads import RELEASES
-from ..embed_size import embed_height
+from ..embed_size import start_height
 from ..languages import Lang, in_lang
 from ..tables import ITEM_KINDS, SERIES_ORDER, ComparisonRow
 from ..templating import Fields, figure_filter
@@ -127,7 +127,7 @@ def _embed_code(
     latest embed, or of the embed at `url` whose links line reads `links`."""
     t = site.t[lang]
     links = links or [view.data_line, t["get_the_data"], "SVG", t["full_comparison"]]
-    height = embed_height(
+    height = start_height(
         view.title,
         view.height,
         [item["name"] for item in view.legend],

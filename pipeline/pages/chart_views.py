@@ -63,7 +63,7 @@ def short_sources(site: SiteCore, lang: Lang, sources) -> str:
 
 
 def data_line(site: SiteCore, lang: Lang) -> str:
-    """ "数据截至 <date>" / "Data as of <date>"; "<date> 版本" / "Version of <date>" for a release's core;
+    """ "数据截至 <date>" / "Data as of <date>"; "<date>版本" / "Version of <date>" for a release's core;
     empty without a history."""
     if site.release:
         return site.ui["release_version"][lang].format(date=site.release)

@@ -15,13 +15,15 @@ from .gitdata import GitData
 from .history import History, data_history
 from .languages import LANGS, in_lang
 from .load import load_project, record_lines
+from .models import Dataset
 from .pages.core import site_core
+from .pages.embeds import pinned_embed_files
 from .pages.search import search_entries, searchable
 from .paths import ProjectPaths
 from .render import page_jobs, site_listing_files
 from .repository import Repository, repository_from
 from .search_index import search_index_files
-from .tables import derive_tables
+from .tables import Tables, derive_tables
 from .validate import check_district_file, validate
 from .write import SiteFiles, write_site
 
@@ -79,11 +81,18 @@ def site_charts(dataset, tables, ui: dict[str, dict[str, str]]):
     return build_charts(tables, names, dataset.topics, words, metrics=dataset.metrics)
 
 
-def past_releases(paths: ProjectPaths, history: History, ui) -> tuple[dict[str, list[Callable[[], bytes]]], dict]:
+ReleaseFiles = Callable[[str, Dataset, Tables, dict], dict[str, list[Callable[[], bytes]]]]
+
+
+def past_releases(
+    paths: ProjectPaths, history: History, ui, release_pages: ReleaseFiles | None = None
+) -> tuple[dict[str, list[Callable[[], bytes]]], dict]:
     """The downloads of every release of the data (history.releases: the days data/releases.yaml lists),
     under /data/releases/<date>/, and for each release date whether it could be made: the data of each
     is read from git and checked as today's is, except for the rule on differently worded comparisons,
-    which came later. A release whose data today's build refuses is left out, not made up."""
+    which came later. A release whose data today's build refuses is left out, not made up.
+    release_pages(date, dataset, tables, charts) adds the pages made of a release (pinned_embeds), from
+    the same charts as its downloads."""
     files: dict[str, list[Callable[[], bytes]]] = {}
     made: dict[str, bool] = {}
     data = GitData(paths.root)
@@ -94,9 +103,34 @@ def past_releases(paths: ProjectPaths, history: History, ui) -> tuple[dict[str, 
             made[release.date] = False
             continue
         tables = derive_tables(dataset)
-        files.update(release_files(release.date, dataset, tables, site_charts(dataset, tables, ui)))
+        charts = site_charts(dataset, tables, ui)
+        files.update(release_files(release.date, dataset, tables, charts))
+        if release_pages is not None:
+            files.update(release_pages(release.date, dataset, tables, charts))
         made[release.date] = True
     return files, made
+
+
+def pinned_embeds(paths: ProjectPaths, assets, content, ui, history: History) -> ReleaseFiles:
+    """What makes a release's pinned embeds (pages.embeds.pinned_embed_files): a core of the release's
+    data, charts and date, with today's templates, assets and strings."""
+
+    def files(date: str, dataset: Dataset, tables: Tables, charts: dict) -> dict[str, list[Callable[[], bytes]]]:
+        core = site_core(
+            paths.templates,
+            dataset,
+            tables,
+            charts,
+            assets,
+            content,
+            ui,
+            site_url=site_url(),
+            history=history,
+            release=date,
+        )
+        return pinned_embed_files(core)
+
+    return files
 
 
 def prepare_site(
@@ -120,8 +154,12 @@ def prepare_site(
     tables = derive_tables(dataset)
     content, ui = read_content(paths)
     charts = site_charts(dataset, tables, ui)
-    releases, released = past_releases(paths, history, ui) if with_releases else ({}, {})
     assets = collect_assets(paths.assets)
+    releases, released = (
+        past_releases(paths, history, ui, pinned_embeds(paths, assets, content, ui, history))
+        if with_releases
+        else ({}, {})
+    )
     repository = site_repository(paths)
     lines = record_lines(paths, [d.id for d in dataset.districts]) if repository else None
     site = site_core(
@@ -138,6 +176,8 @@ def prepare_site(
         repository=repository,
         record_lines=lines,
         editors_email=read_settings(paths)["editors_email"],
+        # A release's pages are its pinned embeds, the only files of a release named index.html.
+        pinned_embeds=frozenset("/" + f.removesuffix("index.html") for f in releases if f.endswith("/index.html")),
     )
     jobs = page_jobs(site, with_images)
     other = site_listing_files(site, jobs)

@@ -66,6 +66,8 @@ PLACEHOLDERS = {
     "kind_label": {"kind", "period"},
     "short_kind_label": {"kind", "period"},
     "standing_count": {"n"},
+    "embed_code_pinned": {"date"},
+    "release_version": {"date"},
 }
 # An about page is an editor's few paragraphs (each now some 4.5 KB). Python-Markdown's inline parsing
 # scans from each '[' or '<' to its paragraph's end, so a paragraph's cost is their count times its

@@ -1,7 +1,7 @@
-"""The height an embed page will have on a phone, estimated at build time for the embed code.
+"""The height an embed page will have at a given width, estimated at build time for the embed code.
 
-The embed code's iframe starts at this height, so that a host article does not
-jump when embed.js fits the iframe to the height the page reports. The figures
+The embed code's iframe starts at a height between those of a phone and a wide column (start_height),
+so that a host article does not jump when embed.js fits the iframe to the height the page reports. The figures
 below are those of style.css (body.embed and the chart's parts); a change there
 needs one here, and tests/test_charts_fit.py measures the real height in Chromium.
 """
@@ -11,6 +11,7 @@ import math
 from .text_metrics import text_width, wrap
 
 PHONE_WIDTH = 360  # a common phone width, in CSS pixels
+WIDE_WIDTH = 1200  # a wide column of a host page
 ROOT_FONT = 16
 LINE_HEIGHT = 1.6  # :root line-height
 PAGE_PADDING = 8  # body.embed main: .5rem on every side
@@ -46,12 +47,12 @@ def embed_height(
     links_line: str,
     details_label: str,
     width: int = PHONE_WIDTH,
-    definition: bool = False,
+    sources: str = "",
+    definition: str | None = None,
 ) -> int:
     """The embed page's height in CSS pixels at `width`: its title, chart, legend, note, the metric's
-    definition and the source line (each one line, cut short with an ellipsis where it is too long),
-    the links line and the closed disclosure of its table and full citation, each line as tall as
-    style.css makes it."""
+    definition line and the source line (each wrapped, two lines at most as written), the links line and the
+    closed disclosure of its table and full citation, each line as tall as style.css makes it."""
     inner = width - 2 * PAGE_PADDING
 
     def block(text: str, style: tuple[float, int]) -> float:
@@ -63,7 +64,17 @@ def embed_height(
     if note:
         height += block(note, NOTE)
     if definition:
-        height += NOTE[0] * ROOT_FONT * LINE_HEIGHT + NOTE[1]
-    height += SOURCE[0] * ROOT_FONT * LINE_HEIGHT + block(links_line, SOURCE)
+        height += _lines(definition, NOTE[0], inner) * NOTE[0] * ROOT_FONT * LINE_HEIGHT + NOTE[1]
+    height += max(_lines(sources, SOURCE[0], inner), 1) * SOURCE[0] * ROOT_FONT * LINE_HEIGHT
+    height += block(links_line, SOURCE)
     height += block(details_label, DETAILS)
     return math.ceil(height)
+
+
+def start_height(*args, **kwargs) -> int:
+    """The height the embed code gives the iframe: midway between the embed's heights on a phone and in a
+    wide column (embed_height's arguments but the width). The source and definition lines take two lines
+    on a phone and one in a wide column, so neither height alone stays within 15 % of the other."""
+    return math.ceil(
+        (embed_height(*args, width=PHONE_WIDTH, **kwargs) + embed_height(*args, width=WIDE_WIDTH, **kwargs)) / 2
+    )

@@ -13,7 +13,8 @@ from .. import formatting
 from ..assets import PLOTLY_JS
 from ..chart_svg import chart_svg, standalone_svg
 from ..charts import FONT, Chart, items_chart_id
-from ..embed_size import embed_height
+from ..downloads import RELEASES
+from ..embed_size import start_height
 from ..languages import Lang, in_lang
 from ..tables import ITEM_KINDS, SERIES_ORDER, ComparisonRow
 from ..templating import Fields, figure_filter
@@ -62,8 +63,17 @@ def short_sources(site: SiteCore, lang: Lang, sources) -> str:
 
 
 def data_line(site: SiteCore, lang: Lang) -> str:
-    """ "数据截至 <date>" / "Data as of <date>"; empty without a history."""
+    """ "数据截至 <date>" / "Data as of <date>"; "<date>版本" / "Version of <date>" for a release's core;
+    empty without a history."""
+    if site.release:
+        return site.ui["release_version"][lang].format(date=site.release)
     return site.t[lang]["data_updated_line"] + site.data_updated if site.data_updated else ""
+
+
+def embed_url(scope: Scope, lang: Lang, chart_id: str, release: str | None = None) -> str:
+    """A chart's embed address: /embed/<id>/, always the latest figures; /embed/<id>/<date>/, pinned to
+    the release of that date."""
+    return scope.url(lang, "embed", chart_id, *([release] if release else []))
 
 
 def _chart_view(site: SiteCore, scope: Scope, chart: Chart, lang: Lang) -> Fields:
@@ -79,6 +89,9 @@ def _chart_view(site: SiteCore, scope: Scope, chart: Chart, lang: Lang) -> Field
     figure["strings"] = {key: site.t[lang][key] for key in SCRIPT_STRINGS}
     figure["svg_url"] = svg_url
     figure["png_url"] = png_url
+    # A release's core (site.release) makes the view of a pinned embed: its figures and downloads are
+    # that release's, and it links to the latest embed; there is no SVG file of a release.
+    release = site.release
     view = Fields(
         id=chart.id,
         kind=chart.kind,
@@ -89,44 +102,70 @@ def _chart_view(site: SiteCore, scope: Scope, chart: Chart, lang: Lang) -> Field
         height=figure["layout"]["height"],
         series=series,
         rows=rows,
-        embed_url=scope.url(lang, "embed", chart.id),
-        csv_url=f"/data/{chart.csv_path}",
-        svg_url=svg_url,
-        png_url=png_url,
+        embed_url=embed_url(scope, lang, chart.id, release),
+        latest_url=embed_url(scope, lang, chart.id) if release else None,
+        csv_url=f"/{RELEASES}/{release}/{chart.csv_path}" if release else f"/data/{chart.csv_path}",
+        svg_url=None if release else svg_url,
+        png_url=None if release else png_url,
         topic_url=topic_url,
         short_sources=short_sources(site, lang, scope.sources),
         data_line=data_line(site, lang),
         citation=citation(site, lang, chart.titles[lang], topic_url, scope.sources),
         definition=definition,
+        definition_lead=_lead_sentence(definition, lang) if definition else None,
         wording=wording,
     )
-    view["embed_code"] = _embed_code(site, view, lang)
-    view["image"] = _chart_image(site, view, figure, lang)
+    if not release:
+        view["embed_code"] = _embed_code(site, view, lang)
+        view["pinned_label"], view["pinned_code"] = _pinned_code(site, scope, view, lang)
+        view["image"] = _chart_image(site, view, figure, lang)
     # The plot and its table, the same on the topic, embed and home pages, are made once.
     view["plot"] = site.macros.chart_plot(view=view, plotly_src=site.assets[PLOTLY_JS].url)
     view["table"] = site.macros.chart_table(view=view, lang=lang, t=site.t[lang])
     return view
 
 
-def _embed_code(site: SiteCore, view: Fields, lang: Lang) -> str:
-    """The share box's iframe, as high as the embed is at its start (embed_size), and embed.js."""
+def _embed_code(
+    site: SiteCore, view: Fields, lang: Lang, url: str | None = None, links: list[str] | None = None
+) -> str:
+    """The share box's iframe, as high as the embed is at its start (embed_size), and embed.js: of the
+    latest embed, or of the embed at `url` whose links line reads `links`."""
     t = site.t[lang]
-    links = " · ".join(filter(None, [view.data_line, t["get_the_data"], "SVG", t["full_comparison"]]))
-    height = embed_height(
+    links = links or [view.data_line, t["get_the_data"], "SVG", t["full_comparison"]]
+    height = start_height(
         view.title,
         view.height,
         [item["name"] for item in view.legend],
         t["items_chart_note_short"] if view.kind == "items" else None,
-        links,
+        " · ".join(filter(None, links)),
         t["embed_more"],
-        definition=view.definition is not None,
+        sources=t["source_line"] + view.short_sources + t["full_stop"],
+        definition=_visible_definition(view, t),
     )
     return (
-        f'<iframe src="{site.site_url}{view.embed_url}" title="{view.title} · {site.ui["site_title"][lang]}" '
+        f'<iframe src="{site.site_url}{url or view.embed_url}" title="{view.title} · {site.ui["site_title"][lang]}" '
         f'width="100%" height="{height}" style="border:0;width:100%" loading="lazy" '
         f"data-district-targets-embed></iframe>\n"
         f'<script src="{site.site_url}/embed.js" async></script>'
     )
+
+
+def _pinned_code(site: SiteCore, scope: Scope, view: Fields, lang: Lang) -> tuple[str | None, str | None]:
+    """The share box's label and embed code fixed to the latest release (/embed/<id>/<date>/); None and
+    None where that release has no such chart or there is no release."""
+    date = site.latest_release
+    url = embed_url(scope, lang, view.id, date) if date else None
+    if url not in site.pinned_embeds:
+        return None, None
+    t = site.t[lang]
+    version = site.ui["release_version"][lang].format(date=date)
+    links = [version, t["latest_version"], t["get_the_data"], t["full_comparison"]]
+    return site.ui["embed_code_pinned"][lang].format(date=date), _embed_code(site, view, lang, url, links)
+
+
+def _visible_definition(view: Fields, t) -> str | None:
+    """The definition line an embed shows under its chart, as embed.html writes it; None for none."""
+    return t["metric_definition"] + t["colon"] + view.definition_lead if view.definition_lead else None
 
 
 def _chart_image(site: SiteCore, view: Fields, figure: dict, lang: Lang) -> bytes:
@@ -212,6 +251,13 @@ def _definition(site: SiteCore, scope: Scope, chart: Chart, lang: Lang) -> tuple
         + in_lang(chart.definition, "comparability", lang)
     )
     return definition, wording
+
+
+def _lead_sentence(text: str, lang: Lang) -> str:
+    """A definition's first sentence, what is measured, which an embed shows under its chart on two lines
+    at most; the whole definition is one tap away."""
+    end = text.find("。") + 1 if lang == "zh" else text.find(". ") + 1
+    return text[:end] if end > 0 else text
 
 
 def _nested(label: str) -> str:

@@ -194,11 +194,19 @@ class SiteCore:
     scope_of: dict[str, Scope]  # district id → its scope
     record_ranges: dict[str, tuple[int, int]]  # district id → its rows in tables.rows
     cache: PageCache
+    release: str | None = None  # the release date whose data this core holds (its pinned embeds); None for today's
+    pinned_embeds: frozenset[str] = frozenset()  # the address of every pinned embed page of the build
 
     @property
     def data_updated(self) -> str | None:
-        """The date the data last changed, if the history is known."""
-        return self.history.last_changed
+        """The date of the data this core holds: its release's, or the date the data last changed, if the
+        history is known."""
+        return self.release or self.history.last_changed
+
+    @property
+    def latest_release(self) -> str | None:
+        """The newest release date whose downloads (and pinned embeds) were made; None for none."""
+        return next((r.date for r in self.history.releases if self.released.get(r.date)), None)
 
     @property
     def asset_urls(self) -> dict[str, str]:
@@ -226,6 +234,8 @@ def site_core(
     repository: Repository | None = None,
     record_lines: dict[str, int] | None = None,
     editors_email: str = "",
+    release: str | None = None,
+    pinned_embeds: frozenset[str] = frozenset(),
 ) -> SiteCore:
     """The core of one build's pages, with the lookups every page makes."""
     env = environment(Path(templates_dir).resolve())
@@ -259,6 +269,8 @@ def site_core(
         scope_of={d.id: scope for scope in scopes.values() for d in scope.districts},
         record_ranges=table_ranges(tables.rows),
         cache=PageCache(),
+        release=release,
+        pinned_embeds=pinned_embeds,
     )
 
 

@@ -1,23 +1,41 @@
-"""The pages and files made for other sites: each chart's embed page and its SVG image, and a page at
-the embed address of each chart withdrawn."""
+"""The pages and files made for other sites: each chart's embed page and its SVG image, a page at
+the embed address of each chart withdrawn, and each release's pinned embeds."""
+
+from collections.abc import Callable
+from functools import partial
 
 from ..charts import Chart
-from ..languages import Lang, in_lang
+from ..languages import LANGS, Lang, in_lang
 from ..models import Metric
-from .chart_views import chart_view, data_line
-from .core import Scope, SiteCore, documents_text, page_context, render
+from .chart_views import chart_view, data_line, embed_url
+from .core import Scope, SiteCore, documents_text, page_context, page_file, render
 
 
 def render_embed(site: SiteCore, scope: Scope, chart: Chart, lang: Lang) -> bytes:
-    """A chart's embed page: the chart alone, with its source, date and links, for an iframe."""
+    """A chart's embed page: the chart alone, with its source, date and links, for an iframe. Made with a
+    release's core (site.release), the chart as that release had it, at its pinned address."""
     view = chart_view(site, scope, chart, lang)
+    parts = (*scope.parts, "embed", chart.id, *([site.release] if site.release else []))
     return render(
         site,
         "embed.html",
-        **page_context(site, lang, scope, (*scope.parts, "embed", chart.id), view["title"], view["title"]),
+        **page_context(site, lang, scope, parts, view["title"], view["title"]),
         view=view,
         documents=documents_text(site, lang, scope.sources),
     )
+
+
+def pinned_embed_files(release_site: SiteCore) -> dict[str, list[Callable[[], bytes]]]:
+    """The pinned embeds of one release, /embed/<chart-id>/<date>/ in each language: every chart of the
+    release's core (charts.build_charts of its data, already made for its downloads), each page rendered
+    only when written. A chart withdrawn since keeps them: the release still holds it."""
+    files: dict[str, list[Callable[[], bytes]]] = {}
+    for scope in release_site.scopes.values():
+        for chart in release_site.charts[scope.group].values():
+            for lang in LANGS:
+                url = embed_url(scope, lang, chart.id, release_site.release)
+                files[page_file(url)] = [partial(render_embed, release_site, scope, chart, lang)]
+    return files
 
 
 def render_chart_image(site: SiteCore, scope: Scope, chart: Chart, lang: Lang) -> bytes:

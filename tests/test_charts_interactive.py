@@ -141,7 +141,8 @@ def test_without_javascript_the_share_box_offers_only_what_works(browser_context
             box.locator("summary").click()
             svg = box.locator('a[href$=".svg"]')
             assert svg.is_visible() and (real_site / svg.get_attribute("href").lstrip("/")).is_file()
-            assert box.locator("button.copy").is_visible() is javascript
+            copies = box.locator("button.copy")  # the latest code's and the pinned code's
+            assert copies.count() == 2 and all(copies.nth(i).is_visible() is javascript for i in range(2))
             png = box.locator('a[href$=".png"]')
             assert png.is_visible() and png.inner_text() == UI["download_png"]["zh"]
             assert (real_site / png.get_attribute("href").lstrip("/")).is_file()

@@ -260,7 +260,13 @@ def write_project(root: Path, districts: int, records: int = 60, seed: int = 0) 
     copy_site_files(root)
     data = root / "data"
     (data / "sources").mkdir(parents=True)
-    shutil.copy(ROOT / "data/topics.yaml", data / "topics.yaml")
+    # The real topics without their highlights, which name real records that a synthetic project renames.
+    topics = yaml.load((ROOT / "data/topics.yaml").read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+    dump(
+        data / "topics.yaml",
+        [{k: v for k, v in t.items() if k != "highlights"} for t in topics],
+        "schema/topics.schema.json",
+    )
     kinds = {s.district: s.kind for s in real.sources}
     grouped = districts > 3
     sources, cities = [], []

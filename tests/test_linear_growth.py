@@ -10,6 +10,7 @@ seconds; this test keeps them linear.
 """
 
 import shutil
+import sys
 import textwrap
 from collections import Counter
 from pathlib import Path
@@ -20,8 +21,8 @@ import pytest
 from conftest import TOPICS
 
 from pipeline import charts, formatting
-from pipeline.builder import build_site
-from pipeline.paths import ProjectPaths
+from pipeline.builder import build_site, check_data
+from pipeline.paths import ROOT, ProjectPaths
 
 TEXT = (
     "{name}2025年重点工作\n1\t地区生产总值增长5.5%。\n2\t力争城镇新增就业1.8万人。\n3\t建设人工智能应用示范区。\n"
@@ -183,3 +184,16 @@ def test_the_work_of_a_build_grows_linearly_with_districts(tmp_path, monkeypatch
         # of a growth of hundreds of kilobytes, where a page per district listing every district would double it.
         allowed = growth // 200 if name == "bytes written" else 0
         assert abs(bend) <= allowed, f"{name} is not linear in districts: {small}, {medium}, {large} for N = {sizes}"
+
+
+def test_the_benchmarks_synthetic_project_passes_the_check(tmp_path):
+    """bench/scale.py measures a project written by bench/synthetic.py, grouped into cities from four
+    districts: the real data's rules (highlights among them) must accept it, or the benchmark measures an
+    error."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        from synthetic import write_project
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    dataset = check_data(ProjectPaths(write_project(tmp_path / "project", districts=4, records=12)))
+    assert len(dataset.districts) == 4 and {d.city for d in dataset.districts} != {None}

@@ -1,7 +1,8 @@
 """The change log as the public reads it: each change said in the page's language, every field named in
 words and every value as its card shows it, the editor's note in the page's language where the editor
-wrote one, the first publication as one entry, a page per month that fits a phone, the same words in the
-feeds, and a card's "last changed" link that opens its record's line."""
+wrote one, the first publication as one entry, each month on pages that fit a phone and keep their
+addresses as history grows, the same words in the feeds, and a card's "last changed" link that opens its
+record's line."""
 
 import re
 from html.parser import HTMLParser

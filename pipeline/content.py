@@ -39,6 +39,7 @@ PLACEHOLDERS = {
     "items_chart_title": {"topic"},
     "sources_counted": {"count", "url"},
     "change_month": {"year", "month"},
+    "change_page": {"month", "page"},
     "first_publication_district": {"district", "records"},
     "change_records_one": {"count"},
     "change_records_many": {"count"},

@@ -17,8 +17,8 @@ from xml.sax.saxutils import escape as xml_escape
 
 from .languages import LANGS
 from .pages.about import render_about, render_not_found
-from .pages.changes import change_months, feed_files, render_changes, render_changes_month
-from .pages.core import Scope, SiteCore, page_file, page_url
+from .pages.changes import change_log_pages, feed_files, render_changes, render_changes_page
+from .pages.core import Scope, SiteCore, change_page_url, page_file, page_url
 from .pages.districts import render_district, render_lead_units
 from .pages.embeds import render_chart_image, render_embed, render_withdrawn_embed
 from .pages.home_and_topics import render_city_index, render_home, render_topic
@@ -68,8 +68,8 @@ def page_jobs(site: SiteCore, with_images: bool = True) -> list[PageJob]:
                 add(page_url(lang, "topics", topic.id), render_city_index, lang, topic.id)
         add(page_url(lang, "about"), render_about, lang)
         add(page_url(lang, "changes"), render_changes, lang)
-        for month in change_months(site):
-            add(page_url(lang, "changes", month), render_changes_month, month, lang)
+        for month, page in change_log_pages(site):
+            add(change_page_url(lang, month, page), render_changes_page, month, page, lang)
         add(page_url(lang, "search"), render_search, lang, in_sitemap=False)
         if (
             with_images and None not in site.scopes

@@ -110,11 +110,12 @@ def check_links(context, base_url: str, page, site) -> list[str]:
 
 
 def test_every_page_type_is_found(real_site):
-    """The discovery finds at least these page types, in both languages: the change log's months too."""
+    """The discovery finds at least these page types, in both languages: the change log's months and their later pages too."""
     kinds = set(representatives(real_site))
     for lang in LANGS:
         assert {
-            (lang, k) for k in ("home", "about", "topics/*", "districts/*", "sources/*", "changes", "changes/*")
+            (lang, k)
+            for k in ("home", "about", "topics/*", "districts/*", "sources/*", "changes", "changes/*", "changes/*/*")
         } <= kinds
     assert ("zh", "404") in kinds
 

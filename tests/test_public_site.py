@@ -2,7 +2,9 @@
 
 import html
 import json
+import math
 import re
+from collections import Counter
 from xml.etree import ElementTree
 
 import pytest
@@ -10,6 +12,7 @@ from test_journalists import first_load_bytes
 
 from pipeline.builder import check_data
 from pipeline.history import data_history
+from pipeline.pages.core import CHANGES_PER_PAGE
 from pipeline.paths import ProjectPaths
 
 # A target's series name, by language and period, as the charts' legends give it.
@@ -156,9 +159,14 @@ def test_search_engines_and_sharing(real_site, dataset):
     sitemap = ElementTree.parse(real_site / "sitemap.xml").getroot()
     entries = list(sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}url"))
     locs = [entry.find("{http://www.sitemaps.org/schemas/sitemap/0.9}loc").text for entry in entries]
-    # The change log lists each month on a page of its own.
-    months = {change.date[:7] for change in data_history(ProjectPaths()).changes}
-    pages_per_language = 3 + len(dataset.topics) + len(dataset.districts) + 1 + len(dataset.sources) + len(months)
+    # The change log: each month on pages of its own, CHANGES_PER_PAGE entries to a page, the first
+    # publication one entry.
+    changes = data_history(ProjectPaths()).changes
+    first = changes[-1].date
+    per_month = Counter(change.date[:7] for change in changes if change.date > first) + Counter([first[:7]])
+    change_pages = sum(math.ceil(count / CHANGES_PER_PAGE) for count in per_month.values())
+    assert change_pages > len(per_month)  # a month of more entries than a page holds is on several
+    pages_per_language = 3 + len(dataset.topics) + len(dataset.districts) + 1 + len(dataset.sources) + change_pages
     assert len(locs) == len(set(locs)) == 2 * pages_per_language
     assert sum("/en/" in loc for loc in locs) == pages_per_language
     for entry, loc in zip(entries, locs):  # each page names both its language versions, one of them itself

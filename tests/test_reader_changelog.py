@@ -1,7 +1,8 @@
 """The change log as the public reads it: each change said in the page's language, every field named in
 words and every value as its card shows it, the editor's note in the page's language where the editor
-wrote one, the first publication as one entry, a page per month that fits a phone, the same words in the
-feeds, and a card's "last changed" link that opens its record's line."""
+wrote one, the first publication as one entry, each month on pages that fit a phone and keep their
+addresses as history grows, the same words in the feeds, and a card's "last changed" link that opens its
+record's line."""
 
 import re
 from html.parser import HTMLParser
@@ -15,6 +16,7 @@ from test_trust_over_time import git
 from pipeline import models
 from pipeline.builder import build_site
 from pipeline.netlify import SiteServer
+from pipeline.pages.core import CHANGES_PER_PAGE
 from pipeline.paths import ROOT
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -144,8 +146,17 @@ def test_a_change_reads_in_the_pages_language_with_every_field_in_words(changelo
     january = visible(read(site, "changes/2025-01/index.html"))
     assert "2025-01-10：首次发布 本站数据首次发布：甲区 3 条记录；乙区 1 条记录。" in january
     assert "First publication" in visible(read(site, "en/changes/2025-01/index.html"))
-    assert "First publication" not in en_text  # the latest month's page holds February's two changes
-    assert re.findall(r'<article class="change" id="([^"]+)"', en) == [f"c-{summaries[:10]}", f"c-{corrected[:10]}"]
+    # The landing page shows the newest entries whatever their month; February's page its two changes.
+    february = read(site, "en/changes/2025-02/index.html")
+    assert re.findall(r'<article class="change" id="([^"]+)"', february) == [
+        f"c-{summaries[:10]}",
+        f"c-{corrected[:10]}",
+    ]
+    assert re.findall(r'<article class="change" id="([^"]+)"', en) == [
+        f"c-{summaries[:10]}",
+        f"c-{corrected[:10]}",
+        "c-first-publication",
+    ]
 
 
 def test_the_feeds_carry_the_same_words(changelog):
@@ -215,3 +226,75 @@ def test_the_real_change_log_fits_a_phone_in_twelve_screens(real_site, real_serv
             assert height <= SCREENS * PHONE["height"], (page, height, round(height / PHONE["height"], 1))
     finally:
         context.close()
+
+
+# More changes in one month than a page of the change log holds.
+MARCH = CHANGES_PER_PAGE + 1
+
+
+def commit_label_change(project: ScratchProject, number: int) -> None:
+    """A change of the month of March 2025: alpha's GDP record's English summary, to and fro (its label, which
+    names it in every entry, stays)."""
+    summaries = ("summary_en: Grow GDP by 5.5%.", "summary_en: Grow GDP by 5.5 percent.")
+    project.edit(ALPHA, summaries[(number + 1) % 2], summaries[number % 2])
+    git(project.root, "commit", "-qam", f"Alpha: English summary, take {number}", date=f"2025-03-{number:02d}")
+
+
+def built_changes(site) -> dict[str, str]:
+    """Every page of a built change log (its path → its text)."""
+    return {
+        p.relative_to(site).as_posix(): p.read_text(encoding="utf-8") for p in site.glob("**/changes/**/index.html")
+    }
+
+
+@pytest.fixture(scope="module")
+def busy_month(tmp_path_factory):
+    """A scratch project first published on 2025-01-10, then changed once a day from 2025-03-01, one change
+    more than a page holds; built, then changed once more and built again. Both builds' change logs."""
+    project = ScratchProject(tmp_path_factory.mktemp("busy") / "project")
+    git(project.root, "init", "-q", "-b", "main")
+    git(project.root, "add", "-A")
+    git(project.root, "commit", "-qm", "First publication", date="2025-01-10")
+    for number in range(1, MARCH + 1):
+        commit_label_change(project, number)
+    build_site(project.paths)
+    before = built_changes(project.paths.site)
+    commit_label_change(project, MARCH + 1)
+    build_site(project.paths)
+    card = read(project.paths.site, "en/districts/alpha/index.html")
+    return before, built_changes(project.paths.site), card
+
+
+def main(page: str) -> str:
+    return page[page.index("<main") : page.index("</main>")]
+
+
+def articles(page: str) -> list[str]:
+    return re.findall(r'<article class="change" id="([^"]+)"', page)
+
+
+def test_a_busy_month_is_split_in_pages_whose_addresses_never_change(busy_month):
+    before, after, card = busy_month
+    # March's first page holds its oldest entries, newest first; its second page the rest.
+    first, second = before["en/changes/2025-03/index.html"], before["en/changes/2025-03/2/index.html"]
+    assert len(articles(first)) == CHANGES_PER_PAGE and len(articles(second)) == MARCH - CHANGES_PER_PAGE
+    assert "changes/2025-03/3/index.html" not in before
+    # Each page says its month and its number, links to the other (rel=prev/next) and to the other months.
+    assert "<h1>Data changes: March 2025 (page 2)</h1>" in second
+    assert "<h1>数据更新记录：2025年3月（第2页）</h1>" in before["changes/2025-03/2/index.html"]
+    assert '<link rel="prev" href="/en/changes/2025-03/">' in second and 'rel="next"' not in second
+    assert '<link rel="next" href="/en/changes/2025-03/2/">' in first and 'rel="prev"' not in first
+    assert '<a href="/en/changes/2025-01/">January 2025</a>' in second
+    assert '<a href="/en/changes/2025-03/2/" aria-current="page">2</a>' in second
+    # The landing page: the newest entries whatever their month, then the way to the earlier ones.
+    landing = before["en/changes/index.html"]
+    assert articles(landing) == articles(second) + articles(first)[: CHANGES_PER_PAGE - len(articles(second))]
+    assert re.search(r'<a href="/en/changes/2025-03/#c-[0-9a-f]{10}">Earlier changes</a>', landing)
+    # One change more: it lands on the last page; every older entry stays where it was, the first page's
+    # content unchanged (its footer says the date of the data's last change).
+    for page in ("en/changes/2025-03/index.html", "changes/2025-03/index.html"):
+        assert main(after[page]) == main(before[page]), page
+    newest, *rest = articles(after["en/changes/2025-03/2/index.html"])
+    assert rest == articles(second) and newest not in articles(first) + articles(second)
+    # The card's "last changed" link points at the page that holds its newest change.
+    assert f'href="/en/changes/2025-03/2/#{newest}-alpha-gdp-growth"' in card

@@ -19,6 +19,7 @@ import pytest
 from pipeline.builder import build_site, check_data
 from pipeline.errors import DataErrors
 from pipeline.history import data_history
+from pipeline.pages.core import CHANGES_PER_PAGE
 from pipeline.paths import ROOT, ProjectPaths
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -86,11 +87,22 @@ def changes_on_page(page: str) -> list[str]:
     return re.findall(r'<article class="change" id="(c-[0-9a-f]{10})">', page)
 
 
+def change_log_pages(site) -> list[str]:
+    """The text of every month's page of a built change log (site: a language's folder), newest first: the
+    months newest first, each month's pages from its last (its newest entries) to its first."""
+    pages = []
+    for month in sorted((site / "changes").glob("*/index.html"), reverse=True):
+        later = sorted(month.parent.glob("*/index.html"), key=lambda page: int(page.parent.name), reverse=True)
+        pages += [page.read_text(encoding="utf-8") for page in [*later, month]]
+    return pages
+
+
 def test_the_change_log_lists_each_change_with_its_old_and_new_values(history_project):
     build_site(history_project.paths)
     site = history_project.paths.site
-    page = read(site, "en/changes/index.html")  # the latest month's
+    page = read(site, "en/changes/2025-03/index.html")  # the latest month's
     (newest,) = changes_on_page(page)
+    assert changes_on_page(read(site, "en/changes/index.html"))[0] == newest  # the newest entries, first
     assert "2025-03-10" in page and "The AI zone is not a 2025 task" in page
     assert "Alpha District: 1 record removed." in page and "Removed (1)" in page and "AI application zone" in page
     assert 'href="/en/districts/alpha/#alpha-ai-zone"' not in page  # its card is gone
@@ -341,12 +353,11 @@ def test_the_real_history_lists_the_data_changes(real_site, dataset):
     history = data_history(ProjectPaths(ROOT))
     if history.unavailable == "shallow":
         pytest.fail("the repository is a shallow clone: the change log cannot be tested (fetch with --unshallow)")
-    months = sorted((real_site / "en" / "changes").glob("*/index.html"), reverse=True)  # newest first
-    shown = [anchor for month in months for anchor in changes_on_page(month.read_text(encoding="utf-8"))]
+    shown = [anchor for page in change_log_pages(real_site / "en") for anchor in changes_on_page(page)]
     releases = history.with_releases(dataset.releases).releases
-    first = releases[-1].date  # its changes are the first publication's one entry
+    first = history.changes[-1].date  # the changes of the first day are the first publication's one entry
     assert shown == [c.anchor for c in history.changes if c.date > first]
-    assert changes_on_page(read(real_site, "en/changes/index.html")) == changes_on_page(months[0].read_text("utf-8"))
+    assert changes_on_page(read(real_site, "en/changes/index.html")) == shown[:CHANGES_PER_PAGE]
     feed = ElementTree.fromstring((real_site / "en" / "changes.xml").read_bytes())
     assert len(feed.findall(f"{ATOM}entry")) == len(shown) + 1
     # The releases published before data/releases.yaml keep their addresses; no other day has one.
@@ -410,7 +421,7 @@ def test_the_real_site_keeps_its_withdrawn_embeds_and_merged_ids(real_site):
         assert "此图表已撤下。" in read(real_site, f"embed/{chart_id}/index.html")
     assert 'id="haizhu-t40-industry-clusters"' in read(real_site, "districts/haizhu/index.html")
     assert 'id="liwan-food-cluster-count"' in read(real_site, "en/districts/liwan/index.html")
-    changes = read(real_site, "en/changes/index.html")
+    changes = "".join(change_log_pages(real_site / "en"))
     assert 'href="/en/districts/haizhu/#haizhu-t40-industry-clusters"' in changes
 
 

@@ -16,7 +16,7 @@ from .core import FIRST_PUBLICATION, SiteCore, change_url, page_url
 
 MARKS = ("+", "~", "-")
 # An entry of at most this many lines shows them at once; a longer one is collapsed under its summary.
-OPEN_UP_TO = 3
+OPEN_UP_TO = 2
 # The fields a card shows together as the figure (5.5%, 6%左右): a change to any is shown as the figure's.
 FIGURE_FIELDS = ("value", "value_high", "unit", "bound")
 # Of those, the ones also named on their own, when both sides have a figure: 约束 确数 → 左右.

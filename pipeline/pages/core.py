@@ -69,20 +69,52 @@ def feed_url(lang: Lang) -> str:
 FIRST_PUBLICATION = "c-first-publication"
 
 
+# A page of the change log holds at most this many entries: ten typical entries fit a phone in twelve screens.
+CHANGES_PER_PAGE = 10
+
+
 def change_month(change) -> str:
-    """The month whose page of the change log holds a change: '2026-12' (the first publication is on the
+    """The month whose pages of the change log hold a change: '2026-12' (the first publication is on the
     oldest date's)."""
     return change.date[:7]
 
 
+def change_pages(site: "SiteCore") -> dict[str, tuple[str, int]]:
+    """Each entry of the change log (by its anchor, 'c-0123456789' or the first publication's) → the page
+    that holds it: its month and the page's number in that month. A month's pages are counted from its
+    oldest entry, CHANGES_PER_PAGE to a page, so a new change only ever lands on its month's last page and
+    every older entry keeps its address."""
+    if site.cache.change_pages is None:
+        changes = site.history.changes
+        first = changes[-1].date if changes else ""
+        keys = [(c.anchor, change_month(c)) for c in changes if c.date > first]
+        if changes:
+            keys.append((FIRST_PUBLICATION, change_month(changes[-1])))
+        counted: dict[str, int] = {}
+        pages = {}
+        for anchor, month in reversed(keys):  # oldest first
+            place = counted.get(month, 0)
+            counted[month] = place + 1
+            pages[anchor] = (month, place // CHANGES_PER_PAGE + 1)
+        site.cache.change_pages = pages
+    return site.cache.change_pages
+
+
+def change_page_url(lang: Lang, month: str, page: int) -> str:
+    """A page of a month of the change log: '/changes/2026-12/' for its first, '/changes/2026-12/2/' after."""
+    return page_url(lang, "changes", month) if page == 1 else page_url(lang, "changes", month, str(page))
+
+
 def change_url(site: "SiteCore", lang: Lang, change, record_id: str | None = None) -> str:
-    """A change's entry on its month's page of the change log, '/changes/2026-12/#c-0123456789', or a
-    record's line in it ('#c-0123456789-<record id>'); for a change of the first release's date, the
+    """A change's entry on the page of the change log that holds it, '/changes/2026-12/2/#c-0123456789', or
+    a record's line in it ('#c-0123456789-<record id>'); for a change of the first release's date, the
     first publication's entry."""
-    url = page_url(lang, "changes", change_month(change)) + "#"
     if change.date <= site.history.changes[-1].date:
-        return url + FIRST_PUBLICATION
-    return url + change.anchor + (f"-{record_id}" if record_id else "")
+        entry, line = FIRST_PUBLICATION, ""
+    else:
+        entry, line = change.anchor, (f"-{record_id}" if record_id else "")
+    month, page = change_pages(site)[entry]
+    return change_page_url(lang, month, page) + "#" + entry + line
 
 
 def markdown_html(text: str, site_url: str) -> Markup:
@@ -146,14 +178,15 @@ class ScopeCache:
 class PageCache:
     """Everything pages derive and share, each kept under the key of what it is made from: a scope's
     ScopeCache under its group (SCOPES_HELD at most, the least recently used dropped first, so pages
-    may come in any order), the source lists of citations, the compiled templates and the change log's
-    entries."""
+    may come in any order), the source lists of citations, the compiled templates, the change log's
+    entries and the page that holds each."""
 
     def __init__(self) -> None:
         self.scopes: OrderedDict[str | None, ScopeCache] = OrderedDict()
         self.documents: dict[tuple, str] = {}  # (lang, source ids) → the documents named
         self.templates: dict[str, Template] = {}
         self.change_entries: dict[str, list] = {}  # lang → the change log's entries, for its pages and feed
+        self.change_pages: dict[str, tuple[str, int]] | None = None  # an entry's anchor → its month and page
 
     def scope(self, group: str | None, make_rows) -> ScopeCache:
         """The cache of a scope's pages, made with its rows (make_rows()) when none is held."""

@@ -65,7 +65,10 @@ def outside_change_log(files: dict[str, bytes]) -> Counter:
 def test_fifty_more_data_commits_add_no_file_but_the_change_log_and_the_listed_release(sites):
     before, after = sites
     release = f"data/releases/{day(LISTED)}/"
-    made = {path for path in after if path.startswith(release)}
+    # The listed release: its downloads, and its pinned embeds (/embed/<chart>/<date>/, /en/…)
+    pinned = re.compile(rf"^(en/)?embed/[^/]+/{day(LISTED)}/index\.html$")
+    made = {path for path in after if path.startswith(release) or pinned.match(path)}
+    assert any(pinned.match(path) for path in made)
     assert {f"{release}targets.csv", f"{release}targets.json", f"{release}datapackage.json"} <= made
     assert outside_change_log(after) - Counter(made) == outside_change_log(before)
     assert {p.split("/")[2] for p in after if p.startswith("data/releases/")} == {day(0), day(LISTED)}

@@ -121,7 +121,7 @@ def test_an_english_png_sets_quotes_narrow_and_titles_bold_in_the_latin_font():
         return int(inked.max() - inked.min()) if inked.size else 0
 
     quote = inked_width("districts’ 2025") - inked_width("districts 2025")
-    # Noto Sans's ’ is 0.175 em wide (7 px at 40 px: 20 at SCALE 2); Noto Sans SC's is a full em (40 px).
+    # 20 px drawn SCALE (2) times as large, 40 px an em: Noto Sans's ’ is 0.175 em (7 px), Noto Sans SC's a full em.
     assert 0 < quote <= 0.3 * 20 * SCALE, quote
     assert inked_width("Haizhu targets", 700) > inked_width("Haizhu targets") * 1.04
 

@@ -73,9 +73,10 @@ def draw_png(svg: str) -> bytes:
 
 def svg_fonts(lang: str) -> str:
     """The font list of an SVG drawn in the language: its FAMILIES first, so that a browser which has them
-    draws the SVG as its PNG is drawn, then the charts' own list (charts.FONT), in single quotes (an
+    draws the SVG as its PNG is drawn, then the rest of the charts' own list (charts.FONT), in single quotes (an
     attribute's value in double quotes)."""
-    return ", ".join([*(f"'{family}'" for family in FAMILIES[lang]), FONT[lang].replace('"', "'")])
+    first = [f"'{family}'" for family in FAMILIES[lang]]
+    return ", ".join(first + [font for font in FONT[lang].replace('"', "'").split(", ") if font not in first])
 
 
 _TEXT_ELEMENT = re.compile(r"<text((?: [^>]*)?)>(.*?)</text>", re.S)

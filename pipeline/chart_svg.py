@@ -285,7 +285,7 @@ def standalone_svg(figure: dict, chart_id: str, title: str, footer: list[str], f
     inner = STANDALONE_WIDTH - 2 * PADDING
     parts: list[str] = []
     y = PADDING
-    for line in wrap(title, inner, TITLE_SIZE):
+    for line in wrap(title, inner, TITLE_SIZE, bold=True):
         y += TITLE_SIZE * 1.3
         parts.append(
             f'<text x="{PADDING}" y="{_px(y - 5)}" font-size="{TITLE_SIZE}" font-weight="700">{escape(line)}</text>'

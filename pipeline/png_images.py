@@ -1,12 +1,16 @@
 """PNG images of the site's SVG drawings (each chart's file, each page's preview card), drawn with resvg in
-one pinned font, and kept in a cache folder by their content.
+two pinned fonts, and kept in a cache folder by their content.
 
-The text of every image is set in Noto Sans SC (the pylopdf-fonts-zh-cn package, SIL Open Font
-License), the only font resvg is given: no system font is looked up, so an image is the same on a
-laptop, in CI and on Netlify. The generic `sans-serif` that ends every font list of our SVGs resolves
-to it, and so does any family the machine lacks.
+resvg is given two fonts, both under the SIL Open Font License, and no system font, so an image is the
+same on a laptop, in CI and on Netlify: Noto Sans SC (the pylopdf-fonts-zh-cn package, Regular only)
+for Chinese, and Noto Sans (fontpkg-noto-sans, a variable font from Regular to Bold and beyond) for
+English, whose quotes and middle dots (’ “ ·) are a Latin font's narrow signs, not full-width ones, and
+whose titles are bold. An English drawing names Noto Sans first and Noto Sans SC after it (FAMILIES), so
+Chinese words and signs (≈ ≥) inside English text still have their glyphs; a Chinese one names Noto Sans
+SC alone, and its titles stay Regular, the only weight packaged. The generic `sans-serif`
+that ends every font list of our SVGs resolves to Noto Sans SC, and so does any family the machine lacks.
 
-Drawing an image takes a tenth of a second or more; its bytes depend only on the SVG, the font and
+Drawing an image takes a tenth of a second or more; its bytes depend only on the SVG, the fonts and
 resvg's version, so an image is drawn once and read from the cache (by default `.cache/images/` of the
 repository, git-ignored; IMAGE_CACHE names another folder) by every later build and by `serve`.
 """
@@ -15,16 +19,25 @@ import functools
 import hashlib
 import importlib.metadata
 import os
+import re
 import tempfile
 from pathlib import Path
 
+import fontpkg_noto_sans
 import pylopdf_fonts_zh_cn
 import resvg_py
 
+from .charts import FONT
 from .paths import ROOT
 
-FONT_FILE = pylopdf_fonts_zh_cn.sans_path()
-FONT_FAMILY = "Noto Sans SC"  # the family name inside FONT_FILE
+CJK_FONT_FILE = pylopdf_fonts_zh_cn.sans_path()
+CJK_FAMILY = "Noto Sans SC"  # the family name inside CJK_FONT_FILE
+LATIN_FONT_FILE = fontpkg_noto_sans.ROOT / "files" / "NotoSans[wdth,wght].ttf"
+LATIN_FAMILY = "Noto Sans"  # the family name inside LATIN_FONT_FILE; its weights are those of its wght axis
+FONT_FILES = (LATIN_FONT_FILE, CJK_FONT_FILE)
+# The families an SVG's text is set in, first to last, by language: a character the first lacks is drawn
+# in the next (by a browser; resvg sets its whole line in the next: fallback_lines_in_cjk_font).
+FAMILIES = {"zh": (CJK_FAMILY,), "en": (LATIN_FAMILY, CJK_FAMILY)}
 SCALE = 2  # a 640-pixel chart file becomes a 1,280-pixel PNG: sharp in a 600-pixel column on a 2x screen
 
 
@@ -36,8 +49,8 @@ def image_cache() -> Path:
 
 @functools.cache
 def _drawing_key() -> bytes:
-    """What an image depends on beside its SVG: the font file's bytes and resvg's version."""
-    digest = hashlib.sha256(FONT_FILE.read_bytes()).hexdigest()
+    """What an image depends on beside its SVG: every font file's bytes and resvg's version."""
+    digest = hashlib.sha256(b"".join(hashlib.sha256(f.read_bytes()).digest() for f in FONT_FILES)).hexdigest()
     return f"{digest} resvg-py {importlib.metadata.version('resvg-py')} scale {SCALE}\n".encode()
 
 
@@ -47,15 +60,73 @@ def cache_key(svg: str) -> str:
 
 
 def draw_png(svg: str) -> bytes:
-    """The SVG drawn at SCALE times its size, its text in FONT_FILE alone."""
+    """The SVG drawn at SCALE times its size, its text in FONT_FILES alone."""
     return resvg_py.svg_to_bytes(
         svg_string=svg,
         zoom=SCALE,
         skip_system_fonts=True,
-        font_files=[str(FONT_FILE)],
-        font_family=FONT_FAMILY,
-        sans_serif_family=FONT_FAMILY,
+        font_files=[str(f) for f in FONT_FILES],
+        font_family=CJK_FAMILY,
+        sans_serif_family=CJK_FAMILY,
     )
+
+
+def svg_fonts(lang: str) -> str:
+    """The font list of an SVG drawn in the language: its FAMILIES first, so that a browser which has them
+    draws the SVG as its PNG is drawn, then the rest of the charts' own list (charts.FONT), in single quotes (an
+    attribute's value in double quotes)."""
+    first = [f"'{family}'" for family in FAMILIES[lang]]
+    return ", ".join(first + [font for font in FONT[lang].replace('"', "'").split(", ") if font not in first])
+
+
+_TEXT_ELEMENT = re.compile(r"<text((?: [^>]*)?)>(.*?)</text>", re.S)
+
+
+@functools.cache
+def latin_font_characters() -> frozenset[int]:
+    """The code points LATIN_FONT_FILE has a glyph for, from its character map (the Unicode one, format 12)."""
+    font = LATIN_FONT_FILE.read_bytes()
+
+    def number(at: int, size: int = 4) -> int:
+        return int.from_bytes(font[at : at + size], "big")
+
+    tables = {font[12 + 16 * i : 16 + 16 * i]: number(20 + 16 * i) for i in range(number(4, 2))}
+    cmap = tables[b"cmap"]
+    for record in range(number(cmap + 2, 2)):
+        at = cmap + 4 + 8 * record
+        subtable = cmap + number(at + 4)
+        if (number(at, 2), number(at + 2, 2), number(subtable, 2)) == (3, 10, 12):
+            covered: set[int] = set()
+            for group in range(subtable + 16, subtable + 16 + 12 * number(subtable + 12), 12):
+                first, last, glyph = number(group), number(group + 4), number(group + 8)
+                covered.update(range(first if glyph else first + 1, last + 1))  # glyph 0 is "missing"
+            return frozenset(covered)
+    raise ValueError(f"{LATIN_FONT_FILE}: no Unicode character map of format 12")
+
+
+def _beyond_latin_font(markup: str) -> bool:
+    covered = latin_font_characters()
+    return any(ord(ch) not in covered for ch in markup)
+
+
+def fallback_lines_in_cjk_font(svg: str, lang: str) -> str:
+    """The SVG with each English <text> that holds a character beyond the Latin font (≈ ≥, Chinese
+    words) set in the CJK family as a whole.
+
+    resvg sets a line whose first font lacks one of its characters wholly in the font it falls back to
+    (its fallback is per line, not per character), so such a line is drawn in Noto Sans SC anyway: named
+    so, a browser draws it the same. A Chinese SVG is already set in Noto Sans SC."""
+    if lang == "zh":
+        return svg
+    family = f' font-family="{svg_fonts("zh")}"'
+
+    def element(found: re.Match) -> str:
+        attributes, content = found[1], found[2]
+        if _beyond_latin_font(content) and "font-family=" not in attributes:
+            attributes = family + attributes
+        return f"<text{attributes}>{content}</text>"
+
+    return _TEXT_ELEMENT.sub(element, svg)
 
 
 def cached_path(svg: str, cache: Path | None = None) -> Path:

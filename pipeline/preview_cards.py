@@ -10,7 +10,7 @@ import re
 from xml.sax.saxutils import escape
 
 from .charts import GRID, INK, MUTED, PAPER
-from .png_images import FONT_FAMILY, SCALE
+from .png_images import SCALE, fallback_lines_in_cjk_font, svg_fonts
 from .text_metrics import text_width, wrap
 
 CARD_WIDTH, CARD_HEIGHT = 1200, 630  # the size social sites ask for (1.91 : 1)
@@ -23,43 +23,55 @@ ROW_HEIGHT = 21
 ELLIPSIS = "…"
 
 
-def _svg(body: list[str]) -> str:
-    return (
+def _svg(body: list[str], lang: str) -> str:
+    return fallback_lines_in_cjk_font(
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
-        f'viewBox="0 0 {WIDTH} {HEIGHT}" font-family="{FONT_FAMILY}, sans-serif" fill="{INK}">'
-        f'<rect width="100%" height="100%" fill="{PAPER}"/>{"".join(body)}</svg>\n'
+        f'viewBox="0 0 {WIDTH} {HEIGHT}" font-family="{svg_fonts(lang)}" fill="{INK}">'
+        f'<rect width="100%" height="100%" fill="{PAPER}"/>{"".join(body)}</svg>\n',
+        lang,
     )
 
 
-def _fitted(text: str, width: float, size: float) -> str:
+def _fitted(text: str, width: float, size: float, bold: bool = False) -> str:
     """The text, cut with an ellipsis where it would run past `width` pixels."""
-    if text_width(text, size) <= width:
+    if text_width(text, size, bold) <= width:
         return text
-    while text and text_width(text + ELLIPSIS, size) > width:
+    while text and text_width(text + ELLIPSIS, size, bold) > width:
         text = text[:-1]
     return text.rstrip() + ELLIPSIS
 
 
-def _line(x: float, y: float, text: str, size: float, fill: str | None = None, anchor: str = "start") -> str:
-    attributes = (f' fill="{fill}"' if fill else "") + (f' text-anchor="{anchor}"' if anchor != "start" else "")
+def _line(
+    x: float, y: float, text: str, size: float, fill: str | None = None, anchor: str = "start", weight: str = ""
+) -> str:
+    attributes = (
+        (f' fill="{fill}"' if fill else "")
+        + (f' text-anchor="{anchor}"' if anchor != "start" else "")
+        + (f' font-weight="{weight}"' if weight else "")
+    )
     return f'<text x="{x:g}" y="{y:g}" font-size="{size}"{attributes}>{escape(text)}</text>'
 
 
 def page_card(
-    site_name: str, title: str, address: str, columns: list[str], rows: list[tuple[str, list[tuple[str, str]]]]
+    site_name: str,
+    title: str,
+    address: str,
+    columns: list[str],
+    rows: list[tuple[str, list[tuple[str, str]]]],
+    lang: str,
 ) -> str:
-    """A page's card: the site's name, the page's title (two lines at most), a table of its headline
-    figures and its address. `rows` are a label and, under each of `columns`, a figure and a note (its
-    kind, where the column does not say it; "" for none)."""
+    """A page's card, in the fonts of its language: the site's name, the page's title (two lines at most,
+    bold), a table of its headline figures and its address. `rows` are a label and, under each of
+    `columns`, a figure and a note (its kind, where the column does not say it; "" for none)."""
     inner = WIDTH - 2 * MARGIN
     body = [_line(MARGIN, MARGIN + SITE_SIZE, _fitted(site_name, inner, SITE_SIZE), SITE_SIZE, MUTED)]
     y = MARGIN + SITE_SIZE + 8
-    lines = wrap(title, inner, TITLE_SIZE)
+    lines = wrap(title, inner, TITLE_SIZE, bold=True)
     if len(lines) > TITLE_LINES:
-        lines = [*lines[: TITLE_LINES - 1], _fitted("".join(lines[TITLE_LINES - 1 :]), inner, TITLE_SIZE)]
+        lines = [*lines[: TITLE_LINES - 1], _fitted("".join(lines[TITLE_LINES - 1 :]), inner, TITLE_SIZE, True)]
     for text in lines:
         y += TITLE_SIZE * 1.3
-        body.append(_line(MARGIN, y - 6, _fitted(text, inner, TITLE_SIZE), TITLE_SIZE))
+        body.append(_line(MARGIN, y - 6, _fitted(text, inner, TITLE_SIZE, True), TITLE_SIZE, weight="700"))
     y += 16
     if rows:
         label_width = inner * (0.34 if len(columns) > 1 else 0.6)
@@ -86,13 +98,13 @@ def page_card(
     body.append(
         _line(MARGIN, HEIGHT - MARGIN + ADDRESS_SIZE, _fitted(address, inner, ADDRESS_SIZE), ADDRESS_SIZE, MUTED)
     )
-    return _svg(body)
+    return _svg(body, lang)
 
 
 _OUTER_SIZE = re.compile(r'^<svg xmlns="http://www.w3.org/2000/svg" width="(\d+)" height="(\d+)"')
 
 
-def chart_card(chart_file: bytes) -> str:
+def chart_card(chart_file: bytes, lang: str) -> str:
     """A chart's card: its SVG file (chart_svg.standalone_svg: title, plot, legend, sources, date and
     address), scaled to fit the card and centred on it."""
     svg = chart_file.decode("utf-8")
@@ -106,4 +118,4 @@ def chart_card(chart_file: bytes) -> str:
         f'<svg xmlns="http://www.w3.org/2000/svg" x="{(WIDTH - shown_width) / 2:g}" '
         f'y="{(HEIGHT - shown_height) / 2:g}" width="{shown_width:g}" height="{shown_height:g}"'
     )
-    return _svg([placed + svg[found.end() :]])
+    return _svg([placed + svg[found.end() :]], lang)

@@ -12,10 +12,11 @@ from markupsafe import Markup
 from .. import formatting
 from ..assets import PLOTLY_JS
 from ..chart_svg import chart_svg, standalone_svg
-from ..charts import FONT, Chart, items_chart_id
+from ..charts import Chart, items_chart_id
 from ..downloads import RELEASES
 from ..embed_size import start_height
 from ..languages import Lang, in_lang
+from ..png_images import fallback_lines_in_cjk_font, svg_fonts
 from ..tables import ITEM_KINDS, SERIES_ORDER, ComparisonRow
 from ..templating import Fields, figure_filter
 from . import core
@@ -178,7 +179,8 @@ def _chart_image(site: SiteCore, view: Fields, figure: dict, lang: Lang) -> byte
         " · ".join(filter(None, [view.data_line, t["licence_line"]])),
         t["site_title"] + " · " + site.site_url + view.topic_url,
     ]
-    return standalone_svg(figure, view.id, view.title, footer, FONT[lang])
+    svg = standalone_svg(figure, view.id, view.title, footer, svg_fonts(lang))
+    return fallback_lines_in_cjk_font(svg.decode("utf-8"), lang).encode("utf-8")
 
 
 def _comparison_cells(site: SiteCore, scope: Scope, chart: Chart, lang: Lang) -> tuple[list[str], list[Fields]]:

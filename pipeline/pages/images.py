@@ -59,7 +59,7 @@ def home_card_svg(site: SiteCore, scope: Scope, lang: Lang) -> str:
     for row in headline_rows(site, scope, lang) if scope.group in site.charts else []:
         rows.append((row.title, [_first_figure(cells, t) for cells in row.cells[:CARD_COLUMNS]]))
     columns = [in_lang(d, "name", lang) for d in scope.districts[:CARD_COLUMNS]] if rows else []
-    return page_card(t["site_title"], t["site_title"], _address(site, scope.url(lang)), columns, rows)
+    return page_card(t["site_title"], t["site_title"], _address(site, scope.url(lang)), columns, rows, lang)
 
 
 def district_card_svg(site: SiteCore, district_id: str, lang: Lang) -> str:
@@ -69,7 +69,8 @@ def district_card_svg(site: SiteCore, district_id: str, lang: Lang) -> str:
     column = [d.id for d in scope.districts].index(district_id)
     rows = [(row.title, [_first_figure(row.cells[column], t)]) for row in headline_rows(site, scope, lang)]
     name = in_lang(site.districts[district_id], "name", lang)
-    return page_card(t["site_title"], name, _address(site, page_url(lang, "districts", district_id)), [name], rows)
+    address = _address(site, page_url(lang, "districts", district_id))
+    return page_card(t["site_title"], name, address, [name], rows, lang)
 
 
 def topic_card_svg(site: SiteCore, scope: Scope, topic_id: str, lang: Lang) -> str:
@@ -84,12 +85,13 @@ def topic_card_svg(site: SiteCore, scope: Scope, topic_id: str, lang: Lang) -> s
         for row in view.rows
     ]
     title = site.topic_names[lang][topic_id] + t["colon"] + view.title
-    return page_card(t["site_title"], title, _address(site, scope.url(lang, "topics", topic_id)), view.series, rows)
+    address = _address(site, scope.url(lang, "topics", topic_id))
+    return page_card(t["site_title"], title, address, view.series, rows, lang)
 
 
 def chart_card_svg(site: SiteCore, scope: Scope, chart: Chart, lang: Lang) -> str:
     """A chart's card (for its embed page): its SVG file on the card."""
-    return chart_card(chart_view(site, scope, chart, lang)["image"])
+    return chart_card(chart_view(site, scope, chart, lang)["image"], lang)
 
 
 def _first_figure(cells: list[Fields], t) -> tuple[str, str]:

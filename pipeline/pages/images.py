@@ -84,7 +84,9 @@ def topic_card_svg(site: SiteCore, scope: Scope, topic_id: str, lang: Lang) -> s
         )
         for row in view.rows
     ]
-    title = site.topic_names[lang][topic_id] + t["colon"] + view.title
+    name = site.topic_names[lang][topic_id]
+    # "GDP growth", not "GDP: GDP growth": the topic is named once.
+    title = view.title if view.title.startswith(name) else name + t["colon"] + view.title
     address = _address(site, scope.url(lang, "topics", topic_id))
     return page_card(t["site_title"], title, address, view.series, rows, lang)
 

@@ -23,7 +23,10 @@ def main(argv: list[str] | None = None) -> int:
         help="project folder holding data/, content/, templates/ and assets/ (default: this repository)",
     )
     commands = parser.add_subparsers(dest="command")
-    commands.add_parser("build", help="validate the data and write site/ (the default)")
+    build_parser = commands.add_parser("build", help="validate the data and write site/ (the default)")
+    build_parser.add_argument(
+        "--no-images", action="store_true", help="leave out the PNG images of charts and pages (a quicker build)"
+    )
     serve_parser = commands.add_parser("serve", help="build, serve on localhost and rebuild on every edit")
     serve_parser.add_argument("--port", type=int, default=8000)
     serve_parser.add_argument("--host", default="127.0.0.1")
@@ -86,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(message, file=sys.stderr)
             print(checked(dataset, warnings))
         else:
-            summary = build_site(paths)
+            summary = build_site(paths, images=not getattr(args, "no_images", False))
             print(f"built {summary.pages} pages ({summary.files} files) from {summary.records} records into site/")
     except DataErrors as exc:
         print(report(exc.errors, paths.root), file=sys.stderr)

@@ -239,9 +239,10 @@ def cycle_collector_paused():
             gc.enable()
 
 
-def build_site(paths: ProjectPaths) -> BuildSummary:
-    """Build the whole site into paths.site; on any error nothing is written."""
+def build_site(paths: ProjectPaths, images: bool = True) -> BuildSummary:
+    """Build the whole site into paths.site; on any error nothing is written. images=False leaves the PNG
+    images out (`build --no-images`: a quicker build, for work that does not look at them)."""
     with cycle_collector_paused():
-        site = prepare_site(paths)
+        site = prepare_site(paths, with_images=images)
         write_site(site.files.write_into, paths.site)
     return BuildSummary(pages=site.pages, records=site.records, files=len(site.files))

@@ -43,6 +43,16 @@ def test_build_is_the_default_command(project):
     assert (project.paths.site / "index.html").is_file()
 
 
+def test_build_without_images_leaves_out_only_the_png_files(project):
+    site = project.paths.site
+    assert run("--project", str(project.root), "build").returncode == 0
+    whole = {p.relative_to(site) for p in site.rglob("*") if p.is_file()}
+    result = run("--project", str(project.root), "build", "--no-images")
+    assert result.returncode == 0, result.stderr
+    quick = {p.relative_to(site) for p in site.rglob("*") if p.is_file()}
+    assert quick == {p for p in whole if p.suffix != ".png"} and len(whole) - len(quick) > 20
+
+
 def test_failed_build_keeps_the_previous_site(project):
     assert run("--project", str(project.root), "build").returncode == 0
     before = (project.paths.site / "index.html").read_bytes()

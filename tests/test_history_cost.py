@@ -39,7 +39,7 @@ def sites(tmp_path_factory) -> tuple[dict[str, bytes], dict[str, bytes]]:
     git(project.root, "init", "-q", "-b", "main")
     git(project.root, "add", "-A")
     git(project.root, "commit", "-qm", "首次发布", date=day(0))
-    build_site(project.paths)
+    build_site(project.paths, images=False)
     before = site_files(project.paths.site)
     summary = "Grow GDP by 5.5%."
     for number in range(1, COMMITS + 1):
@@ -48,7 +48,7 @@ def sites(tmp_path_factory) -> tuple[dict[str, bytes], dict[str, bytes]]:
         summary = revised
         git(project.root, "commit", "-qam", f"英文摘要第 {number} 次修订", date=day(number))
     project.write("data/releases.yaml", releases_file(day(0), day(LISTED)))
-    build_site(project.paths)
+    build_site(project.paths, images=False)
     return before, site_files(project.paths.site)
 
 

@@ -108,7 +108,7 @@ def history_site(tmp_path_factory) -> Path:
     commit_raw(project.root, b"The archive restored", identity=FIRST_DAY)
     for number, (_, message, encoding, _) in enumerate(MESSAGES):
         label_commit(project.root, number, message, encoding)
-    build_site(project.paths)
+    build_site(project.paths, images=False)
     return project.paths.site
 
 
@@ -142,7 +142,7 @@ def history_repository(root: Path) -> ScratchProject:
 
 def run_build(project: ScratchProject) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, str(ROOT / "build.py"), "--project", str(project.root), "build"],
+        [sys.executable, str(ROOT / "build.py"), "--project", str(project.root), "build", "--no-images"],
         capture_output=True,
         text=True,
         timeout=120,
@@ -206,7 +206,7 @@ def revise(project: ScratchProject) -> None:
 def test_a_full_disk_leaves_the_old_site(tmp_path):
     with tmpfs(tmp_path / "disk", 30) as disk:
         project = ScratchProject(disk / "project")
-        build_site(project.paths)
+        build_site(project.paths, images=False)
         before = site_files(project.paths.site)
         revise(project)
         free = shutil.disk_usage(disk).free
@@ -218,7 +218,7 @@ def test_a_full_disk_leaves_the_old_site(tmp_path):
 def test_a_read_only_project_is_a_clean_message(tmp_path):
     with tmpfs(tmp_path / "disk", 60) as disk:
         project = ScratchProject(disk / "project")
-        build_site(project.paths)
+        build_site(project.paths, images=False)
         before = site_files(project.paths.site)
         revise(project)
         subprocess.run(["mount", "-o", "remount,ro", str(disk)], check=True)
@@ -227,7 +227,7 @@ def test_a_read_only_project_is_a_clean_message(tmp_path):
 
 def test_a_site_folder_that_cannot_be_replaced_is_a_clean_message(tmp_path):
     project = ScratchProject(tmp_path / "project")
-    build_site(project.paths)
+    build_site(project.paths, images=False)
     before = site_files(project.paths.site)
     revise(project)
     site = str(project.paths.site)
@@ -272,7 +272,7 @@ def test_serve_answers_malformed_requests_with_a_4xx(server):  # noqa: F811 (the
 
 def test_preview_answers_malformed_requests_with_a_4xx(tmp_path):
     project = ScratchProject(tmp_path / "project")
-    build_site(project.paths)
+    build_site(project.paths, images=False)
     with SiteServer(project.paths.site, ROOT / "netlify.toml") as preview:
         for path in MALFORMED:
             assert 400 <= status(preview.url + path) < 500, path
@@ -337,7 +337,7 @@ def test_an_old_commits_control_characters_never_reach_the_feeds(project):
     project.edit(ALPHA, 'label_en: "GDP \\x0b\\x1b growth \\u202e"', "label_en: GDP growth")
     git(project.root, "add", "-A")
     commit_raw(project.root, b"The label cleaned")
-    build_site(project.paths)
+    build_site(project.paths, images=False)
     for relative in ("changes.xml", "en/changes.xml"):
         ElementTree.parse(project.paths.site / relative)
     page = (project.paths.site / "en/changes/index.html").read_text(encoding="utf-8")

@@ -92,7 +92,7 @@ def changelog(tmp_path_factory):
     project.edit(ALPHA, "Build an AI application demonstration zone.", "Build an AI demonstration zone.")
     project.edit("data/districts/beta.yaml", "an estimated 2%", "an estimated 2 percent")
     git(project.root, "commit", "-qam", SUMMARIES, date="2025-02-12")
-    build_site(project.paths)
+    build_site(project.paths, images=False)
     hashes = git(project.root, "log", "--format=%H").split()
     return project.paths.site, hashes  # newest first
 
@@ -257,10 +257,10 @@ def busy_month(tmp_path_factory):
     git(project.root, "commit", "-qm", "First publication", date="2025-01-10")
     for number in range(1, MARCH + 1):
         commit_label_change(project, number)
-    build_site(project.paths)
+    build_site(project.paths, images=False)
     before = built_changes(project.paths.site)
     commit_label_change(project, MARCH + 1)
-    build_site(project.paths)
+    build_site(project.paths, images=False)
     card = read(project.paths.site, "en/districts/alpha/index.html")
     return before, built_changes(project.paths.site), card
 

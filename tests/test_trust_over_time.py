@@ -98,7 +98,7 @@ def change_log_pages(site) -> list[str]:
 
 
 def test_the_change_log_lists_each_change_with_its_old_and_new_values(history_project):
-    build_site(history_project.paths)
+    build_site(history_project.paths, images=False)
     site = history_project.paths.site
     page = read(site, "en/changes/2025-03/index.html")  # the latest month's
     (newest,) = changes_on_page(page)
@@ -134,7 +134,7 @@ def test_the_change_log_lists_each_change_with_its_old_and_new_values(history_pr
 
 
 def test_the_feeds_are_atom_with_one_entry_per_change(history_project):
-    build_site(history_project.paths)
+    build_site(history_project.paths, images=False)
     site = history_project.paths.site
     for lang, prefix in (("zh-Hans", ""), ("en", "en/")):
         feed = ElementTree.fromstring((site / prefix / "changes.xml").read_bytes())
@@ -155,7 +155,7 @@ def test_the_feeds_are_atom_with_one_entry_per_change(history_project):
 
 
 def test_a_release_of_an_older_date_holds_that_dates_values(history_project):
-    build_site(history_project.paths)
+    build_site(history_project.paths, images=False)
     site = history_project.paths.site
 
     def gdp_row(date: str) -> dict:
@@ -220,7 +220,7 @@ def test_each_mistake_of_the_releases_file_is_named_at_its_line(history_project)
 
 
 def test_embeds_and_citations_are_dated_by_the_last_change(history_project):
-    build_site(history_project.paths)
+    build_site(history_project.paths, images=False)
     site = history_project.paths.site
     embed = read(site, "en/embed/gdp-growth/index.html")
     assert ">Data as of 2025-03-10</a>" in embed
@@ -240,7 +240,7 @@ def test_a_build_without_the_history_says_so(history_project, tmp_path, how):
         )
         reason = "shallow clone"
     paths = ProjectPaths(target)
-    build_site(paths)
+    build_site(paths, images=False)
     page = read(paths.site, "en/changes/index.html")
     assert "History not available" in page and reason in page
     assert "暂无修改记录" in read(paths.site, "changes/index.html")
@@ -253,7 +253,7 @@ def test_a_build_without_the_history_says_so(history_project, tmp_path, how):
 def test_a_comparison_of_differently_worded_records_needs_a_definition_that_speaks_to_it(project):
     (project.root / "data/metrics.yaml").unlink()
     with pytest.raises(DataErrors) as refused:
-        build_site(project.paths)
+        build_site(project.paths, images=False)
     (message,) = [str(e) for e in refused.value.errors]
     assert message.startswith(
         "data/districts/beta.yaml:16:15: beta-h1-gdp-growth.label_zh: metric 'gdp-growth' "
@@ -273,17 +273,17 @@ def test_a_comparison_of_differently_worded_records_needs_a_definition_that_spea
         """,
     )
     with pytest.raises(DataErrors) as still_refused:
-        build_site(project.paths)
+        build_site(project.paths, images=False)
     assert "add comparability_zh and comparability_en to its entry" in str(still_refused.value.errors[0])
     # Worded alike, the two need no such sentence.
     project.edit("data/districts/beta.yaml", "label_zh: 上半年地区生产总值增长", "label_zh: 地区生产总值增长")
-    build_site(project.paths)
+    build_site(project.paths, images=False)
 
 
 def test_a_definition_of_a_metric_no_record_has_is_refused(project):
     project.edit("data/metrics.yaml", "- id: gdp-growth\n", "- id: gdp-grwth\n")
     with pytest.raises(DataErrors) as refused:
-        build_site(project.paths)
+        build_site(project.paths, images=False)
     messages = [str(e) for e in refused.value.errors]
     assert any(
         "data/metrics.yaml:1:7: [0].id: no record with a figure has metric 'gdp-grwth'"
@@ -382,7 +382,7 @@ WITHDRAWN = """\
 def test_a_withdrawn_chart_leaves_a_page_at_its_embed_address(project):
     with open(project.root / "data/metrics.yaml", "a", encoding="utf-8") as metrics:
         metrics.write(textwrap.dedent(WITHDRAWN))
-    build_site(project.paths)
+    build_site(project.paths, images=False)
     for prefix, words in (("", "此图表已撤下。"), ("en/", "This chart has been withdrawn.")):
         page = html.unescape(read(project.paths.site, f"{prefix}embed/training/index.html"))
         assert words in page and ("两区的数字不是同一指标。" if not prefix else "not the same measure") in page
@@ -397,7 +397,7 @@ def test_a_withdrawn_metric_that_records_still_have_is_refused(project):
         "  withdrawn_zh: 不是同一指标。\n  withdrawn_en: Not the same measure.\n  comparability_en:",
     )
     with pytest.raises(DataErrors) as refused:
-        build_site(project.paths)
+        build_site(project.paths, images=False)
     assert any(
         "metric 'gdp-growth' is withdrawn, but 2 record(s) still have it, 'alpha-gdp-growth' first" in str(e)
         for e in refused.value.errors
@@ -406,12 +406,12 @@ def test_a_withdrawn_metric_that_records_still_have_is_refused(project):
 
 def test_a_merged_records_former_id_still_lands_on_its_card(project):
     project.edit(ALPHA, "    task_no: 3\n", "    task_no: 3\n    former_ids: [alpha-ai-zone-old]\n")
-    build_site(project.paths)
+    build_site(project.paths, images=False)
     page = read(project.paths.site, "en/districts/alpha/index.html")
     assert re.search(r'id="alpha-ai-zone"><span class="former-id" id="alpha-ai-zone-old"></span>', page)
     project.edit(ALPHA, "former_ids: [alpha-ai-zone-old]", "former_ids: [alpha-new-jobs]")
     with pytest.raises(DataErrors) as refused:
-        build_site(project.paths)
+        build_site(project.paths, images=False)
     assert "'alpha-new-jobs' is the id of a record the data still has" in str(refused.value.errors[0])
 
 

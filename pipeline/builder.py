@@ -16,7 +16,7 @@ from .history import History, data_history
 from .languages import LANGS, in_lang
 from .load import load_project, record_lines
 from .models import Dataset
-from .pages.core import site_core
+from .pages.core import SiteCore, site_core
 from .pages.embeds import pinned_embed_files
 from .pages.search import search_entries, searchable
 from .paths import ProjectPaths
@@ -111,24 +111,13 @@ def past_releases(
     return files, made
 
 
-def pinned_embeds(paths: ProjectPaths, assets, content, ui, history: History) -> ReleaseFiles:
+def pinned_embeds(core: Callable[..., SiteCore]) -> ReleaseFiles:
     """What makes a release's pinned embeds (pages.embeds.pinned_embed_files): a core of the release's
-    data, charts and date, with today's templates, assets and strings."""
+    data, charts and date (core(dataset, tables, charts, release=date)), with today's templates, assets
+    and strings."""
 
     def files(date: str, dataset: Dataset, tables: Tables, charts: dict) -> dict[str, list[Callable[[], bytes]]]:
-        core = site_core(
-            paths.templates,
-            dataset,
-            tables,
-            charts,
-            assets,
-            content,
-            ui,
-            site_url=site_url(),
-            history=history,
-            release=date,
-        )
-        return pinned_embed_files(core)
+        return pinned_embed_files(core(dataset, tables, charts, release=date))
 
     return files
 
@@ -155,23 +144,29 @@ def prepare_site(
     content, ui = read_content(paths)
     charts = site_charts(dataset, tables, ui)
     assets = collect_assets(paths.assets)
-    releases, released = (
-        past_releases(paths, history, ui, pinned_embeds(paths, assets, content, ui, history))
-        if with_releases
-        else ({}, {})
-    )
+
+    def core(dataset: Dataset, tables: Tables, charts: dict, **settings) -> SiteCore:
+        """A core of this build's templates, assets, strings and history, for today's data or a release's."""
+        return site_core(
+            paths.templates,
+            dataset,
+            tables,
+            charts,
+            assets,
+            content,
+            ui,
+            site_url=site_url(),
+            history=history,
+            **settings,
+        )
+
+    releases, released = past_releases(paths, history, ui, pinned_embeds(core)) if with_releases else ({}, {})
     repository = site_repository(paths)
     lines = record_lines(paths, [d.id for d in dataset.districts]) if repository else None
-    site = site_core(
-        paths.templates,
+    site = core(
         dataset,
         tables,
         charts,
-        assets,
-        content,
-        ui,
-        site_url=site_url(),
-        history=history,
         released=released,
         repository=repository,
         record_lines=lines,

@@ -11,7 +11,7 @@ from xml.etree import ElementTree
 import pytest
 import yaml
 from conftest import ScratchProject
-from test_trust_over_time import git
+from test_trust_over_time import git, revise_gdp_target
 
 from pipeline import models
 from pipeline.builder import build_site
@@ -74,18 +74,7 @@ def changelog(tmp_path_factory):
     git(project.root, "init", "-q", "-b", "main")
     git(project.root, "add", "-A")
     git(project.root, "commit", "-qm", "First publication", date="2025-01-10")
-    with open(project.root / "data/sources/alpha-tasks.txt", "a", encoding="utf-8") as text:
-        text.write("4\t地区生产总值增长6%左右。\n")
-    project.edit(
-        ALPHA,
-        "    value: 5.5\n    unit: percent\n    bound: exact\n",
-        "    value: 6\n    unit: percent\n    bound: about\n",
-    )
-    project.edit(
-        ALPHA,
-        "    summary_en: Grow GDP by 5.5%.\n    quote: 地区生产总值增长5.5%。\n",
-        "    summary_en: Grow GDP by about 6%.\n    quote: 地区生产总值增长6%左右。\n",
-    )
+    revise_gdp_target(project)
     git(project.root, "commit", "-qam", f"{NOTE_ZH}\n\nEnglish: {NOTE_EN}", date="2025-02-10")
     project.edit(ALPHA, "label_en: GDP growth", "label_en: Growth of GDP")
     project.edit(ALPHA, "Create 18,000 new urban jobs.", "Strive to create 18,000 new urban jobs.")

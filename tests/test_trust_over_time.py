@@ -41,12 +41,8 @@ def git(root, *args: str, date: str | None = None) -> str:
     return subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True, text=True).stdout
 
 
-@pytest.fixture
-def history_project(project):
-    """The scratch project with three commits of its data."""
-    git(project.root, "init", "-q", "-b", "main")
-    git(project.root, "add", "-A")
-    git(project.root, "commit", "-qm", "First publication", date=DATES[0])
+def revise_gdp_target(project) -> None:
+    """Alpha's GDP target as a revised document gives it: the figure, its bound, its summary and its quote."""
     with open(project.root / "data/sources/alpha-tasks.txt", "a", encoding="utf-8") as text:
         text.write("4\t地区生产总值增长6%左右。\n")
     project.edit(
@@ -59,6 +55,15 @@ def history_project(project):
         "    summary_en: Grow GDP by 5.5%.\n    quote: 地区生产总值增长5.5%。\n",
         "    summary_en: Grow GDP by about 6%.\n    quote: 地区生产总值增长6%左右。\n",
     )
+
+
+@pytest.fixture
+def history_project(project):
+    """The scratch project with three commits of its data."""
+    git(project.root, "init", "-q", "-b", "main")
+    git(project.root, "add", "-A")
+    git(project.root, "commit", "-qm", "First publication", date=DATES[0])
+    revise_gdp_target(project)
     git(project.root, "commit", "-qam", "Alpha's GDP target as the revised document gives it", date=DATES[1])
     text = (project.root / ALPHA).read_text(encoding="utf-8")
     # The last record goes; the file's English names of lead units, after it, stay.

@@ -5,9 +5,14 @@ the system's Chromium. `make test` installs it when missing (.ci/ensure-test-too
 under CI (CI=true) a missing browser fails the run rather than skipping it.
 """
 
+import html
+import re
 import shutil
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -181,3 +186,36 @@ class Visits:
             finally:
                 tab.close()
         return self.seen[url, width]
+
+
+def published_embed_code(page: str, chart_id: str, base_url: str) -> str:
+    """The embed code of a chart as its share box publishes it, naming base_url (the served copy) instead
+    of the address the build names."""
+    code = html.unescape(re.search(rf'<textarea id="embed-{chart_id}"[^>]*>(.*?)</textarea>', page, re.S)[1])
+    return re.sub(r"https?://[^/\"]+", base_url, code)
+
+
+@contextmanager
+def other_origin(page_for: Callable[[str], str]) -> Iterator[str]:
+    """A second origin (its own port), serving as HTML page_for(path): a newsroom's article pasting our
+    embed code; its address, for as long as it is needed."""
+
+    class Article(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            body = page_for(self.path).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Article)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

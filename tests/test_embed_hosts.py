@@ -3,13 +3,11 @@ page the embed stays light, on a dark page it turns dark (embed.js tells it, acr
 forces either, and a plain iframe, without embed.js, is light. Its source and definition lines wrap on two
 lines at most, never cut, and the iframe follows the embed's height as the page narrows or widens."""
 
-import html
 import re
-import threading
 from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from browser import other_origin, published_embed_code
 from test_dark_mode import ROOT_BACKGROUND, is_dark, is_light
 
 EMBED = "/en/embed/gdp-growth/"
@@ -20,47 +18,31 @@ LINES = """els => els.map(e => [e.className,
   e.scrollWidth <= e.clientWidth && getComputedStyle(e).textOverflow !== 'ellipsis'])"""
 
 
-class _Host(SimpleHTTPRequestHandler):
+def article(code: str, path: str) -> str:
     """A newsroom's article on another origin: the embed code as published, the same embed forced to the
     other look with ?theme=, and a plain iframe that embed.js does not know; on a white or a dark page."""
-
-    code = ""
-
-    def log_message(self, *args):
-        pass
-
-    def do_GET(self):
-        background = BACKGROUNDS.get(self.path, "#fff")
-        opposite = "light" if self.path == "/dark" else "dark"
-        iframe = self.code.split("\n")[0]  # the embed code: its iframe, then embed.js
-        src = re.search(r'src="([^"]+)"', iframe)[1]
-        forced = iframe.replace(src, f"{src}?theme={opposite}")
-        plain = f'<iframe src="{src}" title="plain" width="100%" height="600" style="border:0"></iframe>'
-        body = (
-            "<!doctype html><html><head><meta charset='utf-8'><title>host</title>"
-            "<meta name='viewport' content='width=device-width, initial-scale=1'></head>"
-            f"<body style='margin:0;background:{background}'><p>An article.</p>"
-            f"<div id='published'>{self.code}</div><div id='forced'>{forced}</div><div id='plain'>{plain}</div>"
-            "</body></html>"
-        ).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+    background = BACKGROUNDS.get(path, "#fff")
+    opposite = "light" if path == "/dark" else "dark"
+    iframe = code.split("\n")[0]  # the embed code: its iframe, then embed.js
+    src = re.search(r'src="([^"]+)"', iframe)[1]
+    forced = iframe.replace(src, f"{src}?theme={opposite}")
+    plain = f'<iframe src="{src}" title="plain" width="100%" height="600" style="border:0"></iframe>'
+    return (
+        "<!doctype html><html><head><meta charset='utf-8'><title>host</title>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'></head>"
+        f"<body style='margin:0;background:{background}'><p>An article.</p>"
+        f"<div id='published'>{code}</div><div id='forced'>{forced}</div><div id='plain'>{plain}</div>"
+        "</body></html>"
+    )
 
 
 @pytest.fixture(scope="module")
 def host(real_site, real_server):
     """A second origin (its own port) serving the article pages with the published embed code."""
     page = (real_site / "en" / "topics" / "gdp" / "index.html").read_text(encoding="utf-8")
-    code = html.unescape(re.search(r'<textarea id="embed-gdp-growth"[^>]*>(.*?)</textarea>', page, re.S)[1])
-    code = re.sub(r"https?://[^/\"]+", real_server.url, code).replace(' loading="lazy"', "")
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(type("Host", (_Host,), {"code": code}), directory="."))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    code = published_embed_code(page, "gdp-growth", real_server.url).replace(' loading="lazy"', "")
+    with other_origin(partial(article, code)) as url:
+        yield url
 
 
 def frame_of(page, box: str):

@@ -6,11 +6,9 @@ import html
 import io
 import json
 import re
-import threading
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from browser import other_origin, published_embed_code
 from frictionless import validate
 
 from pipeline.builder import build_site, site_url
@@ -217,42 +215,18 @@ def test_a_citation_of_many_documents_counts_them_and_points_to_the_data_package
     assert "Alpha district" not in en and "甲区2025年重点工作" not in zh
 
 
-class _HostPage(SimpleHTTPRequestHandler):
-    """A page of another site, on another origin, that pastes our embed code."""
-
-    snippet = ""
-
-    def log_message(self, *args):
-        pass
-
-    def do_GET(self):
-        body = (
-            f"<!doctype html><html><head><meta charset='utf-8'><title>host</title>"
-            f"<meta name='viewport' content='width=device-width, initial-scale=1'></head>"
-            f"<body style='margin:0'><p>A newsroom's article.</p>{self.snippet}<p>After the chart.</p>"
-            f"</body></html>"
-        ).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-
 @pytest.fixture
 def host_site(real_site, real_server):
-    """A second origin serving a page with the published embed code of the GDP chart."""
+    """A second origin serving a newsroom's article with the published embed code of the GDP chart."""
     page = (real_site / "topics" / "gdp" / "index.html").read_text(encoding="utf-8")
-    code = html.unescape(re.search(r'<textarea id="embed-gdp-growth"[^>]*>(.*?)</textarea>', page, re.S).group(1))
-    # The build names its own address; the served copy is at the test server's.
-    code = re.sub(r"https?://[^/\"]+", real_server.url, code)
-    handler = type("Host", (_HostPage,), {"snippet": code})
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory="."))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
+    code = published_embed_code(page, "gdp-growth", real_server.url)
+    article = (
+        "<!doctype html><html><head><meta charset='utf-8'><title>host</title>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'></head>"
+        f"<body style='margin:0'><p>A newsroom's article.</p>{code}<p>After the chart.</p></body></html>"
+    )
+    with other_origin(lambda path: article) as url:
+        yield url + "/"
 
 
 @pytest.mark.parametrize("width", [360, 1200])

@@ -262,7 +262,7 @@ class ChangeWords:
         )
 
     def first_publication(self, changes) -> Fields:
-        """Every change up to the first release's date as one entry: how many records each district had."""
+        """Every change of the data's first day as one entry: how many records each district had."""
         t = self.t
         held: dict[str, set[str]] = defaultdict(set)
         for change in reversed(changes):  # oldest first
@@ -321,8 +321,8 @@ def changed_field_names(before: dict, after: dict) -> list[str]:
 
 
 def entries(site: SiteCore, lang: Lang) -> list[Fields]:
-    """The change log's entries, newest first: each change after the first release's date, then the first
-    publication as one."""
+    """The change log's entries, newest first: each change after the data's first day, then that day's
+    changes as one, the first publication."""
     changes = site.history.changes
     if not changes:
         return []

@@ -65,7 +65,7 @@ def feed_url(lang: Lang) -> str:
     return ("/" if lang == "zh" else "/en/") + "changes.xml"
 
 
-# The change log's one entry for every change up to the first release's date.
+# The change log's one entry for every change of the data's first day.
 FIRST_PUBLICATION = "c-first-publication"
 
 
@@ -107,7 +107,7 @@ def change_page_url(lang: Lang, month: str, page: int) -> str:
 
 def change_url(site: "SiteCore", lang: Lang, change, record_id: str | None = None) -> str:
     """A change's entry on the page of the change log that holds it, '/changes/2026-12/2/#c-0123456789', or
-    a record's line in it ('#c-0123456789-<record id>'); for a change of the first release's date, the
+    a record's line in it ('#c-0123456789-<record id>'); for a change of the data's first day, the
     first publication's entry."""
     if change.date <= site.history.changes[-1].date:
         entry, line = FIRST_PUBLICATION, ""
